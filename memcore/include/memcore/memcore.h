@@ -1,0 +1,146 @@
+/*
+ * memcore/memcore.h — what libmemcore offers beyond QEMU's memory.h:
+ * the global lock, RCU read sections for embedder threads, library
+ * settings, mtree_info with flags, and read-only inspection of the
+ * rendered state (address spaces, FlatViews, RAM blocks) that monitors and
+ * tests need.  Included by <memcore/memory.h>.
+ */
+#ifndef MEMCORE_MEMCORE_H
+#define MEMCORE_MEMCORE_H
+
+#include <memcore/memory.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Global lock (QEMU's "big lock") ------------------------------------ */
+
+/*
+ * memcore_lock: take memcore's global lock (recursive).  Every topology
+ * change takes it by itself; take it explicitly to make several changes
+ * and reads of the tree atomic for other threads.  MMIO callbacks of
+ * regions with global locking run with it held.
+ */
+void memcore_lock(void);
+/* memcore_unlock: release one level of memcore_lock(). */
+void memcore_unlock(void);
+/* memcore_lock_held: whether the calling thread holds the global lock. */
+bool memcore_lock_held(void);
+
+/* ---- RCU ---------------------------------------------------------------- */
+
+/*
+ * memcore_rcu_read_lock / memcore_rcu_read_unlock: a read section in which
+ * regions returned by address_space_translate stay alive.  Nestable; the
+ * calling thread needs no registration.
+ */
+void memcore_rcu_read_lock(void);
+void memcore_rcu_read_unlock(void);
+
+/*
+ * memcore_rcu_barrier: wait until every view, dispatch table and RAM block
+ * retired so far has been freed (and the owner references they held
+ * dropped).  Must not be called inside a read section.
+ */
+void memcore_rcu_barrier(void);
+
+/* ---- Settings and hooks --------------------------------------------------- */
+
+/* memcore_set_target_big_endian: the byte order DEVICE_NATIVE_ENDIAN and
+ * the suffix-less ld/st accessors use (default little).  Set it before
+ * creating regions. */
+void memcore_set_target_big_endian(bool big);
+bool memcore_target_big_endian(void);
+
+/*
+ * memcore_set_misuse_handler: called with a message on API misuse instead
+ * of abort().  If it returns, the offending call does nothing.  NULL
+ * restores the default (print and abort).
+ */
+void memcore_set_misuse_handler(void (*handler)(const char *msg));
+
+/*
+ * memcore_set_code_invalidate_hook: enables the CODE dirty client; @hook
+ * is called with the ram_addr range of every write to RAM that is logged
+ * for CODE.  NULL disables code tracking (the default).
+ */
+void memcore_set_code_invalidate_hook(void (*hook)(ram_addr_t start,
+                                                   ram_addr_t len));
+
+/* memcore_set_unassigned_access_hook: called for every access that ends
+ * on nothing (or is refused by a device's valid constraints). */
+void memcore_set_unassigned_access_hook(void (*hook)(hwaddr addr,
+                                                     bool is_write,
+                                                     unsigned size));
+
+/*
+ * unassigned_io_ops: ready-made ops for an I/O-port style root: unmapped
+ * reads return all ones, writes are ignored, both succeed (QEMU's
+ * unassigned_io_ops).
+ */
+extern const MemoryRegionOps unassigned_io_ops;
+
+/* ---- mtree -------------------------------------------------------------- */
+
+enum {
+    MTREE_FLATVIEW = 1 << 0, /* -f: flat views instead of the tree */
+    MTREE_DISPATCH = 1 << 1, /* -d: with -f, the dispatch sections */
+    MTREE_OWNER = 1 << 2,    /* -o: owners */
+    MTREE_DISABLED = 1 << 3, /* -D: disabled regions too */
+    MTREE_FORMAT_2016 = 1 << 4, /* the 2016 "(prio P, RW)" tree format */
+};
+
+/*
+ * mtree_info_flags: mtree_info with options.  Without MTREE_DISABLED a
+ * disabled region and its whole subtree are hidden (QEMU prints the
+ * children of a hidden disabled region; memcore does not).  Address-space
+ * groups and FlatViews come in creation order, FlatViews numbered from 0.
+ */
+void mtree_info_flags(fprintf_function mon_printf, void *f, unsigned flags);
+
+/* ---- Inspection ---------------------------------------------------------- */
+
+/* address_space_first / address_space_next: every live address space in
+ * creation order.  Hold memcore_lock() while iterating. */
+AddressSpace *address_space_first(void);
+AddressSpace *address_space_next(AddressSpace *as);
+/* address_space_name / address_space_root: what init was given. */
+const char *address_space_name(const AddressSpace *as);
+MemoryRegion *address_space_root(const AddressSpace *as);
+
+/*
+ * address_space_get_flatview: the current view of @as with a reference
+ * taken (never one already being freed).  Drop it with flatview_unref().
+ */
+FlatView *address_space_get_flatview(AddressSpace *as);
+void flatview_unref(FlatView *view);
+/* flatview_nr_ranges: how many ranges the view has. */
+unsigned flatview_nr_ranges(const FlatView *view);
+/* flatview_get_range: range @i (address order) as a section whose
+ * address_space is NULL; false if @i is out of range. */
+bool flatview_get_range(const FlatView *view, unsigned i,
+                        MemoryRegionSection *out);
+
+/* RAM blocks as `info ramblock` lists them. */
+typedef struct RAMBlockInfo {
+    const char *idstr;
+    MemoryRegion *mr;
+    uint64_t page_size;
+    ram_addr_t offset;
+    ram_addr_t used_length;
+    ram_addr_t max_length;
+    void *host;
+} RAMBlockInfo;
+
+/* qemu_ram_foreach_block_info: call @fn for each RAM block in ram_addr
+ * order; stops early and returns @fn's value when it is non-zero. */
+int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
+                                          void *opaque),
+                                void *opaque);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MEMCORE_MEMCORE_H */

@@ -1,0 +1,324 @@
+/*
+ * memcore/internal.h — what the files of libmemcore share and nobody
+ * outside memcore/ may include.
+ *
+ * The story in one paragraph: regions form a tree (region.c).  Every
+ * topology change marks the address window it may affect (transaction.c,
+ * mark_dirty_*); the outermost commit re-renders only those windows of
+ * each FlatView (render.c), diffs old and new views for the listeners
+ * (transaction.c, listener.c) and publishes the new view with
+ * rcu_assign_pointer.  A FlatView is a sorted array of FlatRanges and is
+ * its own dispatch table: lookups try a per-view MRU range, then binary
+ * search (flatview.c).  The access path (rw.c, ldst.c, access.c) runs
+ * under an RCU read section on any thread; RAM lives in mmap()ed blocks
+ * (ramblock.c) with dirty bitmaps per client (dirty.c).
+ */
+#ifndef MEMCORE_INTERNAL_H
+#define MEMCORE_INTERNAL_H
+
+#ifndef _LGPL_SOURCE
+#define _LGPL_SOURCE /* inline liburcu's read-side primitives */
+#endif
+#include <urcu/urcu-memb.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <memcore/memory.h>
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define MC_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MC_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* A 65-bit end/size in unsigned 128-bit arithmetic. */
+typedef unsigned __int128 u128;
+#define U128_2_64 ((u128)1 << 64)
+
+/* ---- rcu.c: global lock, RCU registration, misuse, settings ------------- */
+
+extern __thread bool mc_rcu_registered
+    __attribute__((tls_model("initial-exec")));
+void mc_rcu_register_self(void);
+
+/* Enter/leave an RCU read section; registers the thread on first use. */
+static inline void mc_rcu_lock(void)
+{
+    if (unlikely(!mc_rcu_registered)) {
+        mc_rcu_register_self();
+    }
+    urcu_memb_read_lock();
+}
+
+static inline void mc_rcu_unlock(void)
+{
+    urcu_memb_read_unlock();
+}
+
+/* Defer @func(@head) until every current reader has left. */
+void mc_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
+
+/*
+ * mc_misuse: report API misuse (abort by default).  Returns only when an
+ * embedder's handler returned; the caller then undoes nothing and returns.
+ */
+void mc_misuse(const char *func, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+extern bool mc_target_big_endian;
+extern void (*mc_code_invalidate_hook)(ram_addr_t start, ram_addr_t len);
+extern void (*mc_unassigned_hook)(hwaddr addr, bool is_write, unsigned size);
+
+void *mc_malloc0(size_t size); /* calloc or abort with a message */
+char *mc_strdup(const char *s);
+
+extern __thread unsigned mc_lock_depth;
+
+/* ---- region.c ------------------------------------------------------------ */
+
+/* The region every unmapped address resolves to (section 0 in QEMU). */
+extern MemoryRegion io_mem_unassigned;
+extern const MemoryRegionOps unassigned_mem_ops;
+
+static inline u128 mr_size(const MemoryRegion *mr)
+{
+    return (u128)mr->size;
+}
+
+/* ---- flatview.c: the rendered view, which is also the dispatch table ----- */
+
+typedef struct FlatRange {
+    MemoryRegion *mr;
+    hwaddr offset_in_region;
+    hwaddr start;
+    hwaddr last; /* inclusive, so that a range may end at 2^64 - 1 */
+    uint8_t dirty_log_mask;
+    bool romd_mode;
+    bool readonly;
+} FlatRange;
+
+struct FlatView {
+    atomic_uint ref;
+    unsigned nr;
+    unsigned nr_allocated;
+    FlatRange *ranges;
+    MemoryRegion *root; /* physical root rendered from; NULL when empty */
+    _Atomic(const FlatRange *) mru; /* lookup cache: a pure hint */
+};
+
+FlatView *flatview_new(MemoryRegion *root, unsigned capacity);
+/* flatview_append: add a range at the end (ranges arrive sorted). */
+void flatview_append(FlatView *view, const FlatRange *fr);
+/* flatview_take_refs: reference every range's region (publication). */
+void flatview_take_refs(FlatView *view);
+void flatview_ref(FlatView *view);
+/* flatview_retire: drop the commit's reference after a grace period. */
+void flatview_retire(FlatView *view);
+FlatView *flatview_empty(void);
+/* flatview_physical_root: the region a view for @root is rendered from,
+ * looking through full aliases and single-child containers (QEMU 2.11). */
+MemoryRegion *flatview_physical_root(MemoryRegion *root);
+
+/* Binary search: the range containing @addr, or NULL. */
+const FlatRange *flatview_search(const FlatView *view, hwaddr addr);
+/* Index of the first range whose last byte is >= @addr (nr if none). */
+unsigned flatview_lower_bound(const FlatView *view, hwaddr addr);
+
+static inline const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
+{
+    const FlatRange *fr =
+        atomic_load_explicit(&view->mru, memory_order_relaxed);
+    if (likely(fr && addr - fr->start <= fr->last - fr->start)) {
+        return fr;
+    }
+    fr = flatview_search(view, addr);
+    if (fr) {
+        atomic_store_explicit(&view->mru, fr, memory_order_relaxed);
+    }
+    return fr;
+}
+
+/*
+ * flatrange_piece_last: last address of the dispatch piece holding @addr.
+ * QEMU registers a range as an unaligned head (up to the next page), a
+ * body of whole pages and a tail; RAM translations stop at piece ends.
+ */
+static inline hwaddr flatrange_piece_last(const FlatRange *fr, hwaddr addr)
+{
+    hwaddr s = fr->start, last = fr->last;
+    const hwaddr pm = TARGET_PAGE_SIZE - 1;
+    if (s & pm) {
+        hwaddr head_last = s | pm;
+        if (head_last >= last || addr <= head_last) {
+            return MC_MIN(head_last, last);
+        }
+        s = head_last + 1;
+    }
+    if ((last & pm) == pm) {
+        return last;
+    }
+    hwaddr tail_start = last & ~pm;
+    if (tail_start == s || addr >= tail_start) {
+        return last;
+    }
+    return tail_start - 1;
+}
+
+static inline MemoryRegionSection flatrange_section(const FlatRange *fr,
+                                                    AddressSpace *as)
+{
+    MemoryRegionSection s = {
+        .mr = fr->mr,
+        .address_space = as,
+        .offset_within_region = fr->offset_in_region,
+        .size = (Int128)((u128)(fr->last - fr->start) + 1),
+        .offset_within_address_space = fr->start,
+        .readonly = fr->readonly,
+    };
+    return s;
+}
+
+/* The view an address space currently shows (inside a read section). */
+static inline FlatView *as_view(AddressSpace *as)
+{
+    return rcu_dereference(as->current_map);
+}
+
+/* ---- render.c ------------------------------------------------------------ */
+
+/*
+ * render_window: the ranges @root shows in [@lo, @hi) (@hi <= 2^64),
+ * appended to @out in address order, unsimplified.
+ */
+void render_window(FlatView *out, MemoryRegion *root, u128 lo, u128 hi);
+/* render_splice: a new view equal to @old outside [@lo, @hi) and freshly
+ * rendered inside it, simplified. */
+FlatView *render_splice(const FlatView *old, MemoryRegion *root, u128 lo,
+                        u128 hi);
+FlatView *render_full(MemoryRegion *root);
+
+/* ---- transaction.c ------------------------------------------------------- */
+
+/* Record that the view may change over [@lo, @hi) of @mr's coordinates. */
+void mark_dirty(MemoryRegion *mr, u128 lo, u128 hi);
+/* Record that @mr's own extent (in its container, or itself) changes. */
+void mark_region_extent(MemoryRegion *mr);
+void mark_render_all(void);
+extern bool mc_topology_pending;
+extern bool mc_ioeventfd_pending;
+extern unsigned mc_transaction_depth;
+
+/* ---- address_space.c ----------------------------------------------------- */
+
+extern AddressSpace *mc_as_head, *mc_as_tail;
+
+/* ---- listener.c ---------------------------------------------------------- */
+
+extern MemoryListener *mc_listener_head, *mc_listener_tail;
+
+static inline bool listener_wants(MemoryListener *l, AddressSpace *as)
+{
+    return !l->address_space_filter || l->address_space_filter == as;
+}
+
+/* Per-range callbacks for one address space, in the direction the
+ * callback kind requires. */
+enum listener_call {
+    LC_REGION_ADD,
+    LC_REGION_DEL,
+    LC_REGION_NOP,
+    LC_LOG_START,
+    LC_LOG_STOP,
+    LC_LOG_SYNC,
+};
+void listeners_section(enum listener_call call, AddressSpace *as,
+                       MemoryRegionSection *sec, int old_mask, int new_mask);
+void listeners_coalesced(bool add, AddressSpace *as, const FlatRange *fr);
+void listeners_begin(void);
+void listeners_commit(void);
+/* True when some listener may receive per-range calls for @as. */
+bool listeners_watch(AddressSpace *as);
+
+/* ---- coalesced.c / ioeventfd.c -------------------------------------------- */
+
+/* coalesced_mmio_add/del for every coalesced range of @fr's region that
+ * intersects @fr, to one listener or (listeners_coalesced) to all. */
+void listener_coalesced_one(MemoryListener *l, bool add, AddressSpace *as,
+                            const FlatRange *fr);
+/* eventfd_add/del for every ioeventfd @as has, to one listener. */
+void listener_eventfds_one(MemoryListener *l, bool add, AddressSpace *as);
+/* Rebuild every address space's ioeventfd list and tell listeners. */
+void address_spaces_update_ioeventfds(void);
+/* The ioeventfd of @mr a write of @size bytes of @data at @addr signals. */
+EventNotifier *ioeventfd_match(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               uint64_t data);
+/* Queue a write to a coalesced range; false when @mr/@addr is not one. */
+bool coalesced_queue(MemoryRegion *mr, hwaddr addr, uint64_t data,
+                     unsigned size, MemTxAttrs attrs);
+
+/* ---- ramblock.c / dirty.c ------------------------------------------------ */
+
+struct RAMBlock {
+    MemoryRegion *mr;
+    uint8_t *host;
+    ram_addr_t offset;
+    ram_addr_t used_length;
+    ram_addr_t max_length;
+    uint64_t page_size;
+    int fd;
+    bool resizeable;
+    bool caller_memory; /* init_ram_ptr: never unmapped */
+    void (*resized)(const char *, uint64_t length, void *host);
+    char *idstr;
+    RAMBlock *next; /* ram_addr order */
+    struct rcu_head rcu;
+};
+
+RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
+                       void *host, int fd, uint64_t page_size, bool share,
+                       Error **errp);
+void ramblock_free(RAMBlock *block);
+/* The block whose host memory holds @ptr, and @ptr's offset in it. */
+RAMBlock *ramblock_from_host(const void *ptr, hwaddr *offset);
+uint64_t mc_host_page_size(void);
+
+/* Mark dirty after a direct write of @len bytes at @off of @mr. */
+void invalidate_and_set_dirty(MemoryRegion *mr, hwaddr off, hwaddr len);
+/* The same for a store that must not invalidate translated code. */
+void invalidate_and_set_dirty_notcode(MemoryRegion *mr, hwaddr off,
+                                      hwaddr len);
+void dirty_set_range(ram_addr_t start, ram_addr_t len, unsigned mask);
+void dirty_clear_range(ram_addr_t start, ram_addr_t len, unsigned mask);
+extern bool mc_global_dirty_log;
+
+/* ---- access.c ------------------------------------------------------------ */
+
+unsigned memory_access_size(MemoryRegion *mr, unsigned l, hwaddr addr);
+bool memory_region_access_valid(MemoryRegion *mr, hwaddr addr, unsigned size,
+                                bool is_write);
+/* Enter/leave the global lock around an MMIO callback if @mr wants it. */
+bool mmio_lock_prepare(MemoryRegion *mr);
+void mmio_lock_finish(bool taken);
+void coalesced_flush(void);
+/* Deliver a write (value in device order) straight to @mr's callbacks. */
+MemTxResult mmio_write_to_device(MemoryRegion *mr, hwaddr addr, uint64_t data,
+                                 unsigned size, MemTxAttrs attrs);
+
+/* ---- rw.c ---------------------------------------------------------------- */
+
+/*
+ * translate_internal: as address_space_translate, plus the number of
+ * bytes from @addr to the end of its dispatch piece in *@piece (0 means
+ * "unknown/unbounded").  Must run inside a read section.
+ */
+MemoryRegion *translate_internal(AddressSpace *as, hwaddr addr, hwaddr *xlat,
+                                 hwaddr *plen, bool is_write, hwaddr *piece);
+
+static inline uint8_t *ramblock_ptr(RAMBlock *b, hwaddr off)
+{
+    return b->host + off;
+}
+
+#endif /* MEMCORE_INTERNAL_H */

@@ -1,0 +1,32 @@
+# memcore/: libmemcore — the memory API.  Depends on liburcu and libc only.
+lib_LTLIBRARIES += memcore/libmemcore.la
+
+memcore_libmemcore_la_SOURCES = \
+	memcore/internal.h \
+	memcore/rcu.c \
+	memcore/object.c \
+	memcore/region.c \
+	memcore/ramblock.c \
+	memcore/dirty.c \
+	memcore/flatview.c \
+	memcore/render.c \
+	memcore/transaction.c \
+	memcore/listener.c \
+	memcore/address_space.c \
+	memcore/access.c \
+	memcore/rw.c \
+	memcore/ldst.c \
+	memcore/find.c \
+	memcore/coalesced.c \
+	memcore/ioeventfd.c \
+	memcore/iommu.c \
+	memcore/map.c
+memcore_libmemcore_la_CFLAGS = $(AM_CFLAGS) -D_LGPL_SOURCE $(URCU_CFLAGS)
+memcore_libmemcore_la_LIBADD = $(URCU_LIBS) -lpthread
+memcore_libmemcore_la_LDFLAGS = -version-info 0:0:0
+
+memcoreincludedir = $(includedir)/memcore
+memcoreinclude_HEADERS = \
+	memcore/include/memcore/types.h \
+	memcore/include/memcore/memory.h \
+	memcore/include/memcore/memcore.h

@@ -1,0 +1,364 @@
+/*
+ * ramblock.c — RAM blocks: the host memory behind RAM, ROM and ROM-device
+ * regions.
+ *
+ * Anonymous RAM is one mmap() of the maximum size with MAP_NORESERVE, so a
+ * 4 GiB region costs nothing until the guest touches it and resizeable
+ * RAM never moves.  Each block also owns a slice of ram_addr space (the
+ * index of the dirty bitmaps), placed in the smallest gap that fits
+ * (§9.3).  Blocks are unmapped only after an RCU grace period, since
+ * readers may still copy from them.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#ifndef HUGETLBFS_MAGIC
+#define HUGETLBFS_MAGIC 0x958458f6
+#endif
+
+static RAMBlock *blocks; /* ram_addr order; changed under the global lock */
+
+uint64_t mc_host_page_size(void)
+{
+    static uint64_t page;
+    if (!page) {
+        long p = sysconf(_SC_PAGESIZE);
+        page = p > 0 ? (uint64_t)p : 4096;
+    }
+    return page;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+    return (v + a - 1) & ~(a - 1);
+}
+
+/* Smallest gap between existing blocks that holds @size (best fit). */
+static ram_addr_t find_ram_offset(ram_addr_t size)
+{
+    ram_addr_t best = RAM_ADDR_MAX, best_gap = RAM_ADDR_MAX;
+    ram_addr_t prev_end = 0;
+    for (RAMBlock *b = blocks;; b = b->next) {
+        ram_addr_t next_start = b ? b->offset : RAM_ADDR_MAX;
+        ram_addr_t gap = next_start - prev_end;
+        if (next_start >= prev_end && gap >= size && gap < best_gap) {
+            best = prev_end;
+            best_gap = gap;
+        }
+        if (!b) {
+            break;
+        }
+        prev_end = b->offset + b->max_length;
+    }
+    return best;
+}
+
+static void link_block(RAMBlock *nb)
+{
+    RAMBlock **pp = &blocks;
+    while (*pp && (*pp)->offset < nb->offset) {
+        pp = &(*pp)->next;
+    }
+    nb->next = *pp;
+    *pp = nb;
+}
+
+RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
+                       void *host, int fd, uint64_t page_size, bool share,
+                       Error **errp)
+{
+    uint64_t page = MC_MAX(mc_host_page_size(), TARGET_PAGE_SIZE);
+    if (page_size > page) {
+        page = page_size;
+    }
+    if (max_size == UINT64_MAX || size == UINT64_MAX) {
+        error_setg(errp, "%s: RAM of 2^64 bytes cannot be allocated",
+                   mr->name ? mr->name : "(noname)");
+        return NULL;
+    }
+    RAMBlock *b = mc_malloc0(sizeof(*b));
+    b->mr = mr;
+    b->fd = fd;
+    b->page_size = page;
+    b->idstr = mc_strdup(mr->name ? mr->name : "(noname)");
+    if (host) {
+        /* Caller memory: exactly what was given, never rounded. */
+        b->host = host;
+        b->caller_memory = true;
+        b->used_length = b->max_length = size;
+    } else {
+        b->used_length = align_up(size, page);
+        b->max_length = align_up(max_size, page);
+        if (b->max_length == 0) {
+            b->max_length = page; /* a zero-sized region still has a block */
+        }
+        if (fd >= 0) {
+            b->host = mmap(NULL, b->max_length, PROT_READ | PROT_WRITE,
+                           share ? MAP_SHARED : MAP_PRIVATE,
+                           fd, 0);
+        } else {
+            b->host = mmap(NULL, b->max_length, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        }
+        if (b->host == MAP_FAILED) {
+            error_setg_errno(errp, errno, "cannot map 0x%" PRIx64
+                             " bytes of RAM for '%s'", b->max_length,
+                             b->idstr);
+            free(b->idstr);
+            free(b);
+            return NULL;
+        }
+    }
+    memcore_lock();
+    b->offset = find_ram_offset(MC_MAX(b->max_length, (ram_addr_t)1));
+    link_block(b);
+    memcore_unlock();
+    /* Q11: a new block is dirty for every client. */
+    dirty_set_range(b->offset, b->used_length, DIRTY_CLIENTS_ALL);
+    return b;
+}
+
+static void ramblock_rcu_free(struct rcu_head *head)
+{
+    RAMBlock *b = caa_container_of(head, RAMBlock, rcu);
+    if (!b->caller_memory) {
+        munmap(b->host, b->max_length);
+    }
+    if (b->fd >= 0) {
+        close(b->fd);
+    }
+    free(b->idstr);
+    free(b);
+}
+
+void ramblock_free(RAMBlock *block)
+{
+    memcore_lock();
+    for (RAMBlock **pp = &blocks; *pp; pp = &(*pp)->next) {
+        if (*pp == block) {
+            *pp = block->next;
+            break;
+        }
+    }
+    memcore_unlock();
+    mc_call_rcu(&block->rcu, ramblock_rcu_free);
+}
+
+RAMBlock *ramblock_from_host(const void *ptr, hwaddr *offset)
+{
+    const uint8_t *p = ptr;
+    RAMBlock *found = NULL;
+    memcore_lock();
+    for (RAMBlock *b = blocks; b; b = b->next) {
+        if (p >= b->host && p < b->host + b->max_length) {
+            *offset = (hwaddr)(p - b->host);
+            found = b;
+            break;
+        }
+    }
+    memcore_unlock();
+    return found;
+}
+
+int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
+                                          void *opaque),
+                                void *opaque)
+{
+    int ret = 0;
+    memcore_lock();
+    for (RAMBlock *b = blocks; b && !ret; b = b->next) {
+        RAMBlockInfo info = {
+            .idstr = b->idstr,
+            .mr = b->mr,
+            .page_size = b->page_size,
+            .offset = b->offset,
+            .used_length = b->used_length,
+            .max_length = b->max_length,
+            .host = b->host,
+        };
+        ret = fn(&info, opaque);
+    }
+    memcore_unlock();
+    return ret;
+}
+
+/* ---- Resize (§10.3) -------------------------------------------------------- */
+
+void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
+                              Error **errp)
+{
+    RAMBlock *b = mr->ram_block;
+    if (!b) {
+        error_setg(errp, "%s: not a RAM region", mr->name ? mr->name
+                                                         : "(noname)");
+        return;
+    }
+    ram_addr_t aligned = align_up(newsize, b->page_size);
+    memcore_lock();
+    if (aligned == b->used_length) {
+        if (newsize != memory_region_size(mr)) {
+            memory_region_set_size(mr, newsize);
+            memcore_unlock();
+            if (b->resized) {
+                b->resized(b->idstr, newsize, b->host);
+            }
+            return;
+        }
+        memcore_unlock();
+        return;
+    }
+    if (!b->resizeable) {
+        memcore_unlock();
+        error_setg_errno(errp, EINVAL, "Length mismatch: %s: 0x%" PRIx64
+                         " in != 0x%" PRIx64, b->idstr, newsize,
+                         b->used_length);
+        return;
+    }
+    if (aligned > b->max_length) {
+        memcore_unlock();
+        error_setg_errno(errp, EINVAL, "Length too large: %s: 0x%" PRIx64
+                         " > 0x%" PRIx64, b->idstr, newsize, b->max_length);
+        return;
+    }
+    dirty_clear_range(b->offset, b->used_length, DIRTY_CLIENTS_ALL);
+    b->used_length = aligned;
+    dirty_set_range(b->offset, b->used_length, DIRTY_CLIENTS_ALL);
+    memory_region_set_size(mr, newsize);
+    memcore_unlock();
+    /* C13: after the topology update (depth 0 here unless the caller has a
+     * transaction open, in which case the listeners run later). */
+    if (b->resized) {
+        b->resized(b->idstr, newsize, b->host);
+    }
+}
+
+/* ---- RAM from a file (§10.4, D17) ------------------------------------------ */
+
+static int open_backing(const char *path, const char *name, bool *created,
+                        Error **errp)
+{
+    for (;;) {
+        int fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd >= 0) {
+            struct stat st;
+            if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+                close(fd);
+            } else {
+                *created = false;
+                return fd;
+            }
+        } else if (errno == ENOENT) {
+            fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (fd >= 0) {
+                *created = true;
+                return fd;
+            }
+            if (errno == EEXIST || errno == EINTR) {
+                continue;
+            }
+            error_setg_errno(errp, errno, "cannot create backing file %s",
+                             path);
+            return -1;
+        } else if (errno == EINTR) {
+            continue;
+        } else if (errno != EISDIR) {
+            error_setg_errno(errp, errno, "cannot open backing file %s", path);
+            return -1;
+        }
+        /* A directory: an unlinked temporary file inside it. */
+        char *sanitized = mc_strdup(name ? name : "noname");
+        for (char *c = sanitized; *c; c++) {
+            if (*c == '/') {
+                *c = '_';
+            }
+        }
+        char *tmpl = NULL;
+        if (asprintf(&tmpl, "%s/qemu_back_mem.%s.XXXXXX", path, sanitized) <
+            0) {
+            free(sanitized);
+            error_setg(errp, "out of memory");
+            return -1;
+        }
+        free(sanitized);
+        fd = mkostemp(tmpl, O_CLOEXEC);
+        if (fd >= 0) {
+            unlink(tmpl);
+            free(tmpl);
+            *created = false;
+            return fd;
+        }
+        int err = errno;
+        free(tmpl);
+        if (err == EINTR || err == EEXIST) {
+            continue;
+        }
+        error_setg_errno(errp, err, "cannot create a backing file in %s",
+                         path);
+        return -1;
+    }
+}
+
+void memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
+                                      const char *name, uint64_t size,
+                                      bool share, const char *path,
+                                      Error **errp)
+{
+    memory_region_init(mr, owner, name, size);
+    mr->terminates = true;
+    bool created = false;
+    int fd = open_backing(path, name, &created, errp);
+    if (fd < 0) {
+        return;
+    }
+    uint64_t page = mc_host_page_size();
+    struct statfs fs;
+    if (fstatfs(fd, &fs) == 0 && (unsigned long)fs.f_type == HUGETLBFS_MAGIC) {
+        page = (uint64_t)fs.f_bsize;
+    }
+    const char *err_fmt = NULL;
+    struct stat st;
+    if (size < page) {
+        err_fmt = "size 0x%" PRIx64 " is smaller than the page size";
+    } else if (fstat(fd, &st) != 0) {
+        err_fmt = "cannot stat the backing file (size 0x%" PRIx64 ")";
+    }
+    uint64_t rounded = align_up(size, page);
+    if (!err_fmt) {
+        if (st.st_size == 0) {
+            if (ftruncate(fd, (off_t)rounded) != 0) {
+                /* QEMU ignores this failure; mmap will then fail. */
+            }
+        } else if ((uint64_t)st.st_size < rounded) {
+            err_fmt = "backing file is smaller than the size 0x%" PRIx64;
+        }
+    }
+    if (err_fmt) {
+        error_setg(errp, err_fmt, size);
+        close(fd);
+        if (created) {
+            unlink(path);
+        }
+        return;
+    }
+    mr->ram = true;
+    Error *err = NULL;
+    mr->ram_block = ramblock_new(mr, rounded, rounded, NULL, fd, page, share,
+                                 &err);
+    if (!mr->ram_block) {
+        mr->ram = false;
+        close(fd);
+        if (created) {
+            unlink(path);
+        }
+        error_propagate(errp, err);
+        return;
+    }
+    mr->align = page;
+}

@@ -1,0 +1,285 @@
+/*
+ * render.c — turning a region tree into FlatRanges.
+ *
+ * QEMU's rule (memory-semantics §2): walk the tree depth first, children in
+ * list order before their container's own content, and let the first
+ * region that renders an address own it.  QEMU implements that by array
+ * insertion, O(regions × ranges).  We split it in two steps instead:
+ *
+ *  1. collect: the same walk, clipped to the window being rendered,
+ *     records one "painter" per terminating region reached: its clipped
+ *     extent, where its offset 0 lies (base) and the inherited readonly
+ *     flag.  A painter's index is its rank: lower ranks win.
+ *  2. sweep: sort the painters' start and end points and walk them with a
+ *     min-heap of open painters; between two consecutive points the owner
+ *     is the open painter of lowest rank.
+ *
+ * Together O(P log P) for P painters in the window.  Simplification then
+ * merges neighbours that continue each other (§2.3); since that merge is
+ * canonical, a view rendered window by window equals one rendered whole.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+
+typedef struct Painter {
+    MemoryRegion *mr;
+    __int128 base; /* address of the region's offset 0; may be negative */
+    u128 start, end;
+    bool readonly;
+} Painter;
+
+typedef struct PainterVec {
+    Painter *p;
+    size_t n, cap;
+} PainterVec;
+
+/* Aliases nest legitimately only a few levels; deeper means a cycle the
+ * constructors could not see (an alias inside its own target). */
+#define MAX_ALIAS_DEPTH 64
+
+static void painter_push(PainterVec *v, const Painter *p)
+{
+    if (v->n == v->cap) {
+        size_t n = v->cap ? v->cap * 2 : 64;
+        Painter *np = realloc(v->p, n * sizeof(*np));
+        if (!np) {
+            fprintf(stderr, "memcore: out of memory while rendering\n");
+            abort();
+        }
+        v->p = np;
+        v->cap = n;
+    }
+    v->p[v->n++] = *p;
+}
+
+static void collect(PainterVec *v, MemoryRegion *mr, __int128 base,
+                    u128 clip_lo, u128 clip_hi, bool readonly, int depth)
+{
+    if (!mr->enabled) {
+        return;
+    }
+    base += mr->addr;
+    readonly |= mr->readonly;
+    __int128 ext_lo = base, ext_hi = base + mr->size;
+    __int128 lo = MC_MAX(ext_lo, (__int128)clip_lo);
+    __int128 hi = MC_MIN(ext_hi, (__int128)clip_hi);
+    if (lo >= hi) {
+        return;
+    }
+    if (mr->alias) {
+        if (depth >= MAX_ALIAS_DEPTH) {
+            mc_misuse("render", "alias '%s' nests too deep (a cycle?)",
+                      mr->name ? mr->name : "(noname)");
+            return;
+        }
+        collect(v, mr->alias,
+                base - (__int128)mr->alias->addr - (__int128)mr->alias_offset,
+                (u128)lo, (u128)hi, readonly, depth + 1);
+        return;
+    }
+    for (MemoryRegion *sub = mr->subregions_head; sub; sub = sub->sub_next) {
+        collect(v, sub, base, (u128)lo, (u128)hi, readonly, depth);
+    }
+    if (mr->terminates) {
+        Painter p = { mr, base, (u128)lo, (u128)hi, readonly };
+        painter_push(v, &p);
+    }
+}
+
+typedef struct Event {
+    u128 pos;
+    uint32_t painter;
+    bool open;
+} Event;
+
+static int event_cmp(const void *a, const void *b)
+{
+    const Event *x = a, *y = b;
+    if (x->pos != y->pos) {
+        return x->pos < y->pos ? -1 : 1;
+    }
+    return (int)x->open - (int)y->open;
+}
+
+/* A binary min-heap of painter ranks. */
+typedef struct Heap {
+    uint32_t *a;
+    size_t n;
+} Heap;
+
+static void heap_push(Heap *h, uint32_t x)
+{
+    size_t i = h->n++;
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (h->a[parent] <= x) {
+            break;
+        }
+        h->a[i] = h->a[parent];
+        i = parent;
+    }
+    h->a[i] = x;
+}
+
+static void heap_pop(Heap *h)
+{
+    uint32_t x = h->a[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= h->n) {
+            break;
+        }
+        if (c + 1 < h->n && h->a[c + 1] < h->a[c]) {
+            c++;
+        }
+        if (x <= h->a[c]) {
+            break;
+        }
+        h->a[i] = h->a[c];
+        i = c;
+    }
+    if (h->n) {
+        h->a[i] = x;
+    }
+}
+
+static void emit(FlatView *out, const Painter *p, u128 lo, u128 hi,
+                 const Painter **last_painter)
+{
+    FlatRange *prev = out->nr ? &out->ranges[out->nr - 1] : NULL;
+    if (prev && *last_painter == p && (u128)prev->last + 1 == lo) {
+        prev->last = (hwaddr)(hi - 1);
+        return;
+    }
+    FlatRange fr = {
+        .mr = p->mr,
+        .offset_in_region = (hwaddr)((__int128)lo - p->base),
+        .start = (hwaddr)lo,
+        .last = (hwaddr)(hi - 1),
+        .dirty_log_mask = memory_region_get_dirty_log_mask(p->mr),
+        .romd_mode = p->mr->romd_mode,
+        .readonly = p->readonly,
+    };
+    flatview_append(out, &fr);
+    *last_painter = p;
+}
+
+void render_window(FlatView *out, MemoryRegion *root, u128 lo, u128 hi)
+{
+    PainterVec v = { 0 };
+    if (root && lo < hi) {
+        collect(&v, root, 0, lo, hi, false, 0);
+    }
+    if (v.n == 0) {
+        free(v.p);
+        return;
+    }
+    const Painter *last_painter = NULL;
+    if (v.n == 1) {
+        emit(out, &v.p[0], v.p[0].start, v.p[0].end, &last_painter);
+        free(v.p);
+        return;
+    }
+    Event *ev = malloc(2 * v.n * sizeof(*ev));
+    Heap heap = { malloc(v.n * sizeof(uint32_t)), 0 };
+    bool *closed = calloc(v.n, sizeof(bool));
+    if (!ev || !heap.a || !closed) {
+        fprintf(stderr, "memcore: out of memory while rendering\n");
+        abort();
+    }
+    for (size_t i = 0; i < v.n; i++) {
+        ev[2 * i] = (Event){ v.p[i].start, (uint32_t)i, true };
+        ev[2 * i + 1] = (Event){ v.p[i].end, (uint32_t)i, false };
+    }
+    qsort(ev, 2 * v.n, sizeof(*ev), event_cmp);
+    u128 prev = 0;
+    for (size_t k = 0; k < 2 * v.n;) {
+        u128 pos = ev[k].pos;
+        while (heap.n && closed[heap.a[0]]) {
+            heap_pop(&heap);
+        }
+        if (heap.n && prev < pos) {
+            emit(out, &v.p[heap.a[0]], prev, pos, &last_painter);
+        }
+        for (; k < 2 * v.n && ev[k].pos == pos; k++) {
+            if (ev[k].open) {
+                heap_push(&heap, ev[k].painter);
+            } else {
+                closed[ev[k].painter] = true;
+            }
+        }
+        prev = pos;
+    }
+    free(closed);
+    free(heap.a);
+    free(ev);
+    free(v.p);
+}
+
+static bool can_merge(const FlatRange *a, const FlatRange *b)
+{
+    return a->last != UINT64_MAX && a->last + 1 == b->start &&
+           a->mr == b->mr &&
+           a->offset_in_region + (a->last - a->start) + 1 ==
+               b->offset_in_region &&
+           a->dirty_log_mask == b->dirty_log_mask &&
+           a->romd_mode == b->romd_mode && a->readonly == b->readonly;
+}
+
+static void simplify(FlatView *view)
+{
+    unsigned w = 0;
+    for (unsigned i = 0; i < view->nr; i++) {
+        if (w > 0 && can_merge(&view->ranges[w - 1], &view->ranges[i])) {
+            view->ranges[w - 1].last = view->ranges[i].last;
+        } else {
+            view->ranges[w++] = view->ranges[i];
+        }
+    }
+    view->nr = w;
+}
+
+FlatView *render_splice(const FlatView *old, MemoryRegion *root, u128 lo,
+                        u128 hi)
+{
+    FlatView *view = flatview_new(root, old->nr + 16);
+    unsigned i = 0;
+    /* Ranges wholly below the window, then the part of a straddler. */
+    while (i < old->nr && (u128)old->ranges[i].last < lo) {
+        flatview_append(view, &old->ranges[i++]);
+    }
+    if (i < old->nr && old->ranges[i].start < lo) {
+        FlatRange fr = old->ranges[i];
+        fr.last = (hwaddr)(lo - 1);
+        flatview_append(view, &fr);
+    }
+    render_window(view, root, lo, hi);
+    if (hi < U128_2_64) {
+        while (i < old->nr && (u128)old->ranges[i].last < hi) {
+            i++;
+        }
+        if (i < old->nr && old->ranges[i].start < hi) {
+            FlatRange fr = old->ranges[i++];
+            fr.offset_in_region += (hwaddr)(hi - fr.start);
+            fr.start = (hwaddr)hi;
+            flatview_append(view, &fr);
+        }
+        while (i < old->nr) {
+            flatview_append(view, &old->ranges[i++]);
+        }
+    }
+    simplify(view);
+    flatview_take_refs(view);
+    return view;
+}
+
+FlatView *render_full(MemoryRegion *root)
+{
+    FlatView *view = flatview_new(root, 16);
+    render_window(view, root, 0, U128_2_64);
+    simplify(view);
+    flatview_take_refs(view);
+    return view;
+}

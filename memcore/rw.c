@@ -1,0 +1,243 @@
+/*
+ * rw.c — the access path for byte ranges: translate (with IOMMUs),
+ * address_space_rw/read/write, the loader's write_rom and
+ * address_space_access_valid.
+ *
+ * Everything here runs inside an RCU read section on whatever thread calls
+ * it.  A range is walked piece by piece: RAM pieces are copied directly,
+ * anything else is cut into accesses the device accepts (§4.1.2) and
+ * dispatched; the results of all pieces are ORed, without early exit.
+ */
+#include "internal.h"
+
+MemoryRegion *translate_internal(AddressSpace *as, hwaddr addr, hwaddr *xlat,
+                                 hwaddr *plen, bool is_write, hwaddr *piece)
+{
+    for (;;) {
+        FlatView *view = as_view(as);
+        const FlatRange *fr = flatview_lookup(view, addr);
+        if (!fr) {
+            *xlat = addr;
+            *piece = 0;
+            return &io_mem_unassigned;
+        }
+        MemoryRegion *mr = fr->mr;
+        hwaddr x = fr->offset_in_region + (addr - fr->start);
+        /* Bytes to the end of the dispatch piece; 0 stands for 2^64. */
+        hwaddr pl = flatrange_piece_last(fr, addr) - addr + 1;
+        RAMBlock *block = mr->ram_block;
+        if (block) {
+            /* A region grown past its block (set_size) must not reach
+             * beyond the memory that backs it. */
+            if (x >= block->used_length) {
+                *xlat = addr;
+                *piece = 0;
+                return &io_mem_unassigned;
+            }
+            hwaddr avail = block->used_length - x;
+            if (pl == 0 || pl > avail) {
+                pl = avail;
+            }
+        }
+        if (mr->ram && pl && *plen > pl) {
+            *plen = pl;
+        }
+        if (likely(!mr->iommu_ops)) {
+            *xlat = x;
+            *piece = pl;
+            return mr;
+        }
+        IOMMUTLBEntry e = mr->iommu_ops->translate(mr, x, is_write);
+        addr = (e.translated_addr & ~e.addr_mask) | (x & e.addr_mask);
+        hwaddr in_page = (addr | e.addr_mask) - addr + 1;
+        if (in_page && *plen > in_page) {
+            *plen = in_page;
+        }
+        if (!(e.perm & (1 << is_write)) || !e.target_as) {
+            /* C12: report the translated address and clamped length. */
+            *xlat = addr;
+            *piece = 0;
+            return &io_mem_unassigned;
+        }
+        as = e.target_as;
+    }
+}
+
+MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr,
+                                      hwaddr *xlat, hwaddr *len,
+                                      bool is_write)
+{
+    hwaddr piece;
+    mc_rcu_lock();
+    MemoryRegion *mr = translate_internal(as, addr, xlat, len, is_write,
+                                          &piece);
+    mc_rcu_unlock();
+    return mr;
+}
+
+/* Load/store @l bytes (1, 2, 4 or 8) of a buffer in target byte order. */
+static uint64_t buf_load_target(const uint8_t *buf, unsigned l)
+{
+    uint64_t v = 0;
+    if (mc_target_big_endian) {
+        for (unsigned i = 0; i < l; i++) {
+            v = (v << 8) | buf[i];
+        }
+    } else {
+        for (unsigned i = l; i-- > 0;) {
+            v = (v << 8) | buf[i];
+        }
+    }
+    return v;
+}
+
+static void buf_store_target(uint8_t *buf, unsigned l, uint64_t v)
+{
+    if (mc_target_big_endian) {
+        for (unsigned i = l; i-- > 0;) {
+            buf[i] = (uint8_t)v;
+            v >>= 8;
+        }
+    } else {
+        for (unsigned i = 0; i < l; i++) {
+            buf[i] = (uint8_t)v;
+            v >>= 8;
+        }
+    }
+}
+
+/* Clamp a direct access to a ROM device to its piece (C2): translate only
+ * clamps RAM. */
+static inline hwaddr clamp_direct(MemoryRegion *mr, hwaddr l, hwaddr piece)
+{
+    if (!mr->ram && piece && l > piece) {
+        return piece;
+    }
+    return l;
+}
+
+static MemTxResult mmio_chunk(MemoryRegion *mr, hwaddr xlat, uint8_t *buf,
+                              hwaddr *l, bool is_write, MemTxAttrs attrs)
+{
+    bool taken = mmio_lock_prepare(mr);
+    if (mr->flush_coalesced_mmio) {
+        coalesced_flush();
+    }
+    unsigned n = memory_access_size(mr, *l > 8 ? 8 : (unsigned)*l, xlat);
+    MemTxResult r;
+    uint64_t v;
+    if (is_write) {
+        v = buf_load_target(buf, n);
+        r = memory_region_dispatch_write(mr, xlat, v, n, attrs);
+    } else {
+        r = memory_region_dispatch_read(mr, xlat, &v, n, attrs);
+        buf_store_target(buf, n, v);
+    }
+    mmio_lock_finish(taken);
+    *l = n;
+    return r;
+}
+
+MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
+                             uint8_t *buf, int len, bool is_write)
+{
+    MemTxResult result = MEMTX_OK;
+    if (len <= 0) {
+        return result;
+    }
+    hwaddr remain = (hwaddr)len;
+    mc_rcu_lock();
+    while (remain > 0) {
+        hwaddr l = remain, xlat, piece;
+        MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, is_write,
+                                              &piece);
+        if (memory_access_is_direct(mr, is_write)) {
+            l = clamp_direct(mr, l, piece);
+            uint8_t *ptr = ramblock_ptr(mr->ram_block, xlat);
+            if (is_write) {
+                memcpy(ptr, buf, l);
+                invalidate_and_set_dirty(mr, xlat, l);
+            } else {
+                memcpy(buf, ptr, l);
+            }
+        } else {
+            result |= mmio_chunk(mr, xlat, buf, &l, is_write, attrs);
+        }
+        remain -= l;
+        buf += l;
+        addr += l;
+    }
+    mc_rcu_unlock();
+    return result;
+}
+
+MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
+                                MemTxAttrs attrs, const uint8_t *buf, int len)
+{
+    /* The write path never stores into @buf. */
+    return address_space_rw(as, addr, attrs, (uint8_t *)buf, len, true);
+}
+
+MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
+                               MemTxAttrs attrs, uint8_t *buf, int len)
+{
+    return address_space_rw(as, addr, attrs, buf, len, false);
+}
+
+void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
+                                   const uint8_t *buf, int len)
+{
+    if (len <= 0) {
+        return;
+    }
+    hwaddr remain = (hwaddr)len;
+    mc_rcu_lock();
+    while (remain > 0) {
+        hwaddr l = remain, xlat, piece;
+        MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, true,
+                                              &piece);
+        if (mr->ram || (mr->rom_device && mr->romd_mode)) {
+            l = clamp_direct(mr, l, piece);
+            memcpy(ramblock_ptr(mr->ram_block, xlat), buf, l);
+            invalidate_and_set_dirty(mr, xlat, l);
+        } else {
+            /* C3: MMIO and ROM devices outside ROMD mode are skipped. */
+            l = memory_access_size(mr, l > 8 ? 8 : (unsigned)l, xlat);
+        }
+        remain -= l;
+        buf += l;
+        addr += l;
+    }
+    mc_rcu_unlock();
+}
+
+bool address_space_access_valid(AddressSpace *as, hwaddr addr, int len,
+                                bool is_write)
+{
+    if (len <= 0) {
+        return true;
+    }
+    hwaddr remain = (hwaddr)len;
+    bool ok = true;
+    mc_rcu_lock();
+    while (remain > 0) {
+        hwaddr l = remain, xlat, piece;
+        MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, is_write,
+                                              &piece);
+        if (memory_access_is_direct(mr, is_write)) {
+            l = clamp_direct(mr, l, piece);
+        } else {
+            /* C11/D19: chunks sized by the offset within the region. */
+            l = memory_access_size(mr, l > 8 ? 8 : (unsigned)l, xlat);
+            if (!memory_region_access_valid(mr, xlat, (unsigned)l,
+                                            is_write)) {
+                ok = false;
+                break;
+            }
+        }
+        remain -= l;
+        addr += l;
+    }
+    mc_rcu_unlock();
+    return ok;
+}

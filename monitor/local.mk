@@ -1,0 +1,1 @@
+# monitor/: the command table and front-ends (arrives with issue 3)

@@ -1,0 +1,1 @@
+# server/: memcored (arrives with issue 3)

@@ -1,0 +1,1 @@
+# tests/: Check unit tests (tests/unit), integration tests, benchmarks (tests/bench).
