@@ -48,6 +48,7 @@ void flatview_take_refs(FlatView *view)
 
 static void flatview_destroy(FlatView *view)
 {
+    free((void *)atomic_load(&view->page_cache));
     for (unsigned i = 0; i < view->nr; i++) {
         memory_region_unref(view->ranges[i].mr);
     }
@@ -152,6 +153,39 @@ unsigned flatview_lower_bound(const FlatView *view, hwaddr addr)
     return lo;
 }
 
+const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr)
+{
+    _Atomic(const FlatRange *) *cache =
+        atomic_load_explicit(&view->page_cache, memory_order_acquire);
+    unsigned slot = (addr >> TARGET_PAGE_BITS) & (PAGE_CACHE_SIZE - 1);
+    const FlatRange *fr;
+    if (cache) {
+        fr = atomic_load_explicit(&cache[slot], memory_order_relaxed);
+        if (fr && addr - fr->start <= fr->last - fr->start) {
+            return fr;
+        }
+    }
+    fr = flatview_search(view, addr);
+    if (!fr) {
+        return NULL;
+    }
+    atomic_store_explicit(&view->mru, fr, memory_order_relaxed);
+    if (!cache && view->nr >= PAGE_CACHE_MIN_RANGES) {
+        _Atomic(const FlatRange *) *fresh =
+            calloc(PAGE_CACHE_SIZE, sizeof(*fresh));
+        _Atomic(const FlatRange *) *expected = NULL;
+        if (fresh && !atomic_compare_exchange_strong(&view->page_cache,
+                                                     &expected, fresh)) {
+            free(fresh); /* another reader won */
+        }
+        cache = atomic_load_explicit(&view->page_cache, memory_order_acquire);
+    }
+    if (cache) {
+        atomic_store_explicit(&cache[slot], fr, memory_order_relaxed);
+    }
+    return fr;
+}
+
 const FlatRange *flatview_search(const FlatView *view, hwaddr addr)
 {
     unsigned i = flatview_lower_bound(view, addr);
@@ -180,7 +214,10 @@ MemoryRegion *flatview_physical_root(MemoryRegion *mr)
                     next = NULL;
                     break;
                 }
-                if (c->addr == 0 && mr->size >= c->size) {
+                /* memory-semantics §6.3/§11.2: a child at 0 that covers the
+                 * whole container (QEMU itself accepts any child that fits,
+                 * which case 61 rules out). */
+                if (c->addr == 0 && c->size >= mr->size) {
                     next = c;
                 }
             }

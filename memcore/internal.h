@@ -52,8 +52,20 @@ static inline void mc_rcu_lock(void)
     urcu_memb_read_lock();
 }
 
+#if defined(__SANITIZE_THREAD__)
+/* liburcu is not instrumented: tell ThreadSanitizer that a read section's
+ * accesses happen before whatever a later grace period frees. */
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+extern char mc_tsan_grace;
+#define MC_TSAN_RELEASE() __tsan_release(&mc_tsan_grace)
+#else
+#define MC_TSAN_RELEASE() ((void)0)
+#endif
+
 static inline void mc_rcu_unlock(void)
 {
+    MC_TSAN_RELEASE();
     urcu_memb_read_unlock();
 }
 
@@ -106,7 +118,14 @@ struct FlatView {
     FlatRange *ranges;
     MemoryRegion *root; /* physical root rendered from; NULL when empty */
     _Atomic(const FlatRange *) mru; /* lookup cache: a pure hint */
+    /* Page-indexed hints, allocated on the first search of a view with
+     * many ranges; like mru, an entry is only used when it covers. */
+    _Atomic(_Atomic(const FlatRange *) *) page_cache;
 };
+
+#define PAGE_CACHE_BITS 12
+#define PAGE_CACHE_SIZE (1u << PAGE_CACHE_BITS)
+#define PAGE_CACHE_MIN_RANGES 16
 
 FlatView *flatview_new(MemoryRegion *root, unsigned capacity);
 /* flatview_append: add a range at the end (ranges arrive sorted). */
@@ -123,6 +142,8 @@ MemoryRegion *flatview_physical_root(MemoryRegion *root);
 
 /* Binary search: the range containing @addr, or NULL. */
 const FlatRange *flatview_search(const FlatView *view, hwaddr addr);
+/* The lookup's slow path: page cache, then search; updates the hints. */
+const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr);
 /* Index of the first range whose last byte is >= @addr (nr if none). */
 unsigned flatview_lower_bound(const FlatView *view, hwaddr addr);
 
@@ -133,11 +154,7 @@ static inline const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
     if (likely(fr && addr - fr->start <= fr->last - fr->start)) {
         return fr;
     }
-    fr = flatview_search(view, addr);
-    if (fr) {
-        atomic_store_explicit(&view->mru, fr, memory_order_relaxed);
-    }
-    return fr;
+    return flatview_lookup_slow(view, addr);
 }
 
 /*
@@ -180,10 +197,17 @@ static inline MemoryRegionSection flatrange_section(const FlatRange *fr,
     return s;
 }
 
-/* The view an address space currently shows (inside a read section). */
+/* The view an address space currently shows (inside a read section).
+ * C11 acquire/release rather than liburcu's macros, so that
+ * ThreadSanitizer sees the ordering; on x86 both are plain moves. */
 static inline FlatView *as_view(AddressSpace *as)
 {
-    return rcu_dereference(as->current_map);
+    return __atomic_load_n(&as->current_map, __ATOMIC_ACQUIRE);
+}
+
+static inline void as_publish(AddressSpace *as, FlatView *view)
+{
+    __atomic_store_n(&as->current_map, view, __ATOMIC_RELEASE);
 }
 
 /* ---- render.c ------------------------------------------------------------ */
@@ -254,6 +278,8 @@ void address_spaces_update_ioeventfds(void);
 /* The ioeventfd of @mr a write of @size bytes of @data at @addr signals. */
 EventNotifier *ioeventfd_match(MemoryRegion *mr, hwaddr addr, unsigned size,
                                uint64_t data);
+/* Forget @mr's ioeventfds (the region is being destroyed). */
+void ioeventfd_region_destroyed(MemoryRegion *mr);
 /* Queue a write to a coalesced range; false when @mr/@addr is not one. */
 bool coalesced_queue(MemoryRegion *mr, hwaddr addr, uint64_t data,
                      unsigned size, MemTxAttrs attrs);
@@ -309,11 +335,13 @@ MemTxResult mmio_write_to_device(MemoryRegion *mr, hwaddr addr, uint64_t data,
 /* ---- rw.c ---------------------------------------------------------------- */
 
 /*
- * translate_internal: as address_space_translate, plus the number of
+ * translate_internal: as address_space_translate on @view (the view of
+ * the address space, read once per call so that one call never mixes two
+ * views), plus the number of
  * bytes from @addr to the end of its dispatch piece in *@piece (0 means
  * "unknown/unbounded").  Must run inside a read section.
  */
-MemoryRegion *translate_internal(AddressSpace *as, hwaddr addr, hwaddr *xlat,
+MemoryRegion *translate_internal(FlatView *view, hwaddr addr, hwaddr *xlat,
                                  hwaddr *plen, bool is_write, hwaddr *piece);
 
 static inline uint8_t *ramblock_ptr(RAMBlock *b, hwaddr off)

@@ -228,7 +228,9 @@ static void update_one(AddressSpace *as)
             list[n++] = fd;
         }
     }
-    qsort(list, n, sizeof(*list), ioeventfd_qsort_cmp);
+    if (n > 1) {
+        qsort(list, n, sizeof(*list), ioeventfd_qsort_cmp);
+    }
     unsigned i = 0, j = 0, old_n = (unsigned)as->ioeventfd_nb;
     MemoryRegionIoeventfd *old = as->ioeventfds;
     while (i < old_n || j < n) {
@@ -254,4 +256,12 @@ void address_spaces_update_ioeventfds(void)
             update_one(as);
         }
     }
+}
+
+void ioeventfd_region_destroyed(MemoryRegion *mr)
+{
+    ioeventfd_total -= mr->ioeventfd_nb;
+    free(mr->ioeventfds);
+    mr->ioeventfds = NULL;
+    mr->ioeventfd_nb = 0;
 }

@@ -80,10 +80,11 @@ static uint64_t bswap_n(uint64_t v, unsigned n)
 
 /* The host address of an N-byte RAM access inside one dispatch piece, or
  * NULL when the fast path does not apply. */
-static inline uint8_t *fast_ram(AddressSpace *as, hwaddr addr, unsigned n,
-                                bool is_write, MemoryRegion **mrp)
+static inline __attribute__((always_inline)) uint8_t *
+fast_ram(FlatView *view, hwaddr addr, unsigned n, bool is_write,
+         MemoryRegion **mrp)
 {
-    const FlatRange *fr = flatview_lookup(as_view(as), addr);
+    const FlatRange *fr = flatview_lookup(view, addr);
     if (unlikely(!fr)) {
         return NULL;
     }
@@ -103,11 +104,11 @@ static inline uint8_t *fast_ram(AddressSpace *as, hwaddr addr, unsigned n,
     return NULL;
 }
 
-static uint64_t ld_slow(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
+static uint64_t ld_slow(FlatView *view, hwaddr addr, MemTxAttrs attrs,
                         MemTxResult *result, unsigned n, enum endian e)
 {
     hwaddr l = n, xlat, piece;
-    MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, false, &piece);
+    MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, false, &piece);
     if (!mr->ram && piece && l > piece) {
         l = piece;
     }
@@ -133,13 +134,14 @@ static uint64_t ld_slow(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
     return v;
 }
 
-static inline uint64_t ld_common(AddressSpace *as, hwaddr addr,
+static inline __attribute__((always_inline)) uint64_t ld_common(AddressSpace *as, hwaddr addr,
                                  MemTxAttrs attrs, MemTxResult *result,
                                  unsigned n, enum endian e)
 {
     mc_rcu_lock();
     MemoryRegion *mr;
-    uint8_t *p = fast_ram(as, addr, n, false, &mr);
+    FlatView *view = as_view(as);
+    uint8_t *p = fast_ram(view, addr, n, false, &mr);
     uint64_t v;
     if (likely(p)) {
         v = host_load(p, n, want_big(e));
@@ -147,18 +149,18 @@ static inline uint64_t ld_common(AddressSpace *as, hwaddr addr,
             *result = MEMTX_OK;
         }
     } else {
-        v = ld_slow(as, addr, attrs, result, n, e);
+        v = ld_slow(view, addr, attrs, result, n, e);
     }
     mc_rcu_unlock();
     return v;
 }
 
-static void st_slow(AddressSpace *as, hwaddr addr, uint64_t v,
+static void st_slow(FlatView *view, hwaddr addr, uint64_t v,
                     MemTxAttrs attrs, MemTxResult *result, unsigned n,
                     enum endian e, bool notdirty)
 {
     hwaddr l = n, xlat, piece;
-    MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, true, &piece);
+    MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, true, &piece);
     MemTxResult r;
     if (l < n || !memory_access_is_direct(mr, true)) {
         if (e != ENDIAN_TARGET && want_big(e) != mc_target_big_endian) {
@@ -184,13 +186,14 @@ static void st_slow(AddressSpace *as, hwaddr addr, uint64_t v,
     }
 }
 
-static inline void st_common(AddressSpace *as, hwaddr addr, uint64_t v,
+static inline __attribute__((always_inline)) void st_common(AddressSpace *as, hwaddr addr, uint64_t v,
                              MemTxAttrs attrs, MemTxResult *result,
                              unsigned n, enum endian e)
 {
     mc_rcu_lock();
     MemoryRegion *mr;
-    uint8_t *p = fast_ram(as, addr, n, true, &mr);
+    FlatView *view = as_view(as);
+    uint8_t *p = fast_ram(view, addr, n, true, &mr);
     if (likely(p)) {
         host_store(p, n, want_big(e), v);
         if (unlikely(mr->dirty_log_mask || mc_global_dirty_log)) {
@@ -200,7 +203,7 @@ static inline void st_common(AddressSpace *as, hwaddr addr, uint64_t v,
             *result = MEMTX_OK;
         }
     } else {
-        st_slow(as, addr, v, attrs, result, n, e, false);
+        st_slow(view, addr, v, attrs, result, n, e, false);
     }
     mc_rcu_unlock();
 }
@@ -245,6 +248,6 @@ void address_space_stl_notdirty(AddressSpace *as, hwaddr addr, uint32_t val,
                                 MemTxAttrs attrs, MemTxResult *result)
 {
     mc_rcu_lock();
-    st_slow(as, addr, val, attrs, result, 4, ENDIAN_TARGET, true);
+    st_slow(as_view(as), addr, val, attrs, result, 4, ENDIAN_TARGET, true);
     mc_rcu_unlock();
 }

@@ -20,8 +20,9 @@ memcore_libmemcore_la_SOURCES = \
 	memcore/coalesced.c \
 	memcore/ioeventfd.c \
 	memcore/iommu.c \
-	memcore/map.c
-memcore_libmemcore_la_CFLAGS = $(AM_CFLAGS) -D_LGPL_SOURCE $(URCU_CFLAGS)
+	memcore/map.c \
+	memcore/mtree.c
+memcore_libmemcore_la_CFLAGS = $(AM_CFLAGS) -D_LGPL_SOURCE -ftls-model=initial-exec $(URCU_CFLAGS)
 memcore_libmemcore_la_LIBADD = $(URCU_LIBS) -lpthread
 memcore_libmemcore_la_LDFLAGS = -version-info 0:0:0
 

@@ -33,8 +33,9 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
         return NULL;
     }
     mc_rcu_lock();
+    FlatView *view = as_view(as);
     hwaddr l = len, xlat, piece;
-    MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, is_write,
+    MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, is_write,
                                           &piece);
     if (!memory_access_is_direct(mr, is_write)) {
         if (atomic_exchange(&bounce.in_use, true)) {
@@ -77,7 +78,7 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
         }
         l = len;
         hwaddr x;
-        MemoryRegion *this = translate_internal(as, addr, &x, &l, is_write,
+        MemoryRegion *this = translate_internal(view, addr, &x, &l, is_write,
                                                 &piece);
         if (this != mr || x != base + done) {
             break;

@@ -24,6 +24,10 @@
 #endif
 
 static RAMBlock *blocks; /* ram_addr order; changed under the global lock */
+static RAMBlock *blocks_tail;
+/* Whether a block was ever freed: until then ram_addr space has no holes
+ * and a new block simply goes after the last one, in O(1). */
+static bool blocks_have_holes;
 
 uint64_t mc_host_page_size(void)
 {
@@ -43,6 +47,9 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 /* Smallest gap between existing blocks that holds @size (best fit). */
 static ram_addr_t find_ram_offset(ram_addr_t size)
 {
+    if (!blocks_have_holes) {
+        return blocks_tail ? blocks_tail->offset + blocks_tail->max_length : 0;
+    }
     ram_addr_t best = RAM_ADDR_MAX, best_gap = RAM_ADDR_MAX;
     ram_addr_t prev_end = 0;
     for (RAMBlock *b = blocks;; b = b->next) {
@@ -62,6 +69,16 @@ static ram_addr_t find_ram_offset(ram_addr_t size)
 
 static void link_block(RAMBlock *nb)
 {
+    if (!blocks_tail || blocks_tail->offset < nb->offset) {
+        nb->next = NULL;
+        if (blocks_tail) {
+            blocks_tail->next = nb;
+        } else {
+            blocks = nb;
+        }
+        blocks_tail = nb;
+        return;
+    }
     RAMBlock **pp = &blocks;
     while (*pp && (*pp)->offset < nb->offset) {
         pp = &(*pp)->next;
@@ -141,12 +158,17 @@ static void ramblock_rcu_free(struct rcu_head *head)
 void ramblock_free(RAMBlock *block)
 {
     memcore_lock();
-    for (RAMBlock **pp = &blocks; *pp; pp = &(*pp)->next) {
+    RAMBlock *prev = NULL;
+    for (RAMBlock **pp = &blocks; *pp; prev = *pp, pp = &(*pp)->next) {
         if (*pp == block) {
             *pp = block->next;
+            if (blocks_tail == block) {
+                blocks_tail = prev;
+            }
             break;
         }
     }
+    blocks_have_holes = true;
     memcore_unlock();
     mc_call_rcu(&block->rcu, ramblock_rcu_free);
 }

@@ -45,12 +45,39 @@ void mc_rcu_register_self(void)
     pthread_setspecific(rcu_key, (void *)1);
 }
 
+#if defined(__SANITIZE_THREAD__)
+char mc_tsan_grace;
+
+struct tsan_deferred {
+    struct rcu_head rcu;
+    struct rcu_head *head;
+    void (*func)(struct rcu_head *head);
+};
+
+static void tsan_deferred_run(struct rcu_head *rcu)
+{
+    struct tsan_deferred *d = caa_container_of(rcu, struct tsan_deferred,
+                                               rcu);
+    __tsan_acquire(&mc_tsan_grace);
+    d->func(d->head);
+    free(d);
+}
+#endif
+
 void mc_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
 {
     if (unlikely(!mc_rcu_registered)) {
         mc_rcu_register_self();
     }
+#if defined(__SANITIZE_THREAD__)
+    struct tsan_deferred *d = mc_malloc0(sizeof(*d));
+    d->head = head;
+    d->func = func;
+    __tsan_release(&mc_tsan_grace);
+    urcu_memb_call_rcu(&d->rcu, tsan_deferred_run);
+#else
     urcu_memb_call_rcu(head, func);
+#endif
 }
 
 void memcore_rcu_read_lock(void)

@@ -258,9 +258,7 @@ void memory_region_destroy(MemoryRegion *mr)
         ramblock_free(mr->ram_block);
         mr->ram_block = NULL;
     }
-    free(mr->ioeventfds);
-    mr->ioeventfds = NULL;
-    mr->ioeventfd_nb = 0;
+    ioeventfd_region_destroyed(mr);
     if (mr->destructor) {
         mr->destructor(mr);
     }
@@ -384,20 +382,18 @@ static bool is_ancestor(const MemoryRegion *candidate, const MemoryRegion *mr)
  * stays priority-descending with the newest first among equals. */
 static void subregion_link(MemoryRegion *c, MemoryRegion *sub)
 {
-    MemoryRegion *e = c->subregions_head;
+    MemoryRegion *prev = NULL, *e = c->subregions_head;
     while (e && sub->priority < e->priority) {
+        prev = e;
         e = e->sub_next;
     }
     sub->sub_next = e;
+    sub->sub_prev = prev;
     if (e) {
-        sub->sub_prev = e->sub_prev;
         e->sub_prev = sub;
-    } else {
-        sub->sub_prev = c->subregions_tail;
-        c->subregions_tail = sub;
     }
-    if (sub->sub_prev) {
-        sub->sub_prev->sub_next = sub;
+    if (prev) {
+        prev->sub_next = sub;
     } else {
         c->subregions_head = sub;
     }
@@ -412,8 +408,6 @@ static void subregion_unlink(MemoryRegion *c, MemoryRegion *sub)
     }
     if (sub->sub_next) {
         sub->sub_next->sub_prev = sub->sub_prev;
-    } else {
-        c->subregions_tail = sub->sub_prev;
     }
     sub->sub_next = sub->sub_prev = NULL;
 }

@@ -239,6 +239,14 @@ static void simplify(FlatView *view)
         }
     }
     view->nr = w;
+    /* Views live long: give back what the doubling over-allocated. */
+    if (w + 16 < view->nr_allocated) {
+        FlatRange *r = realloc(view->ranges, sizeof(FlatRange) * (w ? w : 1));
+        if (r) {
+            view->ranges = r;
+            view->nr_allocated = w ? w : 1;
+        }
+    }
 }
 
 FlatView *render_splice(const FlatView *old, MemoryRegion *root, u128 lo,

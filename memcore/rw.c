@@ -10,11 +10,10 @@
  */
 #include "internal.h"
 
-MemoryRegion *translate_internal(AddressSpace *as, hwaddr addr, hwaddr *xlat,
+MemoryRegion *translate_internal(FlatView *view, hwaddr addr, hwaddr *xlat,
                                  hwaddr *plen, bool is_write, hwaddr *piece)
 {
     for (;;) {
-        FlatView *view = as_view(as);
         const FlatRange *fr = flatview_lookup(view, addr);
         if (!fr) {
             *xlat = addr;
@@ -59,7 +58,7 @@ MemoryRegion *translate_internal(AddressSpace *as, hwaddr addr, hwaddr *xlat,
             *piece = 0;
             return &io_mem_unassigned;
         }
-        as = e.target_as;
+        view = as_view(e.target_as);
     }
 }
 
@@ -69,8 +68,8 @@ MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr,
 {
     hwaddr piece;
     mc_rcu_lock();
-    MemoryRegion *mr = translate_internal(as, addr, xlat, len, is_write,
-                                          &piece);
+    MemoryRegion *mr = translate_internal(as_view(as), addr, xlat, len,
+                                          is_write, &piece);
     mc_rcu_unlock();
     return mr;
 }
@@ -147,12 +146,31 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
     }
     hwaddr remain = (hwaddr)len;
     mc_rcu_lock();
+    FlatView *view = as_view(as);
     while (remain > 0) {
         hwaddr l = remain, xlat, piece;
-        MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, is_write,
-                                              &piece);
+        MemoryRegion *mr;
+        /* Plain RAM, the common case, without the general translation. */
+        const FlatRange *fr = flatview_lookup(view, addr);
+        if (fr && fr->mr->ram && !(is_write && fr->mr->readonly)) {
+            mr = fr->mr;
+            xlat = fr->offset_in_region + (addr - fr->start);
+            hwaddr used = mr->ram_block->used_length;
+            if (likely(xlat < used)) {
+                hwaddr pl = flatrange_piece_last(fr, addr) - addr + 1;
+                if (pl && l > pl) {
+                    l = pl;
+                }
+                if (l > used - xlat) {
+                    l = used - xlat;
+                }
+                goto direct;
+            }
+        }
+        mr = translate_internal(view, addr, &xlat, &l, is_write, &piece);
         if (memory_access_is_direct(mr, is_write)) {
             l = clamp_direct(mr, l, piece);
+        direct:;
             uint8_t *ptr = ramblock_ptr(mr->ram_block, xlat);
             if (is_write) {
                 memcpy(ptr, buf, l);
@@ -192,9 +210,10 @@ void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
     }
     hwaddr remain = (hwaddr)len;
     mc_rcu_lock();
+    FlatView *view = as_view(as);
     while (remain > 0) {
         hwaddr l = remain, xlat, piece;
-        MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, true,
+        MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, true,
                                               &piece);
         if (mr->ram || (mr->rom_device && mr->romd_mode)) {
             l = clamp_direct(mr, l, piece);
@@ -220,9 +239,10 @@ bool address_space_access_valid(AddressSpace *as, hwaddr addr, int len,
     hwaddr remain = (hwaddr)len;
     bool ok = true;
     mc_rcu_lock();
+    FlatView *view = as_view(as);
     while (remain > 0) {
         hwaddr l = remain, xlat, piece;
-        MemoryRegion *mr = translate_internal(as, addr, &xlat, &l, is_write,
+        MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, is_write,
                                               &piece);
         if (memory_access_is_direct(mr, is_write)) {
             l = clamp_direct(mr, l, piece);

@@ -250,7 +250,7 @@ static void commit_topology(void)
         }
         if (new != old) {
             flatview_ref(new);
-            rcu_assign_pointer(as->current_map, new);
+            as_publish(as, new);
             flatview_retire(old);
         }
     }

@@ -1,1 +1,7 @@
-# tests/: Check unit tests (tests/unit), integration tests, benchmarks (tests/bench).
+# tests/: Check unit tests (tests/unit), integration tests, benchmarks
+# (tests/bench, built only by `make bench`).  Each group keeps its own
+# fragment so that the people writing them do not collide.
+include $(srcdir)/tests/unit/core.mk
+include $(srcdir)/tests/unit/access.mk
+include $(srcdir)/tests/unit/mtree.mk
+include $(srcdir)/tests/bench/bench.mk

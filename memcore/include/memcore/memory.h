@@ -136,6 +136,7 @@ struct MemoryRegionIOMMUOps {
  * are private to libmemcore: read them through the accessors below.
  */
 struct MemoryRegion {
+    /* Flags first, so that the struct packs tightly. */
     bool romd_mode;
     bool ram;
     bool subpage;
@@ -143,34 +144,33 @@ struct MemoryRegion {
     bool rom_device;
     bool flush_coalesced_mmio;
     bool global_locking;
+    bool terminates;
+    bool skip_dump;
+    bool enabled;
+    bool may_overlap;
+    bool initialized;
     uint8_t dirty_log_mask;
+    uint8_t vga_logging_count;
+    int32_t priority;
+    uint32_t alias_users;          /* aliases whose target is this region */
+    unsigned ioeventfd_nb;
+    Int128 size;
+    hwaddr addr;
+    hwaddr alias_offset;
+    uint64_t align;
     RAMBlock *ram_block;
     Object *owner;
     const MemoryRegionIOMMUOps *iommu_ops;
     const MemoryRegionOps *ops;
     void *opaque;
     MemoryRegion *container;
-    Int128 size;
-    hwaddr addr;
     void (*destructor)(MemoryRegion *mr);
-    uint64_t align;
-    bool terminates;
-    bool skip_dump;
-    bool enabled;
-    bool may_overlap;
-    bool initialized;
-    uint8_t vga_logging_count;
     MemoryRegion *alias;
-    hwaddr alias_offset;
-    int32_t priority;
-    uint32_t alias_users;          /* aliases whose target is this region */
     MemoryRegion *subregions_head; /* priority descending, newest first */
-    MemoryRegion *subregions_tail;
     MemoryRegion *sub_next;
     MemoryRegion *sub_prev;
     CoalescedMemoryRange *coalesced;
     char *name;
-    unsigned ioeventfd_nb;
     MemoryRegionIoeventfd *ioeventfds;
     NotifierList iommu_notify;
 };

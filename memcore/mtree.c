@@ -1,0 +1,819 @@
+/*
+ * mtree.c — `info mtree`: the region tree of every address space, its
+ * flat views and their dispatch sections, printed as text.
+ *
+ * The output is QEMU 7.2's, byte for byte where QEMU's output is defined
+ * (memory-semantics.md §6): region lines `START-END (prio P, TYPE): NAME`,
+ * address spaces grouped by root, `memory-region:` blocks for alias
+ * targets, `FlatView #N` blocks for -f, a dispatch dump for -f -d.  Where
+ * QEMU's order depends on a hash table, ours is creation order.  Two
+ * deliberate differences: without -D a disabled region hides its whole
+ * subtree (QEMU hides only its own line), and the 2016 `(prio P, RW)` tree
+ * format is available as MTREE_FORMAT_2016.
+ *
+ * The file reads top-down in the order the output is produced: shared
+ * line pieces, the tree walk and its alias queue, the tree entry point,
+ * the flat views, then the dispatch dump, which rebuilds QEMU's section
+ * table and page radix tree from a FlatView (libmemcore dispatches through
+ * the FlatView itself, so the dump is a faithful re-enactment of what
+ * QEMU would have built for the same ranges, not a view of our tables).
+ *
+ * Everything runs under memcore_lock(): the tree must not change while it
+ * is walked, and the address-space list is only stable under the lock.
+ * Allocation failures never abort a diagnostic: the affected part is
+ * printed in a degraded form or replaced by a note.
+ */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#define MTREE_INDENT "  "
+
+/* A sink and the options of one mtree_info_flags() call. */
+typedef struct Printer {
+    fprintf_function pr;
+    FILE *f;
+    unsigned flags;
+} Printer;
+
+#define out(p, ...) ((p)->pr((p)->f, __VA_ARGS__))
+
+/* ---- Pieces shared by every line kind ------------------------------------ */
+
+/* What QEMU prints for a region name: glibc shows a NULL %s as "(null)". */
+static const char *mr_name(const MemoryRegion *mr)
+{
+    return mr->name ? mr->name : "(null)";
+}
+
+/* The 7.2 type word; an alias shows the type of its final target. */
+static const char *mr_type(const MemoryRegion *mr)
+{
+    while (mr->alias) {
+        mr = mr->alias;
+    }
+    if (mr->rom_device && mr->romd_mode) {
+        return "romd";
+    }
+    if (mr->ram && mr->readonly) {
+        return "rom";
+    }
+    if (mr->ram) {
+        return "ram";
+    }
+    return "i/o";
+}
+
+/* -o: the owner, or " orphan" (QEMU would also look at the QOM parent,
+ * which memcore's owners do not have). */
+static void print_owner(Printer *p, const MemoryRegion *mr)
+{
+    const Object *owner = mr->owner;
+
+    if (!owner) {
+        out(p, " orphan");
+    } else if (owner->path) {
+        out(p, " owner:{obj path=%s}", owner->path);
+    } else {
+        out(p, " owner:{obj}");
+    }
+}
+
+/* Last address of @size bytes from @start (64-bit wrap, size 0 → start). */
+static hwaddr range_end(hwaddr start, u128 size)
+{
+    return size ? start + (hwaddr)(size - 1) : start;
+}
+
+static void print_oom(Printer *p, const char *what)
+{
+    out(p, MTREE_INDENT "memcore: out of memory printing %s\n", what);
+}
+
+/* ---- Alias queue: targets to print as `memory-region:` blocks ------------ */
+
+/*
+ * Targets in order of discovery, each once.  The queue grows while its
+ * blocks are printed (aliases inside a target enqueue more), so it is an
+ * array walked by index; a pointer hash set keeps membership O(1) for
+ * machines with many aliases.
+ */
+typedef struct AliasQueue {
+    MemoryRegion **v;
+    size_t n, cap;
+    MemoryRegion **set; /* open addressing, power-of-two size */
+    size_t set_cap;
+    bool oom;
+} AliasQueue;
+
+static size_t ptr_hash(const void *ptr, size_t mask)
+{
+    uint64_t x = (uintptr_t)ptr;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return (size_t)x & mask;
+}
+
+/* Insert @mr into the set; false if it was there already. */
+static bool set_insert(MemoryRegion **set, size_t cap, MemoryRegion *mr)
+{
+    size_t i = ptr_hash(mr, cap - 1);
+    while (set[i]) {
+        if (set[i] == mr) {
+            return false;
+        }
+        i = (i + 1) & (cap - 1);
+    }
+    set[i] = mr;
+    return true;
+}
+
+static bool alias_queue_grow(AliasQueue *q)
+{
+    size_t cap = q->cap ? q->cap * 2 : 16;
+    MemoryRegion **v = realloc(q->v, cap * sizeof(*v));
+    MemoryRegion **set = calloc(cap * 2, sizeof(*set));
+    if (!v || !set) {
+        free(set);
+        if (v) {
+            q->v = v;
+        }
+        return false;
+    }
+    q->v = v;
+    q->cap = cap;
+    /* The set stays at most half full. */
+    for (size_t i = 0; i < q->n; i++) {
+        set_insert(set, cap * 2, q->v[i]);
+    }
+    free(q->set);
+    q->set = set;
+    q->set_cap = cap * 2;
+    return true;
+}
+
+static void alias_queue_add(AliasQueue *q, MemoryRegion *target)
+{
+    if (q->n == q->cap && !alias_queue_grow(q)) {
+        q->oom = true;
+        return;
+    }
+    if (set_insert(q->set, q->set_cap, target)) {
+        q->v[q->n++] = target;
+    }
+}
+
+static void alias_queue_free(AliasQueue *q)
+{
+    free(q->v);
+    free(q->set);
+}
+
+/* ---- Tree walk ----------------------------------------------------------- */
+
+typedef struct ChildRef {
+    MemoryRegion *mr;
+    size_t index; /* position in the subregion list */
+} ChildRef;
+
+/* QEMU's print order: address ascending, then priority descending, ties
+ * in subregion-list order (newest first among equal priorities). */
+static int child_cmp(const void *a, const void *b)
+{
+    const ChildRef *x = a, *y = b;
+    if (x->mr->addr != y->mr->addr) {
+        return x->mr->addr < y->mr->addr ? -1 : 1;
+    }
+    if (x->mr->priority != y->mr->priority) {
+        return x->mr->priority > y->mr->priority ? -1 : 1;
+    }
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void print_region_line(Printer *p, const MemoryRegion *mr,
+                              unsigned level, hwaddr base)
+{
+    hwaddr start = base + mr->addr;
+    hwaddr end = range_end(start, mr_size(mr));
+    bool fmt2016 = p->flags & MTREE_FORMAT_2016;
+    char kind[8];
+
+    /* Overflow detection arrived in 2017 (b31f841262), after 2016. */
+    if (!fmt2016 && (start < base || end < start)) {
+        out(p, "[DETECTED OVERFLOW!] ");
+    }
+    for (unsigned i = 0; i < level; i++) {
+        out(p, MTREE_INDENT);
+    }
+    if (fmt2016) {
+        snprintf(kind, sizeof(kind), "%c%c", mr->romd_mode ? 'R' : '-',
+                 !mr->readonly && !(mr->rom_device && mr->romd_mode) ? 'W'
+                                                                      : '-');
+    } else {
+        snprintf(kind, sizeof(kind), "%s", mr_type(mr));
+    }
+    out(p, "%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): ", start, end,
+        mr->priority, kind);
+    if (mr->alias) {
+        out(p, "alias %s @%s %016" PRIx64 "-%016" PRIx64, mr_name(mr),
+            mr_name(mr->alias), mr->alias_offset,
+            range_end(mr->alias_offset, mr_size(mr)));
+    } else {
+        out(p, "%s", mr_name(mr));
+    }
+    if (!mr->enabled) {
+        out(p, " [disabled]");
+    }
+    if (p->flags & MTREE_OWNER) {
+        print_owner(p, mr);
+    }
+    out(p, "\n");
+}
+
+/*
+ * Print @mr at @level (its container's absolute start is @base), then its
+ * children.  @hidden: inside a disabled region that is not shown; the
+ * subtree is still walked so that its aliases enqueue their targets, which
+ * keeps the `memory-region:` blocks identical to QEMU's.
+ */
+static void print_tree(Printer *p, AliasQueue *q, MemoryRegion *mr,
+                       unsigned level, hwaddr base, bool hidden)
+{
+    hwaddr start = base + mr->addr;
+
+    if (!mr->enabled && !(p->flags & (MTREE_DISABLED | MTREE_FORMAT_2016))) {
+        hidden = true;
+    }
+    if (!hidden) {
+        print_region_line(p, mr, level, base);
+    }
+    if (mr->alias) {
+        alias_queue_add(q, mr->alias);
+    }
+
+    size_t n = 0;
+    for (MemoryRegion *c = mr->subregions_head; c; c = c->sub_next) {
+        n++;
+    }
+    if (!n) {
+        return;
+    }
+    ChildRef *kids = malloc(n * sizeof(*kids));
+    if (!kids) {
+        /* Still print every child, in list order, rather than none. */
+        for (MemoryRegion *c = mr->subregions_head; c; c = c->sub_next) {
+            print_tree(p, q, c, level + 1, start, hidden);
+        }
+        return;
+    }
+    n = 0;
+    for (MemoryRegion *c = mr->subregions_head; c; c = c->sub_next) {
+        kids[n].mr = c;
+        kids[n].index = n;
+        n++;
+    }
+    qsort(kids, n, sizeof(*kids), child_cmp);
+    for (size_t i = 0; i < n; i++) {
+        print_tree(p, q, kids[i].mr, level + 1, start, hidden);
+    }
+    free(kids);
+}
+
+/* ---- Tree entry point ---------------------------------------------------- */
+
+typedef struct AsRef {
+    AddressSpace *as;
+    size_t index; /* creation order */
+} AsRef;
+
+/* Names of one group: strcmp order; equal names newest first, as glib's
+ * g_slist_insert_sorted leaves them in QEMU. */
+static int as_name_cmp(const void *a, const void *b)
+{
+    const AsRef *x = a, *y = b;
+    int c = strcmp(address_space_name(x->as), address_space_name(y->as));
+    if (c) {
+        return c;
+    }
+    return x->index > y->index ? -1 : x->index < y->index;
+}
+
+static size_t count_address_spaces(void)
+{
+    size_t n = 0;
+    for (AddressSpace *as = address_space_first(); as;
+         as = address_space_next(as)) {
+        n++;
+    }
+    return n;
+}
+
+/* 2016: one block per address space, no grouping. */
+static void print_as_trees_2016(Printer *p, AliasQueue *q)
+{
+    for (AddressSpace *as = address_space_first(); as;
+         as = address_space_next(as)) {
+        out(p, "address-space: %s\n", address_space_name(as));
+        print_tree(p, q, address_space_root(as), 1, 0, false);
+        out(p, "\n");
+    }
+}
+
+/* 7.2: address spaces sharing a root are printed once, under all their
+ * names; groups come in creation order of their first address space. */
+static void print_as_trees(Printer *p, AliasQueue *q)
+{
+    size_t n = count_address_spaces(), i = 0;
+    AsRef *all = malloc((n ? n : 1) * sizeof(*all));
+    AsRef *group = malloc((n ? n : 1) * sizeof(*group));
+    bool *done = calloc(n ? n : 1, sizeof(*done));
+
+    if (!all || !group || !done) {
+        free(all);
+        free(group);
+        free(done);
+        print_oom(p, "address spaces");
+        return;
+    }
+    for (AddressSpace *as = address_space_first(); as;
+         as = address_space_next(as), i++) {
+        all[i].as = as;
+        all[i].index = i;
+    }
+    for (i = 0; i < n; i++) {
+        if (done[i]) {
+            continue;
+        }
+        MemoryRegion *root = address_space_root(all[i].as);
+        size_t g = 0;
+        for (size_t j = i; j < n; j++) {
+            if (!done[j] && address_space_root(all[j].as) == root) {
+                group[g++] = all[j];
+                done[j] = true;
+            }
+        }
+        qsort(group, g, sizeof(*group), as_name_cmp);
+        for (size_t j = 0; j < g; j++) {
+            out(p, "address-space: %s\n", address_space_name(group[j].as));
+        }
+        print_tree(p, q, root, 1, 0, false);
+        out(p, "\n");
+    }
+    free(all);
+    free(group);
+    free(done);
+}
+
+static void mtree_print_trees(Printer *p)
+{
+    AliasQueue q = { 0 };
+
+    if (p->flags & MTREE_FORMAT_2016) {
+        print_as_trees_2016(p, &q);
+    } else {
+        print_as_trees(p, &q);
+    }
+    for (size_t i = 0; i < q.n; i++) {
+        out(p, "memory-region: %s\n", mr_name(q.v[i]));
+        print_tree(p, &q, q.v[i], 1, 0, false);
+        out(p, "\n");
+    }
+    if (q.oom) {
+        print_oom(p, "alias targets");
+    }
+    alias_queue_free(&q);
+}
+
+/* ---- Dispatch dump (-f -d) ----------------------------------------------- */
+
+/*
+ * QEMU's dispatch for a FlatView: a section table (0 = unassigned, all of
+ * 2^64) and a radix tree over page numbers, 9 bits per level, whose
+ * entries are {skip, ptr}: skip 0 means ptr is a section, otherwise a node
+ * (NIL: nothing below) that is skip levels down.  Each range is cut into
+ * an unaligned head, a body of whole pages and a tail (§3.1); head and
+ * tail go into a per-page "subpage" section shared with the neighbours.
+ * The tree is built and compacted exactly as QEMU does, so the dump is
+ * QEMU's for the same ranges (less QEMU's stale labels of sections 1–3).
+ */
+#define P_L2_BITS 9
+#define P_L2_SIZE (1u << P_L2_BITS)
+#define P_L2_LEVELS ((64 - TARGET_PAGE_BITS - 1) / P_L2_BITS + 1)
+#define PHYS_NIL ((1u << 26) - 1)
+
+typedef struct PhysEntry {
+    uint32_t skip : 6;
+    uint32_t ptr : 26;
+} PhysEntry;
+
+typedef PhysEntry PhysNode[P_L2_SIZE];
+
+enum { SEC_UNASSIGNED, SEC_SUBPAGE, SEC_PIECE };
+
+typedef struct DispSection {
+    hwaddr start;
+    u128 size;
+    const FlatRange *fr; /* SEC_PIECE only */
+    int kind;
+} DispSection;
+
+typedef struct Dispatch {
+    DispSection *sec;
+    unsigned nsec, capsec;
+    PhysNode *nodes;
+    unsigned nnodes, capnodes;
+    PhysEntry root;
+    bool oom;
+} Dispatch;
+
+/* Returns the new section's index, or -1 when out of memory. */
+static int disp_add_section(Dispatch *d, hwaddr start, u128 size,
+                            const FlatRange *fr, int kind)
+{
+    if (d->nsec == d->capsec) {
+        unsigned cap = d->capsec ? d->capsec * 2 : 64;
+        DispSection *s = realloc(d->sec, cap * sizeof(*s));
+        if (!s) {
+            d->oom = true;
+            return -1;
+        }
+        d->sec = s;
+        d->capsec = cap;
+    }
+    d->sec[d->nsec] = (DispSection){ start, size, fr, kind };
+    return (int)d->nsec++;
+}
+
+static uint32_t disp_alloc_node(Dispatch *d, bool leaf)
+{
+    if (d->nnodes == d->capnodes) {
+        unsigned cap = d->capnodes ? d->capnodes * 2 : 16;
+        /* Node numbers must stay below NIL, as in QEMU's 26-bit field. */
+        PhysNode *nodes = cap < PHYS_NIL
+                              ? realloc(d->nodes, cap * sizeof(*nodes))
+                              : NULL;
+        if (!nodes) {
+            d->oom = true;
+            return PHYS_NIL;
+        }
+        d->nodes = nodes;
+        d->capnodes = cap;
+    }
+    /* Fresh inner nodes point nowhere; fresh leaves say "unassigned". */
+    PhysEntry e = { .skip = leaf ? 0 : 1, .ptr = leaf ? 0 : PHYS_NIL };
+    for (unsigned i = 0; i < P_L2_SIZE; i++) {
+        d->nodes[d->nnodes][i] = e;
+    }
+    return d->nnodes++;
+}
+
+/* Map @*nb pages from page @*index to section @leaf, below the entry
+ * *@lp of level @level (QEMU's phys_page_set_level). */
+static void disp_set_level(Dispatch *d, PhysEntry *lp, uint64_t *index,
+                           uint64_t *nb, uint32_t leaf, int level)
+{
+    uint64_t step = (uint64_t)1 << (level * P_L2_BITS);
+
+    if (lp->skip && lp->ptr == PHYS_NIL) {
+        uint32_t node = disp_alloc_node(d, level == 0);
+        if (node == PHYS_NIL) {
+            *nb = 0;
+            return;
+        }
+        lp->ptr = node;
+    }
+    uint32_t node = lp->ptr;
+    unsigned i = (*index >> (level * P_L2_BITS)) & (P_L2_SIZE - 1);
+
+    for (; *nb && i < P_L2_SIZE; i++) {
+        if ((*index & (step - 1)) == 0 && *nb >= step) {
+            d->nodes[node][i].skip = 0;
+            d->nodes[node][i].ptr = leaf;
+            *index += step;
+            *nb -= step;
+        } else {
+            /* Recursion may move d->nodes: index it afresh each time. */
+            PhysEntry e = d->nodes[node][i];
+            disp_set_level(d, &e, index, nb, leaf, level - 1);
+            d->nodes[node][i] = e;
+        }
+    }
+}
+
+static void disp_set_pages(Dispatch *d, uint64_t index, uint64_t nb,
+                           uint32_t leaf)
+{
+    disp_set_level(d, &d->root, &index, &nb, leaf, P_L2_LEVELS - 1);
+}
+
+/* The section page @index resolves to in the uncompacted tree. */
+static uint32_t disp_find_page(const Dispatch *d, uint64_t index)
+{
+    PhysEntry lp = d->root;
+    for (int i = P_L2_LEVELS; lp.skip && (i -= lp.skip) >= 0;) {
+        if (lp.ptr == PHYS_NIL) {
+            return 0;
+        }
+        lp = d->nodes[lp.ptr][(index >> (i * P_L2_BITS)) & (P_L2_SIZE - 1)];
+    }
+    return lp.ptr;
+}
+
+/* A head or tail piece: it shares its page through a subpage section.
+ * Returns that subpage's index (the page-level section), or -1. */
+static int disp_add_subpage_piece(Dispatch *d, hwaddr start, u128 size,
+                                  const FlatRange *fr)
+{
+    hwaddr page = start & TARGET_PAGE_MASK;
+    int sub = (int)disp_find_page(d, page >> TARGET_PAGE_BITS);
+
+    if ((unsigned)sub >= d->nsec || d->sec[sub].kind != SEC_SUBPAGE) {
+        sub = disp_add_section(d, page, TARGET_PAGE_SIZE, NULL, SEC_SUBPAGE);
+        if (sub < 0) {
+            return -1;
+        }
+        disp_set_pages(d, page >> TARGET_PAGE_BITS, 1, (uint32_t)sub);
+    }
+    return disp_add_section(d, start, size, fr, SEC_PIECE) < 0 ? -1 : sub;
+}
+
+/*
+ * Register one range.  Returns the section QEMU's lookup cache would hold
+ * after an access to it, or -1: the cache keeps page-level sections (D4),
+ * so that is the body of whole pages, else the subpage of its first piece.
+ */
+static int disp_add_range(Dispatch *d, const FlatRange *fr)
+{
+    hwaddr start = fr->start;
+    u128 size = (u128)(fr->last - fr->start) + 1;
+    int first = -1, body = -1;
+
+    if (start & ~TARGET_PAGE_MASK) {
+        u128 head = MC_MIN((u128)TARGET_PAGE_SIZE - (start & ~TARGET_PAGE_MASK),
+                           size);
+        first = disp_add_subpage_piece(d, start, head, fr);
+        start += (hwaddr)head;
+        size -= head;
+    }
+    if (size >= TARGET_PAGE_SIZE) {
+        u128 pages = size >> TARGET_PAGE_BITS;
+        body = disp_add_section(d, start, pages << TARGET_PAGE_BITS, fr,
+                                SEC_PIECE);
+        if (body >= 0) {
+            disp_set_pages(d, start >> TARGET_PAGE_BITS, (uint64_t)pages,
+                           (uint32_t)body);
+        }
+        start += (hwaddr)(pages << TARGET_PAGE_BITS);
+        size -= pages << TARGET_PAGE_BITS;
+    }
+    if (size) {
+        int tail = disp_add_subpage_piece(d, start, size, fr);
+        if (first < 0) {
+            first = tail;
+        }
+    }
+    return body >= 0 ? body : first;
+}
+
+/* QEMU's phys_page_compact: a node with a single child absorbs it. */
+static void disp_compact(Dispatch *d, PhysEntry *lp)
+{
+    unsigned valid = 0, valid_i = 0;
+
+    if (lp->ptr == PHYS_NIL) {
+        return;
+    }
+    uint32_t node = lp->ptr;
+    for (unsigned i = 0; i < P_L2_SIZE; i++) {
+        if (d->nodes[node][i].ptr == PHYS_NIL) {
+            continue;
+        }
+        valid_i = i;
+        valid++;
+        if (d->nodes[node][i].skip) {
+            disp_compact(d, &d->nodes[node][i]);
+        }
+    }
+    if (valid != 1) {
+        return;
+    }
+    PhysEntry child = d->nodes[node][valid_i];
+    if (lp->skip + child.skip >= (1 << 6)) {
+        return; /* would not fit in the skip bits */
+    }
+    lp->ptr = child.ptr;
+    lp->skip = child.skip ? lp->skip + child.skip : 0;
+}
+
+static void print_phys_entries(Printer *p, unsigned first, unsigned last,
+                               PhysEntry e)
+{
+    if (first == last) {
+        out(p, "\t%3u      ", first);
+    } else {
+        out(p, "\t%3u..%-3u ", first, last);
+    }
+    out(p, " skip=%u ", (unsigned)e.skip);
+    if (e.ptr == PHYS_NIL) {
+        out(p, " ptr=NIL");
+    } else if (!e.skip) {
+        out(p, " ptr=#%u", (unsigned)e.ptr);
+    } else {
+        out(p, " ptr=[%u]", (unsigned)e.ptr);
+    }
+    out(p, "\n");
+}
+
+static void print_dispatch(Printer *p, FlatView *view)
+{
+    Dispatch d = { .root = { .skip = 1, .ptr = PHYS_NIL } };
+    const FlatRange *mru = atomic_load_explicit(&view->mru,
+                                                memory_order_relaxed);
+    int mru_sec = -1;
+
+    disp_add_section(&d, 0, U128_2_64, NULL, SEC_UNASSIGNED);
+    for (unsigned i = 0; i < view->nr && !d.oom; i++) {
+        int s = disp_add_range(&d, &view->ranges[i]);
+        if (&view->ranges[i] == mru) {
+            mru_sec = s;
+        }
+    }
+    if (d.oom) {
+        print_oom(p, "the dispatch sections");
+        goto out_free;
+    }
+    if (d.root.skip) {
+        disp_compact(&d, &d.root);
+    }
+
+    out(p, MTREE_INDENT "Dispatch\n");
+    out(p, MTREE_INDENT MTREE_INDENT "Physical sections\n");
+    for (unsigned i = 0; i < d.nsec; i++) {
+        const DispSection *s = &d.sec[i];
+        const MemoryRegion *mr = s->fr ? s->fr->mr : NULL;
+
+        out(p, "      #%u @%016" PRIx64 "..%016" PRIx64 " %s%s%s%s%s", i,
+            s->start, range_end(s->start, s->size),
+            mr && mr->name ? mr->name : "(noname)",
+            s->kind == SEC_UNASSIGNED ? " [unassigned]" : "",
+            mr && mr == view->root ? " [ROOT]" : "",
+            (int)i == mru_sec ? " [MRU]" : "",
+            mr && mr->iommu_ops ? " [iommu]" : "");
+        if (mr && mr->alias) {
+            out(p, " alias=%s", mr->alias->name ? mr->alias->name : "noname");
+        }
+        out(p, "\n");
+    }
+
+    out(p, MTREE_INDENT MTREE_INDENT
+        "Nodes (%d bits per level, %d levels) ptr=[%u] skip=%u\n",
+        P_L2_BITS, P_L2_LEVELS, (unsigned)d.root.ptr, (unsigned)d.root.skip);
+    for (unsigned i = 0; i < d.nnodes; i++) {
+        const PhysEntry *node = d.nodes[i];
+        unsigned first = 0;
+
+        out(p, "      [%u]\n", i);
+        for (unsigned j = 1; j <= P_L2_SIZE; j++) {
+            if (j < P_L2_SIZE && node[j].ptr == node[first].ptr &&
+                node[j].skip == node[first].skip) {
+                continue;
+            }
+            print_phys_entries(p, first, j - 1, node[first]);
+            first = j;
+        }
+    }
+
+out_free:
+    free(d.sec);
+    free(d.nodes);
+}
+
+/* ---- Flat views (-f) ----------------------------------------------------- */
+
+/* One distinct FlatView and the address spaces showing it. */
+typedef struct ViewGroup {
+    FlatView *view; /* one reference held */
+    AddressSpace **as;
+    size_t nr_as;
+} ViewGroup;
+
+static void print_flatview(Printer *p, unsigned number, const ViewGroup *g)
+{
+    FlatView *view = g->view;
+
+    out(p, "FlatView #%u\n", number);
+    for (size_t i = 0; i < g->nr_as; i++) {
+        MemoryRegion *root = address_space_root(g->as[i]);
+        out(p, " AS \"%s\", root: %s", address_space_name(g->as[i]),
+            mr_name(root));
+        if (root->alias) {
+            out(p, ", alias %s", mr_name(root->alias));
+        }
+        out(p, "\n");
+    }
+    out(p, " Root memory region: %s\n",
+        view->root ? mr_name(view->root) : "(none)");
+    if (!view->nr) {
+        out(p, MTREE_INDENT "No rendered FlatView\n\n");
+        return;
+    }
+    for (unsigned i = 0; i < view->nr; i++) {
+        const FlatRange *fr = &view->ranges[i];
+        out(p, MTREE_INDENT "%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s",
+            fr->start, fr->last, fr->mr->priority,
+            fr->readonly ? "rom" : mr_type(fr->mr), mr_name(fr->mr));
+        if (fr->offset_in_region) {
+            out(p, " @%016" PRIx64, fr->offset_in_region);
+        }
+        if (p->flags & MTREE_OWNER) {
+            print_owner(p, fr->mr);
+        }
+        out(p, "\n");
+    }
+    if ((p->flags & MTREE_DISPATCH) && view->root) {
+        print_dispatch(p, view);
+    }
+    out(p, "\n");
+}
+
+/* Views are numbered in order of the first address space (creation order)
+ * showing them; address spaces sharing a view are listed together. */
+static void mtree_print_flatviews(Printer *p)
+{
+    size_t n = count_address_spaces(), ng = 0;
+    ViewGroup *groups = calloc(n ? n : 1, sizeof(*groups));
+    AddressSpace **as_store = calloc(n ? n : 1, sizeof(*as_store));
+
+    if (!groups || !as_store) {
+        free(groups);
+        free(as_store);
+        print_oom(p, "flat views");
+        return;
+    }
+    /* First pass: the distinct views, each referenced once. */
+    size_t *group_of = calloc(n ? n : 1, sizeof(*group_of));
+    if (!group_of) {
+        free(groups);
+        free(as_store);
+        print_oom(p, "flat views");
+        return;
+    }
+    size_t i = 0;
+    for (AddressSpace *as = address_space_first(); as;
+         as = address_space_next(as), i++) {
+        FlatView *view = address_space_get_flatview(as);
+        size_t g;
+        for (g = 0; g < ng && groups[g].view != view; g++) {
+        }
+        if (g == ng) {
+            groups[ng++].view = view;
+        } else {
+            flatview_unref(view);
+        }
+        groups[g].nr_as++;
+        group_of[i] = g;
+    }
+    /* Second pass: lay each group's address spaces out contiguously. */
+    size_t off = 0;
+    for (size_t g = 0; g < ng; g++) {
+        groups[g].as = as_store + off;
+        off += groups[g].nr_as;
+        groups[g].nr_as = 0;
+    }
+    i = 0;
+    for (AddressSpace *as = address_space_first(); as;
+         as = address_space_next(as), i++) {
+        ViewGroup *g = &groups[group_of[i]];
+        g->as[g->nr_as++] = as;
+    }
+
+    for (size_t g = 0; g < ng; g++) {
+        print_flatview(p, (unsigned)g, &groups[g]);
+        flatview_unref(groups[g].view);
+    }
+    free(group_of);
+    free(groups);
+    free(as_store);
+}
+
+/* ---- Entry points -------------------------------------------------------- */
+
+void mtree_info_flags(fprintf_function mon_printf, void *f, unsigned flags)
+{
+    Printer p = { .pr = mon_printf, .f = f, .flags = flags };
+
+    memcore_lock();
+    if (flags & MTREE_FLATVIEW) {
+        mtree_print_flatviews(&p);
+    } else {
+        mtree_print_trees(&p);
+    }
+    memcore_unlock();
+}
+
+void mtree_info(fprintf_function mon_printf, void *f)
+{
+    mtree_info_flags(mon_printf, f, 0);
+}

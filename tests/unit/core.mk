@@ -1,0 +1,34 @@
+# tests/unit/core.mk: Check programs for the core of libmemcore —
+# rendering (§12 A), translate and the direct access corrections (B, C1–C3),
+# memory_region_find (D) and lifetimes (RCU, owners, scale).  Each program
+# is one test file plus the shared fixtures (tests/unit/fixtures.c).
+
+UNIT_CORE_TESTS = \
+	tests/unit/test_render \
+	tests/unit/test_translate \
+	tests/unit/test_find \
+	tests/unit/test_lifetime
+
+check_PROGRAMS += $(UNIT_CORE_TESTS)
+TESTS += $(UNIT_CORE_TESTS)
+EXTRA_DIST += tests/unit/README.md
+
+UNIT_CORE_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+UNIT_CORE_LDADD = memcore/libmemcore.la $(CHECK_LIBS)
+UNIT_CORE_FIXTURES = tests/unit/fixtures.c tests/unit/fixtures.h
+
+tests_unit_test_render_SOURCES = tests/unit/test_render.c $(UNIT_CORE_FIXTURES)
+tests_unit_test_render_CFLAGS = $(UNIT_CORE_CFLAGS)
+tests_unit_test_render_LDADD = $(UNIT_CORE_LDADD)
+
+tests_unit_test_translate_SOURCES = tests/unit/test_translate.c $(UNIT_CORE_FIXTURES)
+tests_unit_test_translate_CFLAGS = $(UNIT_CORE_CFLAGS)
+tests_unit_test_translate_LDADD = $(UNIT_CORE_LDADD)
+
+tests_unit_test_find_SOURCES = tests/unit/test_find.c $(UNIT_CORE_FIXTURES)
+tests_unit_test_find_CFLAGS = $(UNIT_CORE_CFLAGS)
+tests_unit_test_find_LDADD = $(UNIT_CORE_LDADD)
+
+tests_unit_test_lifetime_SOURCES = tests/unit/test_lifetime.c $(UNIT_CORE_FIXTURES)
+tests_unit_test_lifetime_CFLAGS = $(UNIT_CORE_CFLAGS)
+tests_unit_test_lifetime_LDADD = $(UNIT_CORE_LDADD)

@@ -1,0 +1,25 @@
+# tests/unit/mtree.mk: Check programs for mtree_info / mtree_info_flags.
+#
+# test_mtree checks the §6 formats on small trees (cases 31, 57-62);
+# test_mtree_virt rebuilds the riscv64-virt machine of the spec examples
+# and compares its output with the real QEMU 7.2 captures there.  It
+# finds them through MTREE_SPEC_DIR (shared/ beside the source tree; the
+# environment variable MEMCORE_SPEC_DIR overrides it) and skips when they
+# are missing, e.g. in an unpacked tarball.
+
+UNIT_MTREE_TESTS = tests/unit/test_mtree tests/unit/test_mtree_virt
+
+check_PROGRAMS += $(UNIT_MTREE_TESTS)
+TESTS += $(UNIT_MTREE_TESTS)
+
+tests_unit_test_mtree_SOURCES = tests/unit/test_mtree.c \
+	tests/unit/fixtures.c tests/unit/fixtures.h
+tests_unit_test_mtree_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_mtree_LDADD = memcore/libmemcore.la $(CHECK_LIBS)
+
+tests_unit_test_mtree_virt_SOURCES = tests/unit/test_mtree_virt.c
+tests_unit_test_mtree_virt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	$(JANSSON_CFLAGS) \
+	-DMTREE_SPEC_DIR='"$(abs_top_srcdir)/../shared/spec"'
+tests_unit_test_mtree_virt_LDADD = memcore/libmemcore.la $(CHECK_LIBS) \
+	$(JANSSON_LIBS)
