@@ -161,10 +161,10 @@ static void announce_everywhere(bool add, MemoryRegion *mr,
                                 const CoalescedMemoryRange *r)
 {
     for (AddressSpace *as = mc_as_head; as; as = as->as_next) {
-        FlatView *view = as->current_map;
-        for (unsigned i = 0; i < view->nr; i++) {
-            if (view->ranges[i].mr == mr) {
-                announce_range(add, as, &view->ranges[i], r);
+        const FlatRange *fr;
+        FLATVIEW_FOREACH(as->current_map, fr) {
+            if (fr->mr == mr) {
+                announce_range(add, as, fr, r);
             }
         }
     }

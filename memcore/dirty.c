@@ -267,11 +267,10 @@ void memory_region_sync_dirty_bitmap(MemoryRegion *mr)
 {
     memcore_lock();
     for (AddressSpace *as = mc_as_head; as; as = as->as_next) {
-        FlatView *view = as->current_map;
-        for (unsigned i = 0; i < view->nr; i++) {
-            if (view->ranges[i].mr == mr) {
-                MemoryRegionSection sec = flatrange_section(&view->ranges[i],
-                                                            as);
+        const FlatRange *fr;
+        FLATVIEW_FOREACH(as->current_map, fr) {
+            if (fr->mr == mr) {
+                MemoryRegionSection sec = flatrange_section(fr, as);
                 listeners_section(LC_LOG_SYNC, as, &sec, 0, 0);
             }
         }
@@ -282,9 +281,9 @@ void memory_region_sync_dirty_bitmap(MemoryRegion *mr)
 void address_space_sync_dirty_bitmap(AddressSpace *as)
 {
     memcore_lock();
-    FlatView *view = as->current_map;
-    for (unsigned i = 0; i < view->nr; i++) {
-        MemoryRegionSection sec = flatrange_section(&view->ranges[i], as);
+    const FlatRange *fr;
+    FLATVIEW_FOREACH(as->current_map, fr) {
+        MemoryRegionSection sec = flatrange_section(fr, as);
         listeners_section(LC_LOG_SYNC, as, &sec, 0, 0);
     }
     memcore_unlock();

@@ -30,8 +30,8 @@ MemoryRegionSection memory_region_find(MemoryRegion *mr, hwaddr addr,
     FlatView *view = as_view(as);
     u128 qend = (u128)abs + size; /* exclusive */
     unsigned i = flatview_lower_bound(view, abs);
-    if (i < view->nr && (u128)view->ranges[i].start < qend) {
-        const FlatRange *fr = &view->ranges[i];
+    const FlatRange *fr = i < view->nr ? flatview_at(view, i) : NULL;
+    if (fr && (u128)fr->start < qend) {
         hwaddr start = MC_MAX(abs, fr->start);
         u128 end = MC_MIN(qend, (u128)fr->last + 1);
         ret.mr = fr->mr;

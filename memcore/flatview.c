@@ -13,46 +13,128 @@
 
 #include <stdio.h>
 
-FlatView *flatview_new(MemoryRegion *root, unsigned capacity)
+static void *mc_realloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q) {
+        fprintf(stderr, "memcore: out of memory (%zu bytes)\n", size);
+        abort();
+    }
+    return q;
+}
+
+void rangevec_push(RangeVec *v, const FlatRange *fr)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 64;
+        v->r = mc_realloc(v->r, sizeof(FlatRange) * v->cap);
+    }
+    v->r[v->n++] = *fr;
+}
+
+FlatView *flatview_new(MemoryRegion *root)
 {
     FlatView *view = mc_malloc0(sizeof(*view));
     view->root = root;
-    if (capacity) {
-        view->ranges = mc_malloc0(sizeof(FlatRange) * capacity);
-        view->nr_allocated = capacity;
-    }
     return view;
 }
 
-void flatview_append(FlatView *view, const FlatRange *fr)
+static void push_chunk(FlatView *view, FlatChunk *chunk)
 {
-    if (view->nr == view->nr_allocated) {
-        unsigned n = view->nr_allocated ? view->nr_allocated * 2 : 16;
-        FlatRange *r = realloc(view->ranges, sizeof(FlatRange) * n);
-        if (!r) {
-            fprintf(stderr, "memcore: out of memory growing a FlatView\n");
-            abort();
-        }
-        view->ranges = r;
-        view->nr_allocated = n;
+    /* Grow by doubling: reallocate when nchunks reaches a power of two. */
+    if (view->nchunks == 0 || (view->nchunks >= 4 &&
+                               (view->nchunks & (view->nchunks - 1)) == 0)) {
+        size_t n = view->nchunks ? view->nchunks * 2 : 4;
+        view->chunks = mc_realloc(view->chunks, n * sizeof(*view->chunks));
     }
-    view->ranges[view->nr++] = *fr;
+    view->chunks[view->nchunks++] = chunk;
 }
 
-void flatview_take_refs(FlatView *view)
+void flatview_add_chunk(FlatView *view, FlatChunk *chunk)
 {
-    for (unsigned i = 0; i < view->nr; i++) {
-        memory_region_ref(view->ranges[i].mr);
+    atomic_fetch_add(&chunk->ref, 1);
+    push_chunk(view, chunk);
+}
+
+void flatview_add_ranges(FlatView *view, const FlatRange *r, unsigned n)
+{
+    /* Even pieces of about FLAT_CHUNK_TARGET ranges. */
+    unsigned pieces = (n + FLAT_CHUNK_TARGET - 1) / FLAT_CHUNK_TARGET;
+    for (unsigned p = 0, done = 0; p < pieces; p++) {
+        unsigned k = (n - done) / (pieces - p);
+        FlatChunk *c = mc_malloc0(sizeof(*c) + k * sizeof(FlatRange));
+        atomic_store(&c->ref, 1);
+        c->nr = k;
+        memcpy(c->r, r + done, k * sizeof(FlatRange));
+        for (unsigned i = 0; i < k; i++) {
+            memory_region_ref(c->r[i].mr);
+        }
+        push_chunk(view, c);
+        done += k;
+    }
+}
+
+void flatview_finish(FlatView *view)
+{
+    view->chunk_first = mc_malloc0(sizeof(hwaddr) * (view->nchunks + 1));
+    view->chunk_base = mc_malloc0(sizeof(unsigned) * (view->nchunks + 1));
+    unsigned total = 0;
+    for (unsigned c = 0; c < view->nchunks; c++) {
+        view->chunk_first[c] = view->chunks[c]->r[0].start;
+        view->chunk_base[c] = total;
+        total += view->chunks[c]->nr;
+    }
+    view->chunk_base[view->nchunks] = total;
+    view->nr = total;
+    unsigned slots = PAGE_CACHE_MIN_SLOTS;
+    while (slots < PAGE_CACHE_MAX_SLOTS && slots < 2 * total) {
+        slots *= 2;
+    }
+    view->page_cache_mask = slots - 1;
+}
+
+void flatrange_set_host(FlatRange *fr)
+{
+    MemoryRegion *mr = fr->mr;
+    RAMBlock *b = mr->ram_block;
+    fr->host = NULL;
+    fr->direct = 0;
+    if (!b) {
+        return;
+    }
+    /* Only when the whole range lies inside the block's used memory. */
+    if (fr->offset_in_region >= b->used_length ||
+        fr->last - fr->start >= b->used_length - fr->offset_in_region) {
+        return;
+    }
+    fr->host = b->host + fr->offset_in_region;
+    if (mr->ram || (mr->rom_device && fr->romd_mode)) {
+        fr->direct |= FR_DIRECT_READ;
+    }
+    if (mr->ram && !mr->readonly) {
+        fr->direct |= FR_DIRECT_WRITE;
+    }
+}
+
+static void chunk_unref(FlatChunk *c)
+{
+    if (atomic_fetch_sub(&c->ref, 1) == 1) {
+        for (unsigned i = 0; i < c->nr; i++) {
+            memory_region_unref(c->r[i].mr);
+        }
+        free(c);
     }
 }
 
 static void flatview_destroy(FlatView *view)
 {
     free((void *)atomic_load(&view->page_cache));
-    for (unsigned i = 0; i < view->nr; i++) {
-        memory_region_unref(view->ranges[i].mr);
+    for (unsigned c = 0; c < view->nchunks; c++) {
+        chunk_unref(view->chunks[c]);
     }
-    free(view->ranges);
+    free(view->chunks);
+    free(view->chunk_first);
+    free(view->chunk_base);
     free(view);
 }
 
@@ -94,7 +176,8 @@ static FlatView *empty_view;
 
 static void make_empty_view(void)
 {
-    empty_view = flatview_new(NULL, 0);
+    empty_view = flatview_new(NULL);
+    flatview_finish(empty_view);
     atomic_store(&empty_view->ref, 1); /* immortal */
 }
 
@@ -135,16 +218,32 @@ bool flatview_get_range(const FlatView *view, unsigned i,
     if (i >= view->nr) {
         return false;
     }
-    *out = flatrange_section(&view->ranges[i], NULL);
+    *out = flatrange_section(flatview_at(view, i), NULL);
     return true;
 }
 
-unsigned flatview_lower_bound(const FlatView *view, hwaddr addr)
+/* The last chunk whose first range starts at or below @addr (0 if none). */
+static unsigned chunk_for_addr(const FlatView *view, hwaddr addr)
 {
-    unsigned lo = 0, hi = view->nr;
+    unsigned lo = 0, hi = view->nchunks;
+    while (hi - lo > 1) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (view->chunk_first[mid] <= addr) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Within chunk @c: the first range whose last byte is >= @addr. */
+static unsigned chunk_lower_bound(const FlatChunk *c, hwaddr addr)
+{
+    unsigned lo = 0, hi = c->nr;
     while (lo < hi) {
         unsigned mid = lo + (hi - lo) / 2;
-        if (view->ranges[mid].last < addr) {
+        if (c->r[mid].last < addr) {
             lo = mid + 1;
         } else {
             hi = mid;
@@ -153,11 +252,34 @@ unsigned flatview_lower_bound(const FlatView *view, hwaddr addr)
     return lo;
 }
 
+const FlatRange *flatview_at(const FlatView *view, unsigned i)
+{
+    unsigned lo = 0, hi = view->nchunks;
+    while (hi - lo > 1) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (view->chunk_base[mid] <= i) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    return &view->chunks[lo]->r[i - view->chunk_base[lo]];
+}
+
+unsigned flatview_lower_bound(const FlatView *view, hwaddr addr)
+{
+    if (view->nchunks == 0) {
+        return 0;
+    }
+    unsigned c = chunk_for_addr(view, addr);
+    return view->chunk_base[c] + chunk_lower_bound(view->chunks[c], addr);
+}
+
 const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr)
 {
     _Atomic(const FlatRange *) *cache =
         atomic_load_explicit(&view->page_cache, memory_order_acquire);
-    unsigned slot = (addr >> TARGET_PAGE_BITS) & (PAGE_CACHE_SIZE - 1);
+    unsigned slot = (addr >> TARGET_PAGE_BITS) & view->page_cache_mask;
     const FlatRange *fr;
     if (cache) {
         fr = atomic_load_explicit(&cache[slot], memory_order_relaxed);
@@ -172,7 +294,7 @@ const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr)
     atomic_store_explicit(&view->mru, fr, memory_order_relaxed);
     if (!cache && view->nr >= PAGE_CACHE_MIN_RANGES) {
         _Atomic(const FlatRange *) *fresh =
-            calloc(PAGE_CACHE_SIZE, sizeof(*fresh));
+            calloc(view->page_cache_mask + 1, sizeof(*fresh));
         _Atomic(const FlatRange *) *expected = NULL;
         if (fresh && !atomic_compare_exchange_strong(&view->page_cache,
                                                      &expected, fresh)) {
@@ -188,9 +310,13 @@ const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr)
 
 const FlatRange *flatview_search(const FlatView *view, hwaddr addr)
 {
-    unsigned i = flatview_lower_bound(view, addr);
-    if (i < view->nr && view->ranges[i].start <= addr) {
-        return &view->ranges[i];
+    if (view->nchunks == 0) {
+        return NULL;
+    }
+    const FlatChunk *c = view->chunks[chunk_for_addr(view, addr)];
+    unsigned i = chunk_lower_bound(c, addr);
+    if (i < c->nr && c->r[i].start <= addr) {
+        return &c->r[i];
     }
     return NULL;
 }

@@ -106,32 +106,73 @@ typedef struct FlatRange {
     hwaddr offset_in_region;
     hwaddr start;
     hwaddr last; /* inclusive, so that a range may end at 2^64 - 1 */
+    /* For RAM wholly backed by its block: the host address of @start, so
+     * that the hot path never touches the region or its block. */
+    uint8_t *host;
     uint8_t dirty_log_mask;
     bool romd_mode;
     bool readonly;
+    uint8_t direct; /* FR_DIRECT_READ/WRITE, as at render time (Q2) */
 } FlatRange;
+
+#define FR_DIRECT_READ 1
+#define FR_DIRECT_WRITE 2
+
+/* Fill in @fr->host and @fr->direct from its region (render time). */
+void flatrange_set_host(FlatRange *fr);
+
+/*
+ * A view's ranges live in chunks of at most FLAT_CHUNK_MAX.  A commit
+ * rebuilds only the chunks around the window it re-rendered and shares the
+ * others with the previous view, so the cost of a small change does not
+ * grow with the size of the view.  A chunk holds a reference on the region
+ * of each of its ranges; a view holds a reference on each of its chunks.
+ */
+#define FLAT_CHUNK_MAX 256
+#define FLAT_CHUNK_TARGET 128
+
+typedef struct FlatChunk {
+    atomic_uint ref;
+    unsigned nr;
+    FlatRange r[];
+} FlatChunk;
 
 struct FlatView {
     atomic_uint ref;
-    unsigned nr;
-    unsigned nr_allocated;
-    FlatRange *ranges;
-    MemoryRegion *root; /* physical root rendered from; NULL when empty */
+    unsigned nr;          /* ranges in all chunks */
+    unsigned nchunks;
+    FlatChunk **chunks;
+    hwaddr *chunk_first;  /* start of each chunk's first range */
+    unsigned *chunk_base; /* index (over the view) of each chunk's first */
+    MemoryRegion *root;   /* physical root rendered from; NULL when empty */
     _Atomic(const FlatRange *) mru; /* lookup cache: a pure hint */
     /* Page-indexed hints, allocated on the first search of a view with
      * many ranges; like mru, an entry is only used when it covers. */
     _Atomic(_Atomic(const FlatRange *) *) page_cache;
+    unsigned page_cache_mask; /* slots - 1: about two per range */
 };
 
-#define PAGE_CACHE_BITS 12
-#define PAGE_CACHE_SIZE (1u << PAGE_CACHE_BITS)
+#define PAGE_CACHE_MIN_SLOTS 4096u
+#define PAGE_CACHE_MAX_SLOTS (1u << 20)
 #define PAGE_CACHE_MIN_RANGES 16
 
-FlatView *flatview_new(MemoryRegion *root, unsigned capacity);
-/* flatview_append: add a range at the end (ranges arrive sorted). */
-void flatview_append(FlatView *view, const FlatRange *fr);
-/* flatview_take_refs: reference every range's region (publication). */
-void flatview_take_refs(FlatView *view);
+/* A growable array of ranges, used while rendering. */
+typedef struct RangeVec {
+    FlatRange *r;
+    unsigned n, cap;
+} RangeVec;
+
+void rangevec_push(RangeVec *v, const FlatRange *fr);
+
+/* Building a view: chunks are added in address order, then finished. */
+FlatView *flatview_new(MemoryRegion *root);
+/* flatview_add_chunk: share @chunk (takes a chunk reference). */
+void flatview_add_chunk(FlatView *view, FlatChunk *chunk);
+/* flatview_add_ranges: copy @n ranges into new chunks (takes region
+ * references). */
+void flatview_add_ranges(FlatView *view, const FlatRange *r, unsigned n);
+void flatview_finish(FlatView *view);
+
 void flatview_ref(FlatView *view);
 /* flatview_retire: drop the commit's reference after a grace period. */
 void flatview_retire(FlatView *view);
@@ -144,8 +185,33 @@ MemoryRegion *flatview_physical_root(MemoryRegion *root);
 const FlatRange *flatview_search(const FlatView *view, hwaddr addr);
 /* The lookup's slow path: page cache, then search; updates the hints. */
 const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr);
+/* Range @i (address order) of the view. */
+const FlatRange *flatview_at(const FlatView *view, unsigned i);
 /* Index of the first range whose last byte is >= @addr (nr if none). */
 unsigned flatview_lower_bound(const FlatView *view, hwaddr addr);
+
+/* Walking a view's ranges in address order. */
+typedef struct FlatIter {
+    const FlatView *view;
+    unsigned chunk, i;
+} FlatIter;
+
+static inline const FlatRange *flat_iter_get(FlatIter *it)
+{
+    while (it->chunk < it->view->nchunks) {
+        const FlatChunk *c = it->view->chunks[it->chunk];
+        if (it->i < c->nr) {
+            return &c->r[it->i];
+        }
+        it->chunk++;
+        it->i = 0;
+    }
+    return NULL;
+}
+
+#define FLATVIEW_FOREACH(view, fr)                                         \
+    for (FlatIter fr##_it = { (view), 0, 0 };                              \
+         ((fr) = flat_iter_get(&fr##_it)) != NULL; fr##_it.i++)
 
 static inline const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
 {
@@ -216,7 +282,7 @@ static inline void as_publish(AddressSpace *as, FlatView *view)
  * render_window: the ranges @root shows in [@lo, @hi) (@hi <= 2^64),
  * appended to @out in address order, unsimplified.
  */
-void render_window(FlatView *out, MemoryRegion *root, u128 lo, u128 hi);
+void render_window(RangeVec *out, MemoryRegion *root, u128 lo, u128 hi);
 /* render_splice: a new view equal to @old outside [@lo, @hi) and freshly
  * rendered inside it, simplified. */
 FlatView *render_splice(const FlatView *old, MemoryRegion *root, u128 lo,

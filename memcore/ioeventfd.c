@@ -203,8 +203,8 @@ static void update_one(AddressSpace *as)
     FlatView *view = as->current_map;
     MemoryRegionIoeventfd *list = NULL;
     unsigned n = 0, cap = 0;
-    for (unsigned i = 0; i < view->nr; i++) {
-        const FlatRange *fr = &view->ranges[i];
+    const FlatRange *fr;
+    FLATVIEW_FOREACH(view, fr) {
         for (unsigned k = 0; k < fr->mr->ioeventfd_nb; k++) {
             MemoryRegionIoeventfd fd = fr->mr->ioeventfds[k];
             fd.addr += fr->start - fr->offset_in_region;

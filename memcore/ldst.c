@@ -82,24 +82,20 @@ static uint64_t bswap_n(uint64_t v, unsigned n)
  * NULL when the fast path does not apply. */
 static inline __attribute__((always_inline)) uint8_t *
 fast_ram(FlatView *view, hwaddr addr, unsigned n, bool is_write,
-         MemoryRegion **mrp)
+         const FlatRange **frp)
 {
     const FlatRange *fr = flatview_lookup(view, addr);
     if (unlikely(!fr)) {
         return NULL;
     }
-    MemoryRegion *mr = fr->mr;
     hwaddr off = addr - fr->start;
-    /* Pieces end only at page boundaries or at the range end. */
-    if (likely(mr->ram && (!is_write || !mr->readonly) &&
+    /* Pieces end only at page boundaries or at the range end; fr->host is
+     * set only for ranges wholly inside their RAM block. */
+    if (likely((fr->direct & (is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ)) &&
                (addr & (TARGET_PAGE_SIZE - 1)) <= TARGET_PAGE_SIZE - n &&
                off + (n - 1) <= fr->last - fr->start)) {
-        hwaddr x = fr->offset_in_region + off;
-        RAMBlock *b = mr->ram_block;
-        if (likely(x + n <= b->used_length && x + n > x)) {
-            *mrp = mr;
-            return ramblock_ptr(b, x);
-        }
+        *frp = fr;
+        return fr->host + off;
     }
     return NULL;
 }
@@ -139,9 +135,9 @@ static inline __attribute__((always_inline)) uint64_t ld_common(AddressSpace *as
                                  unsigned n, enum endian e)
 {
     mc_rcu_lock();
-    MemoryRegion *mr;
+    const FlatRange *fr;
     FlatView *view = as_view(as);
-    uint8_t *p = fast_ram(view, addr, n, false, &mr);
+    uint8_t *p = fast_ram(view, addr, n, false, &fr);
     uint64_t v;
     if (likely(p)) {
         v = host_load(p, n, want_big(e));
@@ -191,13 +187,15 @@ static inline __attribute__((always_inline)) void st_common(AddressSpace *as, hw
                              unsigned n, enum endian e)
 {
     mc_rcu_lock();
-    MemoryRegion *mr;
+    const FlatRange *fr;
     FlatView *view = as_view(as);
-    uint8_t *p = fast_ram(view, addr, n, true, &mr);
+    uint8_t *p = fast_ram(view, addr, n, true, &fr);
     if (likely(p)) {
         host_store(p, n, want_big(e), v);
-        if (unlikely(mr->dirty_log_mask || mc_global_dirty_log)) {
-            invalidate_and_set_dirty(mr, p - mr->ram_block->host, n);
+        /* The range's mask is the region's, as of this view's commit. */
+        if (unlikely(fr->dirty_log_mask)) {
+            invalidate_and_set_dirty(fr->mr, p - fr->host +
+                                     fr->offset_in_region, n);
         }
         if (result) {
             *result = MEMTX_OK;

@@ -150,14 +150,14 @@ void memory_listener_register(MemoryListener *l, AddressSpace *filter)
             continue;
         }
         FlatView *view = as->current_map;
+        const FlatRange *fr;
         if (l->begin) {
             l->begin(l);
         }
         if (mc_global_dirty_log && l->log_global_start) {
             l->log_global_start(l);
         }
-        for (unsigned i = 0; i < view->nr; i++) {
-            const FlatRange *fr = &view->ranges[i];
+        FLATVIEW_FOREACH(view, fr) {
             MemoryRegionSection sec = flatrange_section(fr, as);
             call_one(LC_REGION_ADD, l, &sec, 0, 0);
             listener_coalesced_one(l, true, as, fr);
@@ -185,11 +185,11 @@ void memory_listener_unregister(MemoryListener *l)
             continue;
         }
         FlatView *view = as->current_map;
+        const FlatRange *fr;
         if (l->begin) {
             l->begin(l);
         }
-        for (unsigned i = 0; i < view->nr; i++) {
-            const FlatRange *fr = &view->ranges[i];
+        FLATVIEW_FOREACH(view, fr) {
             MemoryRegionSection sec = flatrange_section(fr, as);
             if (fr->dirty_log_mask) {
                 call_one(LC_LOG_STOP, l, &sec, fr->dirty_log_mask, 0);

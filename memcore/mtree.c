@@ -634,9 +634,13 @@ static void print_dispatch(Printer *p, FlatView *view)
     int mru_sec = -1;
 
     disp_add_section(&d, 0, U128_2_64, NULL, SEC_UNASSIGNED);
-    for (unsigned i = 0; i < view->nr && !d.oom; i++) {
-        int s = disp_add_range(&d, &view->ranges[i]);
-        if (&view->ranges[i] == mru) {
+    const FlatRange *fr;
+    FLATVIEW_FOREACH(view, fr) {
+        if (d.oom) {
+            break;
+        }
+        int s = disp_add_range(&d, fr);
+        if (fr == mru) {
             mru_sec = s;
         }
     }
@@ -719,8 +723,8 @@ static void print_flatview(Printer *p, unsigned number, const ViewGroup *g)
         out(p, MTREE_INDENT "No rendered FlatView\n\n");
         return;
     }
-    for (unsigned i = 0; i < view->nr; i++) {
-        const FlatRange *fr = &view->ranges[i];
+    const FlatRange *fr;
+    FLATVIEW_FOREACH(view, fr) {
         out(p, MTREE_INDENT "%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s",
             fr->start, fr->last, fr->mr->priority,
             fr->readonly ? "rom" : mr_type(fr->mr), mr_name(fr->mr));

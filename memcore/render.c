@@ -145,12 +145,13 @@ static void heap_pop(Heap *h)
     }
 }
 
-static void emit(FlatView *out, const Painter *p, u128 lo, u128 hi,
+static void emit(RangeVec *out, const Painter *p, u128 lo, u128 hi,
                  const Painter **last_painter)
 {
-    FlatRange *prev = out->nr ? &out->ranges[out->nr - 1] : NULL;
+    FlatRange *prev = out->n ? &out->r[out->n - 1] : NULL;
     if (prev && *last_painter == p && (u128)prev->last + 1 == lo) {
         prev->last = (hwaddr)(hi - 1);
+        flatrange_set_host(prev);
         return;
     }
     FlatRange fr = {
@@ -162,11 +163,12 @@ static void emit(FlatView *out, const Painter *p, u128 lo, u128 hi,
         .romd_mode = p->mr->romd_mode,
         .readonly = p->readonly,
     };
-    flatview_append(out, &fr);
+    flatrange_set_host(&fr);
+    rangevec_push(out, &fr);
     *last_painter = p;
 }
 
-void render_window(FlatView *out, MemoryRegion *root, u128 lo, u128 hi)
+void render_window(RangeVec *out, MemoryRegion *root, u128 lo, u128 hi)
 {
     PainterVec v = { 0 };
     if (root && lo < hi) {
@@ -228,66 +230,112 @@ static bool can_merge(const FlatRange *a, const FlatRange *b)
            a->romd_mode == b->romd_mode && a->readonly == b->readonly;
 }
 
-static void simplify(FlatView *view)
+static void simplify(RangeVec *v)
 {
     unsigned w = 0;
-    for (unsigned i = 0; i < view->nr; i++) {
-        if (w > 0 && can_merge(&view->ranges[w - 1], &view->ranges[i])) {
-            view->ranges[w - 1].last = view->ranges[i].last;
+    for (unsigned i = 0; i < v->n; i++) {
+        if (w > 0 && can_merge(&v->r[w - 1], &v->r[i])) {
+            v->r[w - 1].last = v->r[i].last;
+            flatrange_set_host(&v->r[w - 1]);
         } else {
-            view->ranges[w++] = view->ranges[i];
+            v->r[w++] = v->r[i];
         }
     }
-    view->nr = w;
-    /* Views live long: give back what the doubling over-allocated. */
-    if (w + 16 < view->nr_allocated) {
-        FlatRange *r = realloc(view->ranges, sizeof(FlatRange) * (w ? w : 1));
-        if (r) {
-            view->ranges = r;
-            view->nr_allocated = w ? w : 1;
-        }
-    }
+    v->n = w;
 }
 
+/*
+ * render_splice: only the chunks of @old that meet [lo, hi), plus one
+ * neighbour on each side (a range next to the window may merge with a new
+ * one), are rebuilt; the others are shared with @old.  The neighbours'
+ * outer ends are untouched ranges that did not merge in @old, so nothing
+ * beyond them can merge now.
+ */
 FlatView *render_splice(const FlatView *old, MemoryRegion *root, u128 lo,
                         u128 hi)
 {
-    FlatView *view = flatview_new(root, old->nr + 16);
-    unsigned i = 0;
+    unsigned nc = old->nchunks;
+    /* a: first chunk holding a range that ends at or after lo;
+     * b: last chunk holding a range that starts below hi. */
+    unsigned a = 0;
+    while (a < nc) {
+        const FlatChunk *c = old->chunks[a];
+        if ((u128)c->r[c->nr - 1].last >= lo) {
+            break;
+        }
+        a++;
+    }
+    int b = (int)nc - 1;
+    while (b >= 0 && (u128)old->chunks[b]->r[0].start >= hi) {
+        b--;
+    }
+    int first = MC_MIN((int)a, b + 1) - 1;
+    int last = MC_MAX((int)a - 1, b) + 1;
+    first = MC_MAX(first, 0);
+    last = MC_MIN(last, (int)nc - 1);
+
+    RangeVec v = { 0 };
+    int k = first;
     /* Ranges wholly below the window, then the part of a straddler. */
-    while (i < old->nr && (u128)old->ranges[i].last < lo) {
-        flatview_append(view, &old->ranges[i++]);
+    for (; k <= last; k++) {
+        const FlatChunk *c = old->chunks[k];
+        unsigned i = 0;
+        while (i < c->nr && (u128)c->r[i].last < lo) {
+            rangevec_push(&v, &c->r[i++]);
+        }
+        if (i < c->nr) {
+            if (c->r[i].start < lo) {
+                FlatRange fr = c->r[i];
+                fr.last = (hwaddr)(lo - 1);
+                rangevec_push(&v, &fr);
+            }
+            break;
+        }
     }
-    if (i < old->nr && old->ranges[i].start < lo) {
-        FlatRange fr = old->ranges[i];
-        fr.last = (hwaddr)(lo - 1);
-        flatview_append(view, &fr);
-    }
-    render_window(view, root, lo, hi);
+    render_window(&v, root, lo, hi);
     if (hi < U128_2_64) {
-        while (i < old->nr && (u128)old->ranges[i].last < hi) {
-            i++;
-        }
-        if (i < old->nr && old->ranges[i].start < hi) {
-            FlatRange fr = old->ranges[i++];
-            fr.offset_in_region += (hwaddr)(hi - fr.start);
-            fr.start = (hwaddr)hi;
-            flatview_append(view, &fr);
-        }
-        while (i < old->nr) {
-            flatview_append(view, &old->ranges[i++]);
+        for (k = MC_MAX(k, first); k <= last; k++) {
+            const FlatChunk *c = old->chunks[k];
+            for (unsigned i = 0; i < c->nr; i++) {
+                FlatRange fr = c->r[i];
+                if ((u128)fr.last < hi) {
+                    continue;
+                }
+                if (fr.start < hi) {
+                    hwaddr cut = (hwaddr)(hi - fr.start);
+                    fr.offset_in_region += cut;
+                    fr.start = (hwaddr)hi;
+                    if (fr.host) {
+                        fr.host += cut;
+                    }
+                }
+                rangevec_push(&v, &fr);
+            }
         }
     }
-    simplify(view);
-    flatview_take_refs(view);
+    simplify(&v);
+
+    FlatView *view = flatview_new(root);
+    for (int c = 0; c < first; c++) {
+        flatview_add_chunk(view, old->chunks[c]);
+    }
+    flatview_add_ranges(view, v.r, v.n);
+    for (int c = MC_MAX(last + 1, first); c < (int)nc; c++) {
+        flatview_add_chunk(view, old->chunks[c]);
+    }
+    flatview_finish(view);
+    free(v.r);
     return view;
 }
 
 FlatView *render_full(MemoryRegion *root)
 {
-    FlatView *view = flatview_new(root, 16);
-    render_window(view, root, 0, U128_2_64);
-    simplify(view);
-    flatview_take_refs(view);
+    RangeVec v = { 0 };
+    render_window(&v, root, 0, U128_2_64);
+    simplify(&v);
+    FlatView *view = flatview_new(root);
+    flatview_add_ranges(view, v.r, v.n);
+    flatview_finish(view);
+    free(v.r);
     return view;
 }

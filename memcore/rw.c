@@ -145,42 +145,41 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
         return result;
     }
     hwaddr remain = (hwaddr)len;
+    const uint8_t want = is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ;
     mc_rcu_lock();
     FlatView *view = as_view(as);
     while (remain > 0) {
         hwaddr l = remain, xlat, piece;
         MemoryRegion *mr;
-        /* Plain RAM, the common case, without the general translation. */
+        uint8_t *ptr;
+        /* Direct memory, the common case, without the general translation:
+         * the range carries its host address and a piece never crosses a
+         * page unless the range is page aligned there (C2 for ROMD). */
         const FlatRange *fr = flatview_lookup(view, addr);
-        if (fr && fr->mr->ram && !(is_write && fr->mr->readonly)) {
+        if (fr && (fr->direct & want)) {
             mr = fr->mr;
             xlat = fr->offset_in_region + (addr - fr->start);
-            hwaddr used = mr->ram_block->used_length;
-            if (likely(xlat < used)) {
-                hwaddr pl = flatrange_piece_last(fr, addr) - addr + 1;
-                if (pl && l > pl) {
-                    l = pl;
-                }
-                if (l > used - xlat) {
-                    l = used - xlat;
-                }
-                goto direct;
+            hwaddr pl = flatrange_piece_last(fr, addr) - addr + 1;
+            if (pl && l > pl) {
+                l = pl;
             }
-        }
-        mr = translate_internal(view, addr, &xlat, &l, is_write, &piece);
-        if (memory_access_is_direct(mr, is_write)) {
-            l = clamp_direct(mr, l, piece);
-        direct:;
-            uint8_t *ptr = ramblock_ptr(mr->ram_block, xlat);
-            if (is_write) {
-                memcpy(ptr, buf, l);
-                invalidate_and_set_dirty(mr, xlat, l);
-            } else {
-                memcpy(buf, ptr, l);
-            }
+            ptr = fr->host + (addr - fr->start);
         } else {
-            result |= mmio_chunk(mr, xlat, buf, &l, is_write, attrs);
+            mr = translate_internal(view, addr, &xlat, &l, is_write, &piece);
+            if (!memory_access_is_direct(mr, is_write)) {
+                result |= mmio_chunk(mr, xlat, buf, &l, is_write, attrs);
+                goto next;
+            }
+            l = clamp_direct(mr, l, piece);
+            ptr = ramblock_ptr(mr->ram_block, xlat);
         }
+        if (is_write) {
+            memcpy(ptr, buf, l);
+            invalidate_and_set_dirty(mr, xlat, l);
+        } else {
+            memcpy(buf, ptr, l);
+        }
+    next:
         remain -= l;
         buf += l;
         addr += l;

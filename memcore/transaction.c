@@ -127,10 +127,13 @@ static bool flatrange_equal(const FlatRange *a, const FlatRange *b)
 static void update_pass(AddressSpace *as, const FlatView *old,
                         const FlatView *new, bool adding)
 {
-    unsigned i = 0, j = 0;
-    while (i < old->nr || j < new->nr) {
-        const FlatRange *o = i < old->nr ? &old->ranges[i] : NULL;
-        const FlatRange *n = j < new->nr ? &new->ranges[j] : NULL;
+    FlatIter oi = { old, 0, 0 }, ni = { new, 0, 0 };
+    for (;;) {
+        const FlatRange *o = flat_iter_get(&oi);
+        const FlatRange *n = flat_iter_get(&ni);
+        if (!o && !n) {
+            break;
+        }
         if (o && (!n || o->start < n->start ||
                   (o->start == n->start && !flatrange_equal(o, n)))) {
             if (!adding) {
@@ -138,7 +141,7 @@ static void update_pass(AddressSpace *as, const FlatView *old,
                 listeners_coalesced(false, as, o);
                 listeners_section(LC_REGION_DEL, as, &sec, 0, 0);
             }
-            i++;
+            oi.i++;
         } else if (o && n && flatrange_equal(o, n)) {
             if (adding) {
                 MemoryRegionSection sec = flatrange_section(n, as);
@@ -151,15 +154,15 @@ static void update_pass(AddressSpace *as, const FlatView *old,
                     listeners_section(LC_LOG_STOP, as, &sec, om, nm);
                 }
             }
-            i++;
-            j++;
+            oi.i++;
+            ni.i++;
         } else {
             if (adding) {
                 MemoryRegionSection sec = flatrange_section(n, as);
                 listeners_section(LC_REGION_ADD, as, &sec, 0, 0);
                 listeners_coalesced(true, as, n);
             }
-            j++;
+            ni.i++;
         }
     }
 }

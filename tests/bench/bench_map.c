@@ -16,6 +16,12 @@
  * complete; it prints progress every 10,000 maps so a quadratic slowdown
  * shows while it happens.
  *
+ * The read repetitions of memcore, Unicorn and the floor (the same words
+ * through the regions' host pointers) take turns, so that a noisy
+ * neighbour on a shared machine hits all three alike: 2,000 pages of data
+ * do not fit in a private cache, and how much of the shared one is left
+ * moves the figures by 2-3x between runs.
+ *
  * The two parts run in child processes of their own, so the large run
  * does not share a process with the first address space.  Reads are
  * checked against a pattern written through the host pointers (memcore)
@@ -51,6 +57,8 @@ struct figures {
     double total_ns;   /* all maps */
     double last_ns;    /* per map, averaged over the last LAST maps */
     double read_ns;    /* per 4-byte read, median */
+    double plain_ns;   /* the same reads through host pointers (memcore) */
+    double chain_ns;   /* the same, each address waiting for the last load */
 };
 
 static hwaddr sample[READ_SAMPLES]; /* random read addresses */
@@ -128,49 +136,75 @@ static uint64_t pick_samples(unsigned n, bool filled)
     return sum;
 }
 
-/*
- * Median ns per read of @read_one (returns false on a failed read) over
- * the sample addresses; -1 when a read failed or a lap's sum was wrong.
- */
-static double time_reads(bool (*read_one)(void *ctx, hwaddr a, uint32_t *v),
-                         void *ctx, uint64_t lap_sum, const char *who)
-{
+typedef bool (*read_fn)(void *ctx, hwaddr a, uint32_t *v);
+
+/* One way of reading the sample addresses, and its timings. */
+struct reader {
+    const char *who;
+    read_fn read_one; /* false on a failed read */
+    void *ctx;
+    long laps;        /* passes over the samples per repetition */
     double t[REPS];
-    long laps = 1;
+};
 
-    for (int r = -1; r < REPS; r++) {
-        double t0 = now_ns();
+/* @laps passes over the samples: ns per read, or -1 when a read failed or
+ * a pass summed wrong. */
+static double read_laps(const struct reader *rd, long laps, uint64_t lap_sum)
+{
+    double t0 = now_ns();
 
-        for (long l = 0; l < laps; l++) {
-            uint64_t sum = 0;
+    for (long l = 0; l < laps; l++) {
+        uint64_t sum = 0;
 
-            for (unsigned i = 0; i < READ_SAMPLES; i++) {
-                uint32_t v;
+        for (unsigned i = 0; i < READ_SAMPLES; i++) {
+            uint32_t v;
 
-                if (!read_one(ctx, sample[i], &v)) {
-                    fprintf(stderr, "bench_map: %s: read at 0x%" PRIx64
-                            " failed\n", who, (uint64_t)sample[i]);
-                    return -1;
-                }
-                sum += v;
-            }
-            if (sum != lap_sum) {
-                fprintf(stderr, "bench_map: %s: reads summed to 0x%" PRIx64
-                        ", expected 0x%" PRIx64 "\n", who, sum, lap_sum);
+            if (!rd->read_one(rd->ctx, sample[i], &v)) {
+                fprintf(stderr, "bench_map: %s: read at 0x%" PRIx64
+                        " failed\n", rd->who, (uint64_t)sample[i]);
                 return -1;
             }
+            sum += v;
         }
-        double per = (now_ns() - t0) / ((double)laps * READ_SAMPLES);
-
-        if (r < 0) {
-            /* The first lap calibrates: a repetition lasts ~40 ms. */
-            laps = (long)(TARGET_REP_NS / (per * READ_SAMPLES));
-            laps = laps < 1 ? 1 : laps;
-        } else {
-            t[r] = per;
+        if (sum != lap_sum) {
+            fprintf(stderr, "bench_map: %s: reads summed to 0x%" PRIx64
+                    ", expected 0x%" PRIx64 "\n", rd->who, sum, lap_sum);
+            return -1;
         }
     }
-    return median(t, REPS);
+    return (now_ns() - t0) / ((double)laps * READ_SAMPLES);
+}
+
+/*
+ * Median ns per read for each of @nr readers into @out.  Their
+ * repetitions take turns, so that a noisy neighbour on a shared machine
+ * (whose cache this data does not fit in alone) hits them all alike.
+ */
+static bool time_reads(struct reader *rd, int nr, uint64_t lap_sum,
+                       double *out)
+{
+    for (int i = 0; i < nr; i++) {
+        /* One pass calibrates: a repetition lasts ~40 ms. */
+        double per = read_laps(&rd[i], 1, lap_sum);
+
+        if (per < 0) {
+            return false;
+        }
+        rd[i].laps = (long)(TARGET_REP_NS / (per * READ_SAMPLES));
+        rd[i].laps = rd[i].laps < 1 ? 1 : rd[i].laps;
+    }
+    for (int r = 0; r < REPS; r++) {
+        for (int i = 0; i < nr; i++) {
+            rd[i].t[r] = read_laps(&rd[i], rd[i].laps, lap_sum);
+            if (rd[i].t[r] < 0) {
+                return false;
+            }
+        }
+    }
+    for (int i = 0; i < nr; i++) {
+        out[i] = median(rd[i].t, REPS);
+    }
+    return true;
 }
 
 /* ---- memcore ------------------------------------------------------------ */
@@ -185,13 +219,49 @@ static bool memcore_read_one(void *ctx, hwaddr a, uint32_t *v)
     return res == MEMTX_OK;
 }
 
+/* The floor: the same word through the region's host pointer. */
+static bool plain_read_one(void *ctx, hwaddr a, uint32_t *v)
+{
+    uint8_t *const *hosts = ctx;
+    hwaddr rel = a - MAP_BASE;
+
+    *v = get_le32(hosts[rel / MAP_STRIDE] + rel % MAP_STRIDE);
+    return true;
+}
+
 /*
- * Map @n RAM regions one at a time into a fresh address space, then time
- * reads over them.  @fill writes the pattern (it touches every page, so
- * the large run skips it and checks that reads give the zero fill).
+ * The floor with the CPU's overlap taken away: each address depends on the
+ * value the previous load returned (ANDed with a zero the compiler cannot
+ * see), so every cache or TLB miss is paid in full, as it is when a
+ * library call stands between two loads.
+ */
+struct chain {
+    uint8_t **hosts;
+    uint32_t last;
+    uint32_t zero;
+};
+
+static bool chain_read_one(void *ctx, hwaddr a, uint32_t *v)
+{
+    struct chain *c = ctx;
+    hwaddr rel = a - MAP_BASE + (c->last & c->zero);
+
+    *v = get_le32(c->hosts[rel / MAP_STRIDE] + rel % MAP_STRIDE);
+    c->last = *v;
+    return true;
+}
+
+static volatile uint32_t opaque_zero;
+
+/*
+ * Map @n RAM regions one at a time into a fresh address space; hand back
+ * the address space and the regions' host pointers.  @fill writes the
+ * pattern (it touches every page, so the large run skips it and checks
+ * that reads give the zero fill).
  */
 static bool memcore_maps(unsigned n, bool fill, bool progress,
-                         struct figures *f)
+                         struct figures *f, AddressSpace **as_out,
+                         uint8_t ***hosts_out)
 {
     MemoryRegion *root = calloc(1, sizeof(*root));
     MemoryRegion *ram = calloc(n, sizeof(*ram));
@@ -240,22 +310,27 @@ static bool memcore_maps(unsigned n, bool fill, bool progress,
                 ranges);
         return false;
     }
-    if (fill) {
-        for (unsigned i = 0; i < n; i++) {
-            uint8_t *host = memory_region_get_ram_ptr(&ram[i]);
+    uint8_t **hosts = calloc(n, sizeof(*hosts));
 
-            if (!host) {
-                fprintf(stderr, "bench_map: memcore: region %u has no host "
-                        "pointer\n", i);
-                return false;
-            }
-            fill_page(host, region_addr(i));
+    if (!hosts) {
+        fprintf(stderr, "bench_map: out of memory\n");
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        hosts[i] = memory_region_get_ram_ptr(&ram[i]);
+        if (!hosts[i]) {
+            fprintf(stderr, "bench_map: memcore: region %u has no host "
+                    "pointer\n", i);
+            return false;
+        }
+        if (fill) {
+            fill_page(hosts[i], region_addr(i));
         }
     }
-    f->read_ns = time_reads(memcore_read_one, as, pick_samples(n, fill),
-                            "memcore");
     /* The address space lives until this process exits. */
-    return f->read_ns >= 0;
+    *as_out = as;
+    *hosts_out = hosts;
+    return true;
 }
 
 /* ---- Unicorn -------------------------------------------------------------- */
@@ -270,7 +345,7 @@ static bool unicorn_read_one(void *ctx, hwaddr a, uint32_t *v)
     return err == UC_ERR_OK;
 }
 
-static bool unicorn_maps(unsigned n, struct figures *f)
+static bool unicorn_maps(unsigned n, struct figures *f, uc_engine **uc_out)
 {
     static uint8_t page[PAGE];
     uc_engine *uc;
@@ -309,10 +384,8 @@ static bool unicorn_maps(unsigned n, struct figures *f)
             return false;
         }
     }
-    f->read_ns = time_reads(unicorn_read_one, uc, pick_samples(n, true),
-                            "unicorn");
-    uc_close(uc);
-    return f->read_ns >= 0;
+    *uc_out = uc;
+    return true;
 }
 #endif
 
@@ -349,39 +422,88 @@ static void print_row(const char *what, double mine, double peer,
 
 static int run_peer(void)
 {
-    struct figures mc, uc = { -1, -1, -1 };
+    struct figures mc, uc = { -1, -1, -1, -1, -1 };
+    struct reader rd[4];
+    double ns[4];
+    int nr = 0;
+    AddressSpace *as;
+    uint8_t **hosts;
 
     printf("%d RAM regions of 4 KiB mapped one at a time (one commit each),"
            " every other page\n", PEER_MAPS);
-    if (!memcore_maps(PEER_MAPS, true, false, &mc)) {
+    if (!memcore_maps(PEER_MAPS, true, false, &mc, &as, &hosts)) {
         return 1;
     }
+    rd[nr++] = (struct reader){ .who = "memcore", .read_one = memcore_read_one,
+                                .ctx = as };
+    rd[nr++] = (struct reader){ .who = "plain", .read_one = plain_read_one,
+                                .ctx = hosts };
+    struct chain chain = { hosts, 0, opaque_zero };
+
+    rd[nr++] = (struct reader){ .who = "chain", .read_one = chain_read_one,
+                                .ctx = &chain };
 #ifdef HAVE_UNICORN
+    uc_engine *engine;
+
     printf("  (memcore done; Unicorn 2 takes several seconds here)\n");
-    if (!unicorn_maps(PEER_MAPS, &uc)) {
+    if (!unicorn_maps(PEER_MAPS, &uc, &engine)) {
         return 1;
     }
+    rd[nr++] = (struct reader){ .who = "unicorn", .read_one = unicorn_read_one,
+                                .ctx = engine };
 #else
     printf("  (Unicorn: not built; configure found no libunicorn-dev)\n");
+#endif
+    if (!time_reads(rd, nr, pick_samples(PEER_MAPS, true), ns)) {
+        return 1;
+    }
+    mc.read_ns = ns[0];
+    mc.plain_ns = ns[1];
+    mc.chain_ns = ns[2];
+#ifdef HAVE_UNICORN
+    uc.read_ns = ns[3];
+    uc_close(engine);
 #endif
     print_row("maps, total:", mc.total_ns, uc.total_ns, ">= 50x");
     print_row("per map (last 100):", mc.last_ns, uc.last_ns, ">= 50x");
     print_row("4-byte read over them:", mc.read_ns, uc.read_ns, ">= 10x");
+    printf("  (the same reads through host pointers: %.1f ns, or %.1f ns "
+           "each waiting for the last; memcore is %.2fx the latter)\n",
+           mc.plain_ns, mc.chain_ns, mc.read_ns / mc.chain_ns);
+    free(hosts);
     return 0;
 }
 
 static int run_large(unsigned n)
 {
     struct figures mc;
+    struct reader rd[3];
+    double ns[3];
+    AddressSpace *as;
+    uint8_t **hosts;
 
     printf("%u RAM regions of 4 KiB mapped one at a time, memcore alone\n",
            n);
-    if (!memcore_maps(n, false, true, &mc)) {
+    if (!memcore_maps(n, false, true, &mc, &as, &hosts)) {
         return 1;
     }
-    printf("  total: %.2f s   per map (last 100): %.2f us   "
-           "4-byte read over them: %.1f ns\n",
-           mc.total_ns / 1e9, mc.last_ns / 1e3, mc.read_ns);
+    printf("  total: %.2f s   per map (last 100): %.2f us\n",
+           mc.total_ns / 1e9, mc.last_ns / 1e3);
+    rd[0] = (struct reader){ .who = "memcore", .read_one = memcore_read_one,
+                             .ctx = as };
+    rd[1] = (struct reader){ .who = "plain", .read_one = plain_read_one,
+                             .ctx = hosts };
+    struct chain chain = { hosts, 0, opaque_zero };
+
+    rd[2] = (struct reader){ .who = "chain", .read_one = chain_read_one,
+                             .ctx = &chain };
+    if (!time_reads(rd, 3, pick_samples(n, false), ns)) {
+        return 1;
+    }
+    printf("  4-byte read over them: %.1f ns  through host pointers: %.1f ns"
+           ", or %.1f ns each waiting for the last  ratio %.2fx (to the "
+           "latter)\n", ns[0], ns[1], ns[2], ns[0] / ns[2]);
+    free(hosts);
     return 0;
 }
 

@@ -7,7 +7,8 @@ UNIT_CORE_TESTS = \
 	tests/unit/test_render \
 	tests/unit/test_translate \
 	tests/unit/test_find \
-	tests/unit/test_lifetime
+	tests/unit/test_lifetime \
+	tests/unit/test_render_random
 
 check_PROGRAMS += $(UNIT_CORE_TESTS)
 TESTS += $(UNIT_CORE_TESTS)
@@ -32,3 +33,7 @@ tests_unit_test_find_LDADD = $(UNIT_CORE_LDADD)
 tests_unit_test_lifetime_SOURCES = tests/unit/test_lifetime.c $(UNIT_CORE_FIXTURES)
 tests_unit_test_lifetime_CFLAGS = $(UNIT_CORE_CFLAGS)
 tests_unit_test_lifetime_LDADD = $(UNIT_CORE_LDADD)
+
+tests_unit_test_render_random_SOURCES = tests/unit/test_render_random.c
+tests_unit_test_render_random_CFLAGS = $(UNIT_CORE_CFLAGS)
+tests_unit_test_render_random_LDADD = $(UNIT_CORE_LDADD)

@@ -1,0 +1,98 @@
+/*
+ * monitor/monitor.h — the monitor's front-end API.
+ *
+ * One command table and one parser serve every front-end.  A front-end
+ * creates one Monitor per session (a terminal, a socket client, a gdb
+ * connection, an HTTP request or the whole --exec list): the session
+ * remembers what QEMU remembers per monitor (the last x/xp format and
+ * unit size).  Output goes through a MonitorOut sink (see machine.h), so
+ * every front-end can print or capture it.
+ *
+ * Thread safety: a Monitor is used by one thread at a time; different
+ * Monitors may run commands concurrently (memcore serialises topology
+ * changes, reads run in parallel).
+ */
+#ifndef MONITOR_MONITOR_H
+#define MONITOR_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <monitor/machine.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MONITOR_PROMPT "(memcored) "
+#define MONITOR_BANNER "memcored monitor - type 'help' for more information"
+
+typedef struct Monitor Monitor;
+
+/* monitor_new: a session on @machine (which must outlive it; it is not
+ * copied).  NULL when out of memory. */
+Monitor *monitor_new(const MonitorMachine *machine);
+
+/* monitor_free: end a session (NULL is fine). */
+void monitor_free(Monitor *mon);
+
+/* Bits of monitor_run_line's result. */
+#define MONITOR_FAILED 1 /* the command failed (an error was printed) */
+#define MONITOR_QUIT 2   /* the command was quit: end the session */
+
+/*
+ * monitor_run_line: parse and run one command line (no trailing newline
+ * needed; one is ignored), writing everything it prints to @out.  Returns
+ * 0 on success, else a set of MONITOR_FAILED / MONITOR_QUIT.  An empty
+ * line does nothing and returns 0.  --exec exits 1 when any command
+ * returned MONITOR_FAILED.
+ */
+int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out);
+
+/*
+ * monitor_complete: completion candidates for the word that ends at
+ * @cursor in @line (a command, an info topic, a flag, a region or
+ * address-space name).  *@word_start receives where that word begins.
+ * Returns a NULL-terminated, sorted, duplicate-free array of malloc'ed
+ * strings (each one the whole replacement word; region names with spaces
+ * come quoted), or NULL when there is none or memory ran out.  Free it
+ * with monitor_free_completions().
+ */
+char **monitor_complete(Monitor *mon, const char *line, size_t cursor,
+                        size_t *word_start);
+void monitor_free_completions(char **list);
+
+/* monitor_out_file: a sink that fwrite()s to @f (for --exec: stdout). */
+MonitorOut monitor_out_file(FILE *f);
+
+/*
+ * monitor_terminal_run: the interactive prompt on stdin/stdout with GNU
+ * readline: history kept in ~/.memcored_history (loaded at start, saved
+ * at the end), tab completion through monitor_complete(), Ctrl-C drops the
+ * current line and prints a fresh prompt (it never raises SIGINT while
+ * the prompt waits for input).  Returns when the user types quit
+ * (MONITOR_QUIT), at end of input (Ctrl-D: 0), or when @stop_fd (-1 for
+ * none) becomes readable (0) — the server writes to a pipe to end the
+ * prompt at shutdown.  Call it from one thread only (readline is global);
+ * it restores the terminal before returning.
+ */
+int monitor_terminal_run(const MonitorMachine *machine, int stop_fd);
+
+/*
+ * monitor_socket_session: serve one connected client on @fd (a TCP or
+ * unix stream socket, or a pipe pair's read end that is also writable):
+ * banner, prompt, one command per line.  Returns when the client closes
+ * the connection, types quit (MONITOR_QUIT), sends a first line that
+ * looks like HTTP (`GET `, `POST `, `Host:` ...: dropped at once, see
+ * rest.md), or when the server calls shutdown(fd, SHUT_RDWR) from another
+ * thread at exit.  It never closes @fd: the caller does.  Blocking I/O;
+ * run one per client thread.
+ */
+int monitor_socket_session(const MonitorMachine *machine, int fd);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MONITOR_MONITOR_H */

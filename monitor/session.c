@@ -1,0 +1,259 @@
+/*
+ * monitor/session.c — a monitor session: creation, running one line
+ * (finding the command, calling it, QEMU's "Try help" line after bad
+ * arguments), the output helpers every command prints through, and the
+ * small accessors for what the machine provides.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+Monitor *monitor_new(const MonitorMachine *machine)
+{
+    Monitor *mon = calloc(1, sizeof(*mon));
+    if (!mon) {
+        return NULL;
+    }
+    mon->machine = machine;
+    /* QEMU's initial x/xp defaults: hex, 4-byte units. */
+    mon->last_format = 'x';
+    mon->last_size = 4;
+    return mon;
+}
+
+void monitor_free(Monitor *mon)
+{
+    free(mon);
+}
+
+int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
+{
+    const char *start = mon_skip_ws(line);
+    const char *p;
+    const MonCmd *cmd;
+    size_t n;
+    CmdResult r;
+    int ret = 0;
+
+    mon->out = out;
+    mon->failed = false;
+    if (*start == '\0') {
+        return 0;
+    }
+    n = mon_cmd_word(start);
+    cmd = monitor_find_cmd(monitor_commands, start, n);
+    if (!cmd) {
+        mon_error(mon, "unknown command: '%.*s'", (int)n, start);
+        return MONITOR_FAILED;
+    }
+    p = start + n;
+    if (cmd->sub) {
+        const char *q = mon_skip_ws(p);
+        if (*q != '\0') {
+            size_t m = mon_cmd_word(q);
+            const MonCmd *sub = monitor_find_cmd(cmd->sub, q, m);
+            if (!sub) {
+                mon_error(mon, "unknown command: '%.*s'",
+                          (int)(q + m - start), start);
+                return MONITOR_FAILED;
+            }
+            cmd = sub;
+            p = q + m;
+        }
+    }
+    r = cmd->run(mon, cmd, p);
+    if (r == CMD_USAGE) {
+        /* QEMU names the command words as typed, e.g. "help info mtree". */
+        mon_error(mon, "Try \"help %.*s\" for more information",
+                  (int)(p - start), start);
+    }
+    if (r == CMD_FAILED || r == CMD_USAGE || mon->failed) {
+        ret |= MONITOR_FAILED;
+    }
+    if (r == CMD_QUIT) {
+        ret |= MONITOR_QUIT;
+    }
+    mon->out = NULL;
+    return ret;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+void mon_write(Monitor *mon, const char *buf, size_t len)
+{
+    if (mon->out && mon->out->write && len) {
+        mon->out->write(mon->out->opaque, buf, len);
+    }
+}
+
+void mon_puts(Monitor *mon, const char *s)
+{
+    mon_write(mon, s, strlen(s));
+}
+
+void mon_vprintf(Monitor *mon, const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list ap2;
+    int n;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        return;
+    }
+    if ((size_t)n < sizeof(small)) {
+        mon_write(mon, small, (size_t)n);
+    } else {
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, ap2);
+            mon_write(mon, big, (size_t)n);
+            free(big);
+        } else {
+            /* Out of memory: the start of the text beats nothing. */
+            mon_write(mon, small, sizeof(small) - 1);
+        }
+    }
+    va_end(ap2);
+}
+
+void mon_printf(Monitor *mon, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mon_vprintf(mon, fmt, ap);
+    va_end(ap);
+}
+
+void mon_error(Monitor *mon, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mon_vprintf(mon, fmt, ap);
+    va_end(ap);
+    mon_write(mon, "\n", 1);
+    mon->failed = true;
+}
+
+int mon_fprintf(FILE *f, const char *fmt, ...)
+{
+    /* mtree_info passes back the FILE * we gave it: it is our Monitor. */
+    Monitor *mon = (Monitor *)(void *)f;
+    va_list ap;
+    va_start(ap, fmt);
+    mon_vprintf(mon, fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+static void file_write(void *opaque, const char *buf, size_t len)
+{
+    fwrite(buf, 1, len, (FILE *)opaque);
+}
+
+MonitorOut monitor_out_file(FILE *f)
+{
+    MonitorOut out = { file_write, f };
+    return out;
+}
+
+/* ---- the machine -------------------------------------------------------- */
+
+AddressSpace *mon_default_as(Monitor *mon)
+{
+    const MonitorMachine *m = mon->machine;
+    AddressSpace *as;
+
+    if (m->default_as) {
+        return m->default_as(m->opaque);
+    }
+    memcore_lock();
+    as = address_space_first();
+    memcore_unlock();
+    return as;
+}
+
+AddressSpace *mon_find_as(Monitor *mon, const char *name)
+{
+    const MonitorMachine *m = mon->machine;
+    AddressSpace *as;
+
+    if (m->find_as) {
+        return m->find_as(m->opaque, name);
+    }
+    memcore_lock();
+    for (as = address_space_first(); as; as = address_space_next(as)) {
+        const char *n = address_space_name(as);
+        if (n && strcmp(n, name) == 0) {
+            break;
+        }
+    }
+    memcore_unlock();
+    return as;
+}
+
+bool mon_refuse_write(Monitor *mon)
+{
+    if (mon->machine->read_only) {
+        mon_error(mon, "Error: memcored is read-only");
+        return true;
+    }
+    return false;
+}
+
+const char *mon_region_type(MemoryRegion *mr)
+{
+    if (memory_region_is_romd(mr)) {
+        return "romd";
+    }
+    if (memory_region_is_rom(mr)) {
+        return "rom";
+    }
+    if (memory_region_is_ram(mr)) {
+        return "ram";
+    }
+    if (memory_region_is_iommu(mr)) {
+        return "iommu";
+    }
+    return "i/o";
+}
+
+MemoryRegion *mon_lookup_region(Monitor *mon, const char *name)
+{
+    const MonitorMachine *m = mon->machine;
+    MemoryRegion *mr = NULL;
+    int n;
+
+    if (!m->find_region) {
+        mon_error(mon, "Error: this machine does not name its regions");
+        return NULL;
+    }
+    n = m->find_region(m->opaque, name, &mr);
+    if (n == 0) {
+        mon_error(mon, "Error: no region named '%s'", name);
+        return NULL;
+    }
+    if (n > 1 || !mr) {
+        mon_error(mon, "Error: %d regions are named '%s'; use a unique id",
+                  n, name);
+        return NULL;
+    }
+    return mr;
+}
+
+CmdResult cmd_quit(Monitor *mon, const MonCmd *cmd, const char *args)
+{
+    const MonitorMachine *m = mon->machine;
+
+    if (!mon_parse_end(mon, cmd, args)) {
+        return CMD_USAGE;
+    }
+    if (m->quit) {
+        m->quit(m->opaque);
+    }
+    return CMD_QUIT;
+}

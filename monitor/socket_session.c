@@ -1,0 +1,206 @@
+/*
+ * monitor/socket_session.c — one monitor client on a stream socket (TCP
+ * or unix; usable with nc, socat, telnet): banner, prompt, one command per
+ * line.
+ *
+ * Input is read in 64 KiB blocks and split into lines here, never a byte
+ * per system call; output is gathered and sent once per block of input
+ * (or every 64 KiB), so a client that pipelines thousands of commands
+ * costs a few system calls per batch.  A first line that looks like HTTP
+ * ends the session at once: a web page could otherwise make a browser
+ * type commands into a loopback monitor (DNS rebinding; rest.md).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define IN_CAP (64u << 10)  /* longest line, and read block size */
+#define OUT_FLUSH (64u << 10)
+
+typedef struct Conn {
+    int fd;
+    bool use_write; /* not a socket: send() said ENOTSOCK */
+    bool dead;      /* the peer is gone: stop */
+    char *out;
+    size_t out_len, out_cap;
+} Conn;
+
+static void conn_send(Conn *c, const char *buf, size_t len)
+{
+    while (len && !c->dead) {
+        ssize_t n;
+        if (c->use_write) {
+            n = write(c->fd, buf, len);
+        } else {
+            /* MSG_NOSIGNAL: a vanished client must not SIGPIPE the server. */
+            n = send(c->fd, buf, len, MSG_NOSIGNAL);
+            if (n < 0 && errno == ENOTSOCK) {
+                c->use_write = true;
+                continue;
+            }
+        }
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                struct pollfd p = { c->fd, POLLOUT, 0 };
+                poll(&p, 1, -1);
+                continue;
+            }
+            c->dead = true;
+            return;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+static void conn_flush(Conn *c)
+{
+    conn_send(c, c->out, c->out_len);
+    c->out_len = 0;
+}
+
+static void conn_write(void *opaque, const char *buf, size_t len)
+{
+    Conn *c = opaque;
+
+    if (c->out_len + len > c->out_cap) {
+        size_t cap = c->out_cap ? c->out_cap : 4096;
+        char *out;
+        while (cap < c->out_len + len && cap < 2 * OUT_FLUSH) {
+            cap *= 2;
+        }
+        out = cap >= c->out_len + len ? realloc(c->out, cap) : NULL;
+        if (!out) {
+            /* Too big to buffer (or no memory): send what we have and
+             * this piece straight away. */
+            conn_flush(c);
+            conn_send(c, buf, len);
+            return;
+        }
+        c->out = out;
+        c->out_cap = cap;
+    }
+    memcpy(c->out + c->out_len, buf, len);
+    c->out_len += len;
+    if (c->out_len >= OUT_FLUSH) {
+        conn_flush(c);
+    }
+}
+
+/* The request line or a header of an HTTP request, as a browser sends. */
+static bool looks_like_http(const char *line)
+{
+    static const char *const methods[] = {
+        "GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ",
+        "CONNECT ", "TRACE ",
+    };
+    for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+        if (strncmp(line, methods[i], strlen(methods[i])) == 0) {
+            return true;
+        }
+    }
+    return strncasecmp(line, "Host:", 5) == 0 || strstr(line, " HTTP/1.") ||
+           strstr(line, " HTTP/2");
+}
+
+int monitor_socket_session(const MonitorMachine *machine, int fd)
+{
+    Monitor *mon = monitor_new(machine);
+    Conn c = { fd, false, false, NULL, 0, 0 };
+    MonitorOut out = { conn_write, &c };
+    char *in = malloc(IN_CAP + 1);
+    size_t have = 0;
+    bool first = true, discarding = false;
+    int ret = 0;
+
+    if (!mon || !in) {
+        static const char msg[] = "memcored monitor: out of memory\n";
+        conn_send(&c, msg, sizeof(msg) - 1);
+        goto done;
+    }
+    conn_write(&c, MONITOR_BANNER "\n" MONITOR_PROMPT,
+               strlen(MONITOR_BANNER "\n" MONITOR_PROMPT));
+
+    while (!c.dead) {
+        ssize_t n;
+        size_t start = 0;
+        char *nl;
+
+        conn_flush(&c);
+        n = read(fd, in + have, IN_CAP - have);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                struct pollfd p = { fd, POLLIN, 0 };
+                poll(&p, 1, -1);
+                continue;
+            }
+            break;
+        }
+        if (n == 0) {
+            break; /* client closed; an unterminated last line is dropped */
+        }
+        have += (size_t)n;
+
+        while (!c.dead &&
+               (nl = memchr(in + start, '\n', have - start)) != NULL) {
+            char *line = in + start;
+            size_t len = (size_t)(nl - line);
+            start += len + 1;
+            if (len && line[len - 1] == '\r') {
+                len--;
+            }
+            line[len] = '\0';
+            if (discarding) {
+                discarding = false; /* the tail of an overlong line */
+                continue;
+            }
+            if (first) {
+                first = false;
+                if (looks_like_http(line)) {
+                    c.out_len = 0;
+                    goto done;
+                }
+            }
+            ret = monitor_run_line(mon, line, &out);
+            if (ret & MONITOR_QUIT) {
+                goto done;
+            }
+            conn_write(&c, MONITOR_PROMPT, strlen(MONITOR_PROMPT));
+        }
+        memmove(in, in + start, have - start);
+        have -= start;
+        if (have == IN_CAP) {
+            in[have] = '\0';
+            if (first && looks_like_http(in)) {
+                c.out_len = 0;
+                goto done;
+            }
+            first = false;
+            if (!discarding) {
+                static const char msg[] = "line too long\n" MONITOR_PROMPT;
+                conn_write(&c, msg, sizeof(msg) - 1);
+            }
+            discarding = true;
+            have = 0;
+        }
+    }
+
+done:
+    conn_flush(&c);
+    free(c.out);
+    free(in);
+    monitor_free(mon);
+    return ret & MONITOR_QUIT;
+}

@@ -1,0 +1,161 @@
+/*
+ * server/board.h — a machine described by a board (board-format.md).
+ *
+ * Loading is two steps so that a bad board never leaves a half-built
+ * machine behind:
+ *
+ *   board_parse()  checks the whole JSON document and reports every
+ *                  problem with its JSON path; it reads image files and
+ *                  creates device state, but makes no memcore call;
+ *   board_build()  creates the regions inside one memory transaction,
+ *                  maps them, then the address spaces; if memcore refuses
+ *                  something (RAM that cannot be reserved, a backing file
+ *                  that cannot be used) it tears down what it made.
+ *
+ * board_destroy() tears a built board down again (address spaces first,
+ * then regions, waiting for RCU readers) and frees it.
+ */
+#ifndef SERVER_BOARD_H
+#define SERVER_BOARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <memcore/memory.h>
+
+#include "devices/device.h"
+#include "diag.h"
+#include "numparse.h"
+
+typedef enum BoardRegionType {
+    BR_CONTAINER,
+    BR_RAM,
+    BR_ROM,
+    BR_ROMD,
+    BR_IO,
+    BR_ALIAS,
+    BR_IOMMU,
+    BR_RESERVATION,
+    BR_INVALID,
+} BoardRegionType;
+
+typedef struct BoardOwner {
+    char *path;      /* the board's owner string, shown by info mtree -o */
+    Object obj;
+    bool live;
+} BoardOwner;
+
+typedef struct BoardRegion BoardRegion;
+struct BoardRegion {
+    char *path;               /* JSON path, e.g. "regions[0].subregions[3]" */
+    char *name;
+    char *id;                 /* "id", else the name */
+    BoardRegionType type;
+    u128 size;                /* 0 .. 2^64 */
+    BoardRegion *parent;      /* container; NULL for a region in "regions" */
+    uint64_t addr;            /* offset in the container */
+    int32_t priority;
+    bool overlap;             /* added with add_subregion_overlap */
+    bool enabled;
+    bool readonly;
+    BoardOwner *owner;
+
+    bool has_fill;
+    uint8_t fill;
+    uint8_t *image;           /* bytes to load at image_offset */
+    size_t image_len;
+    uint64_t image_offset;
+
+    char *file;               /* ram: init_ram_from_file */
+    bool share;
+    bool has_max_size;
+    u128 max_size;            /* ram: init_resizeable_ram */
+
+    Device *dev;              /* io, romd */
+
+    char *target_ref;         /* alias: id of the target */
+    BoardRegion *target;
+    uint64_t alias_offset;
+
+    BoardRegion **subs;       /* in the order listed */
+    size_t nsubs;
+
+    /* build state */
+    MemoryRegion mr;
+    bool inited;
+    bool mapped;
+    int mark;                 /* cycle search */
+};
+
+typedef struct BoardAS {
+    char *path;
+    char *name;
+    char *root_ref;
+    BoardRegion *root;
+    AddressSpace as;
+    bool inited;
+} BoardAS;
+
+typedef struct BoardCpu {
+    char *model;
+    BoardAS *as;
+    uint64_t reset_pc;
+} BoardCpu;
+
+typedef struct Board {
+    char *name;
+    BoardRegion **regions;    /* every region in document order (pre-order) */
+    size_t nregions;
+    BoardRegion **roots;      /* the "regions" array */
+    size_t nroots;
+    BoardAS **as;
+    size_t nas;
+    BoardCpu *cpus;
+    size_t ncpus;
+    BoardOwner **owners;
+    size_t nowners;
+    BoardRegion **init_order; /* regions in the order memcore saw them */
+    size_t ninit;
+    bool built;
+} Board;
+
+/* board_parse: check @doc (a board description) and return the board, or
+ * NULL after recording every problem in @d.  Relative image and backing
+ * file names are taken from @basedir (NULL: the current directory). */
+Board *board_parse(const json_t *doc, const char *basedir, Diag *d);
+
+/* board_parse_string: board_parse of JSON text; syntax errors are
+ * recorded as "LINE:COLUMN: message" (prefixed with @what when given). */
+Board *board_parse_string(const char *text, const char *what,
+                          const char *basedir, Diag *d);
+
+/* board_parse_file: read and parse @file; relative names inside it are
+ * taken from the file's directory. */
+Board *board_parse_file(const char *file, Diag *d);
+
+/* board_build: create the machine in memcore; @host is given to every
+ * device.  false (problems in @d, nothing left in memcore) on failure. */
+bool board_build(Board *b, const DeviceHost *host, Diag *d);
+
+/* board_destroy: tear down what board_build made and free @b.  Call it
+ * when nothing accesses the machine any more; NULL is fine. */
+void board_destroy(Board *b);
+
+/* Lookups, for front-ends and tests. */
+BoardAS *board_find_as(Board *b, const char *name);
+/* board_find_region: regions whose id, else name, is @name; returns how
+ * many there are and the first in *@out. */
+int board_find_region(Board *b, const char *name, BoardRegion **out);
+/* board_default_as: the first CPU's address space, else the first one. */
+BoardAS *board_default_as(Board *b);
+
+/* board_type_name: "ram", "alias", ... */
+const char *board_type_name(BoardRegionType t);
+
+/* Built-in boards (board_builtin.c). */
+const char *board_builtin_json(const char *name);
+const char *const *board_builtin_names(void);
+
+#endif /* SERVER_BOARD_H */

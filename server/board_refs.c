@@ -1,0 +1,271 @@
+/*
+ * server/board_refs.c — the parts of a board that refer to regions:
+ * address spaces (root), CPUs (address space), aliases (target).  They
+ * are resolved once the whole region tree is known; then the render
+ * graph is searched for alias cycles.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board_check.h"
+
+/* ---- references and cycles ----------------------------------------------- */
+
+/* Find the region with id @ref for the reference at @refpath (a JSON path
+ * plus key); NULL, with a message, if there is none or several. */
+static BoardRegion *resolve(Parser *p, const char *ref,
+                            const char *refpath)
+{
+    BoardRegion *first = NULL, *second = NULL;
+    size_t count = 0;
+
+    for (size_t i = 0; i < p->b->nregions; i++) {
+        BoardRegion *r = p->b->regions[i];
+
+        if (r->id && strcmp(r->id, ref) == 0) {
+            if (!first) {
+                first = r;
+            } else if (!second) {
+                second = r;
+            }
+            count++;
+        }
+    }
+    if (count == 1) {
+        return first;
+    }
+    if (count == 0) {
+        diag_error(p->d, refpath, "no region has the id \"%s\"", ref);
+    } else {
+        diag_error(p->d, refpath, "the id \"%s\" is ambiguous: it is used "
+                   "by %s and %s%s (give one of them a distinct \"id\")",
+                   ref, first->path, second->path,
+                   count > 2 ? " and others" : "");
+    }
+    return NULL;
+}
+
+void board_resolve_aliases(Parser *p)
+{
+    for (size_t i = 0; i < p->b->nregions; i++) {
+        BoardRegion *r = p->b->regions[i];
+        char *refpath;
+
+        if (r->type != BR_ALIAS || !r->target_ref || !r->path) {
+            continue;
+        }
+        if (asprintf(&refpath, "%s.target", r->path) < 0) {
+            chk_oom(p);
+            continue;
+        }
+        r->target = resolve(p, r->target_ref, refpath);
+        free(refpath);
+    }
+}
+
+/*
+ * The render graph: a container leads to its subregions, an alias to its
+ * target.  Rendering follows these edges, so a cycle in them (an alias
+ * that reaches itself, or a region that contains an alias of itself)
+ * would never end.  Depth-first search with the current chain on a stack.
+ */
+static void report_cycle(Parser *p, BoardRegion **stack, size_t depth,
+                         BoardRegion *again)
+{
+    size_t start = depth;
+    BoardRegion *alias = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m;
+
+    while (start > 0 && stack[start - 1] != again) {
+        start--;
+    }
+    if (start > 0) {
+        start--;
+    }
+    m = open_memstream(&text, &len);
+    if (!m) {
+        chk_oom(p);
+        return;
+    }
+    for (size_t i = start; i < depth; i++) {
+        fprintf(m, "%s -> ", stack[i]->id ? stack[i]->id : "?");
+        if (!alias && stack[i]->type == BR_ALIAS) {
+            alias = stack[i];
+        }
+    }
+    fprintf(m, "%s", again->id ? again->id : "?");
+    fclose(m);
+    if (!alias) {
+        alias = again;
+    }
+    {
+        char *where;
+
+        if (asprintf(&where, "%s.target", alias->path) < 0) {
+            chk_oom(p);
+        } else {
+            diag_error(p->d, where, "alias cycle: %s", text);
+            free(where);
+        }
+    }
+    free(text);
+}
+
+static void cycle_visit(Parser *p, BoardRegion *r, BoardRegion **stack,
+                        size_t depth)
+{
+    r->mark = 1;
+    stack[depth++] = r;
+    for (size_t i = 0; i <= r->nsubs; i++) {
+        BoardRegion *next = i < r->nsubs ? r->subs[i] : r->target;
+
+        if (!next) {
+            continue;
+        }
+        if (next->mark == 1) {
+            report_cycle(p, stack, depth, next);
+        } else if (next->mark == 0) {
+            cycle_visit(p, next, stack, depth);
+        }
+    }
+    r->mark = 2;
+}
+
+void board_check_cycles(Parser *p)
+{
+    BoardRegion **stack = calloc(p->b->nregions + 1, sizeof(*stack));
+
+    if (!stack) {
+        chk_oom(p);
+        return;
+    }
+    for (size_t i = 0; i < p->b->nregions; i++) {
+        if (p->b->regions[i]->mark == 0) {
+            cycle_visit(p, p->b->regions[i], stack, 0);
+        }
+    }
+    for (size_t i = 0; i < p->b->nregions; i++) {
+        p->b->regions[i]->mark = 0;
+    }
+    free(stack);
+}
+
+/* ---- address spaces and CPUs --------------------------------------------- */
+
+void board_parse_address_spaces(Parser *p, const json_t *arr)
+{
+    static const char *const keys[] = { "name", "root", NULL };
+    size_t mark = jpath_key(&p->path, "address-spaces");
+    size_t i;
+    const json_t *v;
+
+    if (!json_is_array(arr) || json_array_size(arr) == 0) {
+        chk_bad_value(p, NULL, arr, "a non-empty array of address spaces");
+        goto out;
+    }
+    json_array_foreach(arr, i, v) {
+        size_t m2 = jpath_index(&p->path, i);
+        const char *name, *root;
+        BoardAS *as;
+
+        if (!json_is_object(v)) {
+            chk_bad_value(p, NULL, v, "an object ({\"name\": ..., \"root\": ...})");
+            jpath_restore(&p->path, m2);
+            continue;
+        }
+        chk_keys(p, v, keys, NULL, "an address space");
+        name = chk_string(p, v, "name", true);
+        root = chk_string(p, v, "root", true);
+        if (name && board_find_as(p->b, name)) {
+            chk_error(p, "name", "\"%s\" names another address space too", name);
+        }
+        as = calloc(1, sizeof(*as));
+        if (!as || !chk_push(p, (void ***)&p->b->as, &p->b->nas, as)) {
+            free(as);
+            chk_oom(p);
+            jpath_restore(&p->path, m2);
+            continue;
+        }
+        as->path = chk_strdup(p, jpath_str(&p->path));
+        as->name = name ? chk_strdup(p, name) : NULL;
+        as->root_ref = root ? chk_strdup(p, root) : NULL;
+        jpath_restore(&p->path, m2);
+    }
+out:
+    jpath_restore(&p->path, mark);
+}
+
+void board_resolve_roots(Parser *p)
+{
+    for (size_t i = 0; i < p->b->nas; i++) {
+        BoardAS *as = p->b->as[i];
+        char *refpath;
+
+        if (!as->root_ref || !as->path) {
+            continue;
+        }
+        if (asprintf(&refpath, "%s.root", as->path) < 0) {
+            chk_oom(p);
+            continue;
+        }
+        as->root = resolve(p, as->root_ref, refpath);
+        free(refpath);
+    }
+}
+
+void board_parse_cpus(Parser *p, const json_t *arr)
+{
+    static const char *const keys[] = { "model", "address-space",
+                                        "reset-pc", NULL };
+    size_t mark = jpath_key(&p->path, "cpus");
+    size_t i;
+    const json_t *v;
+
+    if (!json_is_array(arr)) {
+        chk_bad_value(p, NULL, arr, "an array of CPUs");
+        goto out;
+    }
+    p->b->cpus = calloc(json_array_size(arr) + 1, sizeof(*p->b->cpus));
+    if (!p->b->cpus) {
+        chk_oom(p);
+        goto out;
+    }
+    json_array_foreach(arr, i, v) {
+        size_t m2 = jpath_index(&p->path, i);
+        BoardCpu *cpu = &p->b->cpus[p->b->ncpus++];
+        const char *model, *asname;
+        u128 pc;
+        bool present;
+
+        if (!json_is_object(v)) {
+            chk_bad_value(p, NULL, v, "a CPU object ({\"model\": \"rv64\", ...})");
+            jpath_restore(&p->path, m2);
+            continue;
+        }
+        chk_keys(p, v, keys, NULL, "a CPU");
+        model = chk_string(p, v, "model", true);
+        if (model && strcmp(model, "rv64") != 0) {
+            chk_error(p, "model", "\"%s\" is not a CPU model (rv64)", model);
+        }
+        cpu->model = model ? chk_strdup(p, model) : NULL;
+        asname = chk_string(p, v, "address-space", false);
+        if (asname) {
+            cpu->as = board_find_as(p->b, asname);
+            if (!cpu->as) {
+                chk_error(p, "address-space", "no address space is called "
+                     "\"%s\"", asname);
+            }
+        } else if (p->b->nas) {
+            cpu->as = p->b->as[0];
+        }
+        if (chk_number(p, v, "reset-pc", NUM_U64, &pc, &present)) {
+            cpu->reset_pc = (uint64_t)pc;
+        }
+        jpath_restore(&p->path, m2);
+    }
+out:
+    jpath_restore(&p->path, mark);
+}

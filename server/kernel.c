@@ -1,0 +1,254 @@
+/*
+ * server/kernel.c — --kernel FILE (see kernel.h).
+ *
+ * Loading goes through cpu_physical_memory_write_rom(), the loader path
+ * of the memory API, so the boot ROM can be replaced as well as RAM.
+ * That call skips anything that is not RAM or ROM without a word, so
+ * every range is first checked with address_space_translate().
+ */
+#include "kernel.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool fail(char **err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static bool fail(char **err, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vasprintf(err, fmt, ap) < 0) {
+        *err = NULL;
+    }
+    va_end(ap);
+    return false;
+}
+
+/* Whether every byte of [addr, addr+len) is RAM or ROM in @as. */
+static bool range_is_memory(AddressSpace *as, uint64_t addr, uint64_t len)
+{
+    bool ok = true;
+
+    memcore_rcu_read_lock();
+    while (len && ok) {
+        hwaddr xlat, l = len;
+        MemoryRegion *mr = address_space_translate(as, addr, &xlat, &l,
+                                                   false);
+
+        if (!mr || !memory_region_is_ram(mr) || l == 0) {
+            ok = false;
+            break;
+        }
+        if (l > len) {
+            l = len;
+        }
+        addr += l;
+        len -= l;
+        if (addr == 0 && len) {
+            ok = false;  /* wrapped past 2^64 */
+        }
+    }
+    memcore_rcu_read_unlock();
+    return ok;
+}
+
+/* Copy @len bytes in chunks (the API takes an int length). */
+static void write_rom(AddressSpace *as, uint64_t addr, const uint8_t *buf,
+                      uint64_t len)
+{
+    while (len) {
+        int chunk = len > (1u << 30) ? 1 << 30 : (int)len;
+
+        cpu_physical_memory_write_rom(as, addr, buf, chunk);
+        addr += (uint64_t)chunk;
+        buf += chunk;
+        len -= (uint64_t)chunk;
+    }
+}
+
+static bool zero_fill(AddressSpace *as, uint64_t addr, uint64_t len)
+{
+    static const uint8_t zeros[4096];
+
+    while (len) {
+        uint64_t n = len < sizeof(zeros) ? len : sizeof(zeros);
+
+        write_rom(as, addr, zeros, n);
+        addr += n;
+        len -= n;
+    }
+    return true;
+}
+
+typedef struct Segment {
+    uint64_t paddr, offset, filesz, memsz;
+} Segment;
+
+static bool load_elf(AddressSpace *as, const char *file, const uint8_t *img,
+                     size_t size, uint64_t *entry, char **err)
+{
+    bool is64 = img[EI_CLASS] == ELFCLASS64;
+    uint64_t phoff, phnum, phentsize;
+    Segment *segs;
+    size_t nsegs = 0;
+    bool ok = true;
+
+    if (img[EI_DATA] != ELFDATA2LSB) {
+        return fail(err, "%s: only little-endian ELF files are supported",
+                    file);
+    }
+    if (is64) {
+        const Elf64_Ehdr *eh = (const void *)img;
+
+        if (size < sizeof(*eh)) {
+            return fail(err, "%s: truncated ELF header", file);
+        }
+        phoff = eh->e_phoff;
+        phnum = eh->e_phnum;
+        phentsize = eh->e_phentsize;
+        *entry = eh->e_entry;
+        if (phnum && phentsize < sizeof(Elf64_Phdr)) {
+            return fail(err, "%s: bad program header size", file);
+        }
+    } else {
+        const Elf32_Ehdr *eh = (const void *)img;
+
+        if (size < sizeof(*eh)) {
+            return fail(err, "%s: truncated ELF header", file);
+        }
+        phoff = eh->e_phoff;
+        phnum = eh->e_phnum;
+        phentsize = eh->e_phentsize;
+        *entry = eh->e_entry;
+        if (phnum && phentsize < sizeof(Elf32_Phdr)) {
+            return fail(err, "%s: bad program header size", file);
+        }
+    }
+    if (phoff > size || phnum * phentsize > size - phoff) {
+        return fail(err, "%s: program headers lie outside the file", file);
+    }
+    segs = calloc(phnum + 1, sizeof(*segs));
+    if (!segs) {
+        return fail(err, "%s: out of memory", file);
+    }
+    /* Check every segment before writing any, so a bad file loads nothing. */
+    for (uint64_t i = 0; i < phnum && ok; i++) {
+        const uint8_t *ph = img + phoff + i * phentsize;
+        Segment s;
+        uint32_t type;
+
+        if (is64) {
+            const Elf64_Phdr *p = (const void *)ph;
+
+            type = p->p_type;
+            s = (Segment) { p->p_paddr, p->p_offset, p->p_filesz, p->p_memsz };
+        } else {
+            const Elf32_Phdr *p = (const void *)ph;
+
+            type = p->p_type;
+            s = (Segment) { p->p_paddr, p->p_offset, p->p_filesz, p->p_memsz };
+        }
+        if (type != PT_LOAD || s.memsz == 0) {
+            continue;
+        }
+        if (s.filesz > s.memsz || s.offset > size ||
+            s.filesz > size - s.offset) {
+            ok = fail(err, "%s: segment %" PRIu64 " lies outside the file",
+                      file, i);
+        } else if (!range_is_memory(as, s.paddr, s.memsz)) {
+            ok = fail(err, "%s: segment %" PRIu64 " (0x%" PRIx64 "-0x%"
+                      PRIx64 ") is not in RAM or ROM", file, i, s.paddr,
+                      s.paddr + s.memsz - 1);
+        } else {
+            segs[nsegs++] = s;
+        }
+    }
+    for (size_t i = 0; ok && i < nsegs; i++) {
+        write_rom(as, segs[i].paddr, img + segs[i].offset, segs[i].filesz);
+        zero_fill(as, segs[i].paddr + segs[i].filesz,
+                  segs[i].memsz - segs[i].filesz);
+    }
+    free(segs);
+    return ok;
+}
+
+/* The lowest-addressed RAM range of @as holding @len bytes. */
+static bool find_ram(AddressSpace *as, uint64_t len, uint64_t *addr)
+{
+    FlatView *view = address_space_get_flatview(as);
+    MemoryRegionSection sec;
+    bool found = false;
+
+    for (unsigned i = 0; view && flatview_get_range(view, i, &sec); i++) {
+        if (sec.mr && memory_region_is_ram(sec.mr) && !sec.readonly &&
+            sec.size >= (Int128)len) {
+            *addr = sec.offset_within_address_space;
+            found = true;
+            break;
+        }
+    }
+    if (view) {
+        flatview_unref(view);
+    }
+    return found;
+}
+
+bool kernel_load(AddressSpace *as, const char *file, uint64_t *entry,
+                 char **err)
+{
+    FILE *f = fopen(file, "rb");
+    uint8_t *img = NULL;
+    size_t size = 0, cap = 0;
+    bool ok;
+
+    *err = NULL;
+    if (!f) {
+        return fail(err, "cannot open %s: %s", file, strerror(errno));
+    }
+    for (;;) {
+        size_t n;
+
+        if (size == cap) {
+            uint8_t *ni;
+
+            cap = cap ? cap * 2 : 65536;
+            ni = realloc(img, cap);
+            if (!ni) {
+                free(img);
+                fclose(f);
+                return fail(err, "%s: out of memory", file);
+            }
+            img = ni;
+        }
+        n = fread(img + size, 1, cap - size, f);
+        size += n;
+        if (n == 0) {
+            break;
+        }
+    }
+    if (ferror(f)) {
+        fclose(f);
+        free(img);
+        return fail(err, "cannot read %s: %s", file, strerror(errno));
+    }
+    fclose(f);
+
+    if (size >= EI_NIDENT && memcmp(img, ELFMAG, SELFMAG) == 0) {
+        ok = load_elf(as, file, img, size, entry, err);
+    } else if (size == 0) {
+        ok = fail(err, "%s is empty", file);
+    } else if (!find_ram(as, size, entry)) {
+        ok = fail(err, "%s: no RAM range holds its %zu bytes", file, size);
+    } else {
+        write_rom(as, *entry, img, size);
+        ok = true;
+    }
+    free(img);
+    return ok;
+}

@@ -1,0 +1,253 @@
+/*
+ * server/main.c — memcored: build a machine, serve it, shut down cleanly.
+ *
+ * The story of a run:
+ *   1. the command line (options.c); --help, --version and --print-board
+ *      answer at once;
+ *   2. the board is checked (board_parse.c) and, only if it has no
+ *      problem at all, built (board_build.c) — a bad board exits 2;
+ *   3. --kernel is loaded into the CPU's address space;
+ *   4. with --exec, each command runs once and memcored exits;
+ *   5. otherwise the front-ends start, each printing where it listens,
+ *      and the main thread sleeps on the shutdown pipe until quit, a
+ *      signal or the guest asks to stop;
+ *   6. front-ends are stopped and joined, then the machine is torn down
+ *      (address spaces destroyed, RAM released after an RCU barrier).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <monitor/monitor.h>
+
+#include "board.h"
+#include "kernel.h"
+#include "listen.h"
+#include "machine.h"
+#include "monitor_front.h"
+#include "options.h"
+#include "shutdown.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+#define EXIT_USAGE 2
+
+static int print_board(const char *name)
+{
+    const char *json = board_builtin_json(name);
+
+    if (!json) {
+        fprintf(stderr, "memcored: no built-in board called '%s' (built-in "
+                "boards: virt, pc)\n", name);
+        return EXIT_USAGE;
+    }
+    fputs(json, stdout);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* A name without '/' that names a built-in board is that board; anything
+ * else is a file (write ./virt for a file called virt). */
+static Board *load_board(const char *what, Diag *d, const char **label)
+{
+    const char *json;
+
+    if (!what) {
+        what = "virt";
+    }
+    json = strchr(what, '/') ? NULL : board_builtin_json(what);
+    *label = what;
+    if (json) {
+        return board_parse_string(json, NULL, NULL, d);
+    }
+    return board_parse_file(what, d);
+}
+
+static int run_exec(Machine *m, const Options *o)
+{
+    Monitor *mon = monitor_new(&m->mon);
+    MonitorOut out = monitor_out_file(stdout);
+    int status = 0;
+
+    if (!mon) {
+        fprintf(stderr, "memcored: out of memory\n");
+        return 1;
+    }
+    for (size_t i = 0; i < o->nexec; i++) {
+        int rc = monitor_run_line(mon, o->exec[i], &out);
+
+        if (rc & MONITOR_FAILED) {
+            status = 1;
+        }
+        if (rc & MONITOR_QUIT) {
+            break;
+        }
+    }
+    monitor_free(mon);
+    if (fflush(stdout) != 0) {
+        status = 1;
+    }
+    return status;
+}
+
+/* Check every front-end address before anything is built. */
+static int check_frontends(const Options *o, ListenAddr *mon,
+                           ListenAddr *gdb, ListenAddr *http)
+{
+    char msg[512];
+    const unsigned all = (1u << LISTEN_NONE) | (1u << LISTEN_STDIO) |
+                         (1u << LISTEN_TCP) | (1u << LISTEN_UNIX);
+    const char *mspec = o->monitor ? o->monitor
+                                   : (isatty(STDIN_FILENO) ? "stdio" : "none");
+
+    if (!listen_parse(mspec, all, false, mon, msg, sizeof(msg))) {
+        fprintf(stderr, "memcored: --monitor %s (expected stdio, "
+                "tcp:HOST:PORT, unix:PATH or none)\n", msg);
+        return EXIT_USAGE;
+    }
+    memset(gdb, 0, sizeof(*gdb));
+    if (o->gdb && !listen_parse(o->gdb, (1u << LISTEN_NONE) |
+                                (1u << LISTEN_TCP), false, gdb, msg,
+                                sizeof(msg))) {
+        fprintf(stderr, "memcored: --gdb %s (expected tcp:HOST:PORT or "
+                "none)\n", msg);
+        return EXIT_USAGE;
+    }
+    memset(http, 0, sizeof(*http));
+    if (o->http && !listen_parse(o->http, (1u << LISTEN_NONE) |
+                                 (1u << LISTEN_TCP), true, http, msg,
+                                 sizeof(msg))) {
+        fprintf(stderr, "memcored: --http %s (expected HOST:PORT or "
+                "none)\n", msg);
+        return EXIT_USAGE;
+    }
+    if (http->kind == LISTEN_TCP && !listen_is_loopback(http) &&
+        !o->http_token) {
+        fprintf(stderr, "memcored: refusing to serve HTTP on %s without "
+                "--http-token: anyone who can reach it could read and "
+                "write guest memory\n", http->host);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void wait_for_shutdown(void)
+{
+    struct pollfd pfd = { .fd = shutdown_fd(), .events = POLLIN };
+
+    /* The pipe is never drained, so once written it stays readable. */
+    while (poll(&pfd, 1, -1) <= 0 && (errno == EINTR || errno == EAGAIN)) {
+    }
+}
+
+int main(int argc, char **argv)
+{
+    Options o;
+    ListenAddr mon_addr, gdb_addr, http_addr;
+    Diag d;
+    Board *board;
+    Machine *m;
+    MonitorFront *front = NULL;
+    const char *label;
+    int rc;
+
+    rc = options_parse(argc, argv, &o, stderr);
+    if (rc) {
+        return rc;
+    }
+    if (o.help) {
+        options_usage(stdout);
+        options_free(&o);
+        return 0;
+    }
+    if (o.version) {
+        printf("memcored (memcore) %s\n", PACKAGE_VERSION);
+        options_free(&o);
+        return 0;
+    }
+    if (o.print_board) {
+        rc = print_board(o.print_board);
+        options_free(&o);
+        return rc;
+    }
+    rc = check_frontends(&o, &mon_addr, &gdb_addr, &http_addr);
+    if (rc) {
+        options_free(&o);
+        return rc;
+    }
+    if (shutdown_init() != 0) {
+        fprintf(stderr, "memcored: cannot set up signal handling\n");
+        options_free(&o);
+        return 1;
+    }
+
+    diag_init(&d);
+    board = load_board(o.board, &d, &label);
+    m = board ? machine_create(board, o.read_only, &d) : NULL;
+    if (!m) {
+        char prefix[512];
+
+        snprintf(prefix, sizeof(prefix), "memcored: %s: ", label);
+        diag_print(&d, stderr, prefix);
+        diag_free(&d);
+        options_free(&o);
+        return EXIT_USAGE;
+    }
+    diag_free(&d);
+
+    if (o.kernel) {
+        BoardAS *as = board_default_as(m->board);
+        uint64_t entry = 0;
+        char *err = NULL;
+
+        if (!as || !kernel_load(&as->as, o.kernel, &entry, &err)) {
+            fprintf(stderr, "memcored: --kernel: %s\n",
+                    err ? err : "the board has no address space");
+            free(err);
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+    }
+
+    if (o.nexec) {
+        rc = run_exec(m, &o);
+        machine_destroy(m);
+        options_free(&o);
+        return rc;
+    }
+
+    if (mon_addr.kind != LISTEN_NONE) {
+        char msg[512];
+
+        front = monitor_front_start(&m->mon, &mon_addr, msg, sizeof(msg));
+        if (!front) {
+            fprintf(stderr, "memcored: monitor: %s\n", msg);
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+    }
+    if (gdb_addr.kind != LISTEN_NONE) {
+        printf("gdb: not yet available (arrives with a later issue)\n");
+    }
+    if (http_addr.kind != LISTEN_NONE) {
+        printf("http: not yet available (arrives with a later issue)\n");
+    }
+    fflush(stdout);
+
+    wait_for_shutdown();
+    if (shutdown_signal_name()) {
+        fprintf(stderr, "memcored: %s received, shutting down\n",
+                shutdown_signal_name());
+    }
+    monitor_front_stop(front);
+    machine_destroy(m);
+    options_free(&o);
+    return shutdown_status();
+}

@@ -1,0 +1,35 @@
+/*
+ * server/options.h — memcored's command line.
+ */
+#ifndef SERVER_OPTIONS_H
+#define SERVER_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+typedef struct Options {
+    const char *board;        /* --board FILE|NAME (NULL: virt) */
+    const char *print_board;  /* --print-board NAME */
+    const char *monitor;      /* --monitor SPEC (NULL: stdio on a tty) */
+    const char *gdb;          /* --gdb SPEC / -s (NULL: not started yet) */
+    const char *http;         /* --http HOST:PORT (NULL: not started yet) */
+    const char *http_token;   /* --http-token TOKEN */
+    const char *kernel;       /* --kernel FILE */
+    bool read_only;           /* --read-only */
+    bool start_stopped;       /* -S */
+    const char **exec;        /* --exec CMD, in order */
+    size_t nexec;
+    bool help;
+    bool version;
+} Options;
+
+/* options_parse: fill @o from the command line.  Returns 0, or 2 after
+ * printing a message to @err (a usage error).  Free with options_free. */
+int options_parse(int argc, char **argv, Options *o, FILE *err);
+void options_free(Options *o);
+
+/* options_usage: the --help text. */
+void options_usage(FILE *f);
+
+#endif /* SERVER_OPTIONS_H */

@@ -1,0 +1,21 @@
+# tests/integration/integration.mk: shell tests that start a real
+# memcored (port 0, address read from its output) and talk to it with
+# tests/integration/monclient.  Each prints "N passed, N failed".
+
+check_PROGRAMS += tests/integration/monclient
+tests_integration_monclient_SOURCES = tests/integration/monclient.c
+
+INTEGRATION_TESTS = \
+	tests/integration/test_cli.sh \
+	tests/integration/test_monitor_sockets.sh
+TESTS += $(INTEGRATION_TESTS)
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
+	tests/boards/tiny.json tests/boards/tiny-bios.bin tests/boards/tiny.mtree \
+	tests/boards/bad-alias-cycle.json tests/boards/bad-alias-cycle.expected \
+	tests/boards/bad-duplicate-id.json tests/boards/bad-duplicate-id.expected \
+	tests/boards/bad-many.json tests/boards/bad-many.expected \
+	tests/boards/bad-size.json tests/boards/bad-size.expected \
+	tests/boards/bad-syntax.json tests/boards/bad-syntax.expected

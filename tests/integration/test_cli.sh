@@ -1,0 +1,137 @@
+#!/bin/sh
+# tests/integration/test_cli.sh — memcored's command line: --help and
+# --version, bad options, bad boards (exit 2, one message per problem with
+# its JSON path), good board files, --print-board round trips, --exec and
+# --kernel.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+# ---- help, version, bad options ---------------------------------------------
+"$MEMCORED" --help >"$TMP/help" 2>&1
+check "--help exits 0" test $? -eq 0
+check "--help shows the usage line" contains "$TMP/help" "Usage: memcored [OPTION]..."
+for opt in --board --print-board --monitor --gdb --http --http-token \
+	--read-only --kernel --exec --help --version " -S " " -s "; do
+	check "--help lists $opt" contains "$TMP/help" "$opt"
+done
+"$MEMCORED" --version >"$TMP/version" 2>&1
+check "--version exits 0" test $? -eq 0
+check "--version names the program" contains "$TMP/version" "memcored (memcore) "
+
+"$MEMCORED" --frobnicate >"$TMP/out" 2>"$TMP/err"
+check "an unknown option exits 2" test $? -eq 2
+check "an unknown option is named" contains "$TMP/err" "unknown option '--frobnicate'"
+"$MEMCORED" --board >"$TMP/out" 2>"$TMP/err"
+check "a missing argument exits 2" test $? -eq 2
+"$MEMCORED" --monitor serial:x --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
+check "a bad --monitor exits 2" test $? -eq 2
+"$MEMCORED" --monitor tcp:127.0.0.1:99999 --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
+check "a bad port exits 2" test $? -eq 2
+"$MEMCORED" --http 0.0.0.0:0 --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
+check "HTTP beyond loopback without a token exits 2" test $? -eq 2
+check "HTTP beyond loopback without a token says why" \
+	contains "$TMP/err" "refusing to serve HTTP on 0.0.0.0 without --http-token"
+"$MEMCORED" --print-board nope >"$TMP/out" 2>"$TMP/err"
+check "--print-board of an unknown board exits 2" test $? -eq 2
+"$MEMCORED" --board nope.json --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
+check "a missing board file exits 2" test $? -eq 2
+check "a missing board file is named" \
+	contains "$TMP/err" "memcored: nope.json: cannot read the board file: No such file or directory"
+
+# ---- bad boards ---------------------------------------------------------------
+for board in "$BOARDS"/bad-*.json; do
+	name=$(basename "$board" .json)
+	"$MEMCORED" --board "$board" --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
+	check "$name: exit status 2" test $? -eq 2
+	check "$name: nothing on stdout" test ! -s "$TMP/out"
+	sed "s|^memcored: $board: ||" "$TMP/err" >"$TMP/msgs"
+	check "$name: the expected messages" same "$BOARDS/$name.expected" "$TMP/msgs"
+done
+
+# ---- a good board file (board-format.md's example) ---------------------------
+"$MEMCORED" --board "$BOARDS/tiny.json" --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
+check "tiny.json builds" test $? -eq 0
+check "tiny.json: info mtree" same "$BOARDS/tiny.mtree" "$TMP/out"
+"$MEMCORED" --board "$BOARDS/tiny.json" --exec 'xp /4cb 0xfffc0000' >"$TMP/out" 2>&1
+check "tiny.json: the image file (relative to the board) is loaded" \
+	contains "$TMP/out" "00000000fffc0000: 't' 'i' 'n' 'y'"
+
+# ---- built-in boards: --print-board round trip --------------------------------
+for b in virt pc; do
+	"$MEMCORED" --print-board "$b" >"$TMP/$b.json"
+	check "--print-board $b exits 0" test $? -eq 0
+	for cmd in 'info mtree' 'info mtree -f' 'info mtree -o -D'; do
+		"$MEMCORED" --board "$b" --exec "$cmd" >"$TMP/builtin.out" 2>&1
+		"$MEMCORED" --board "$TMP/$b.json" --exec "$cmd" >"$TMP/file.out" 2>&1
+		check "--print-board $b round trip: $cmd" same "$TMP/builtin.out" "$TMP/file.out"
+	done
+	"$MEMCORED" --print-board "$b" >"$TMP/$b.again"
+	check "--print-board $b is stable" same "$TMP/$b.json" "$TMP/$b.again"
+done
+"$MEMCORED" --exec 'info mtree' >"$TMP/default.out" 2>&1
+"$MEMCORED" --board virt --exec 'info mtree' >"$TMP/virt.out" 2>&1
+check "virt is the default board" same "$TMP/virt.out" "$TMP/default.out"
+check "virt: boot ROM at 0x1000" contains "$TMP/virt.out" \
+	"0000000000001000-000000000000ffff (prio 0, rom): riscv_virt_board.mrom"
+check "virt: sifive-test at 0x100000" contains "$TMP/virt.out" \
+	"0000000000100000-0000000000100fff (prio 0, i/o): riscv.sifive.test"
+check "virt: clint at 0x2000000" contains "$TMP/virt.out" \
+	"0000000002000000-000000000200ffff (prio 0, i/o): riscv.sifive.clint"
+check "virt: UART at 0x10000000" contains "$TMP/virt.out" \
+	"0000000010000000-00000000100000ff (prio 0, i/o): serial"
+check "virt: 128 MiB of RAM at 0x80000000" contains "$TMP/virt.out" \
+	"0000000080000000-0000000087ffffff (prio 0, ram): riscv_virt_board.ram"
+"$MEMCORED" --board pc --exec 'info mtree' >"$TMP/pc.out" 2>&1
+check "pc: RAM below 4G through an alias" contains "$TMP/pc.out" \
+	"alias ram-below-4g @pc.ram 0000000000000000-00000000bfffffff"
+check "pc: RAM above 4G through an alias" contains "$TMP/pc.out" \
+	"0000000100000000-000000013fffffff (prio 0, ram): alias ram-above-4g @pc.ram 00000000c0000000-00000000ffffffff"
+check "pc: pci container at priority -1" contains "$TMP/pc.out" \
+	"0000000000000000-ffffffffffffffff (prio -1, i/o): pci"
+check "pc: isa-bios alias" contains "$TMP/pc.out" \
+	"00000000000e0000-00000000000fffff (prio 1, rom): alias isa-bios @pc.bios 0000000000020000-000000000003ffff"
+check "pc: smram alias" contains "$TMP/pc.out" "alias smram-region @pci"
+check "pc: I/O address space" contains "$TMP/pc.out" "address-space: I/O"
+"$MEMCORED" --board pc --exec 'info mtree -D' >"$TMP/pcD.out" 2>&1
+check "pc: disabled PAM aliases" contains "$TMP/pcD.out" \
+	"alias pam-ram @pc.ram 00000000000c0000-00000000000c3fff [disabled]"
+"$MEMCORED" --board pc --exec 'ldub -a I/O 0x80' >"$TMP/out" 2>&1
+check "pc: unmapped I/O ports read all ones" contains "$TMP/out" "0xff"
+
+# ---- --exec -----------------------------------------------------------------
+"$MEMCORED" --exec 'stl_le 0x80000010 0xcafef00d' --exec 'ldl_le 0x80000010' \
+	>"$TMP/out" 2>&1
+check "--exec runs commands in order" contains "$TMP/out" "0xcafef00d"
+check "--exec: the idle loop is in RAM" sh -c \
+	"'$MEMCORED' --exec 'xp /2xw 0x80000000' | grep -qF '0000000080000000: 0x10500073 0xffdff06f'"
+"$MEMCORED" --exec 'info mtree' --exec 'bogus' --exec 'ldl_le 0x1000' \
+	>"$TMP/out" 2>&1
+check "--exec with a failing command exits 1" test $? -eq 1
+check "--exec keeps going after a failure" contains "$TMP/out" "0x00100293"
+check "--exec prints the error" contains "$TMP/out" "unknown command: 'bogus'"
+"$MEMCORED" --read-only --exec 'stb 0x80000000 1' >"$TMP/out" 2>&1
+check "--read-only refuses writes" test $? -eq 1
+check "--read-only says so" contains "$TMP/out" "Error: memcored is read-only"
+"$MEMCORED" --board pc --exec 'ldl_le 0xfed00000' --exec 'ldl_le 0xfed00000' \
+	>"$TMP/out" 2>&1
+check "counter: each read returns the next value" \
+	sh -c "tr '\n' ' ' <'$TMP/out' | grep -qF '0x00000000 0x00000001'"
+
+# ---- the monitor on standard input ------------------------------------------
+printf 'ldl_le 0x1000\nquit\n' | timeout 30 "$MEMCORED" --monitor stdio \
+	>"$TMP/out" 2>&1
+check "stdio monitor: quit exits 0" test $? -eq 0
+check "stdio monitor: runs commands" contains "$TMP/out" "0x00100293"
+printf 'ldl_le 0x1004\n' | timeout 30 "$MEMCORED" --monitor stdio >"$TMP/out" 2>&1
+check "stdio monitor: end of input exits 0" test $? -eq 0
+check "stdio monitor: runs commands before the end" contains "$TMP/out" "0x01f29293"
+
+# ---- --kernel -------------------------------------------------------------------
+printf '\023\005\000\000\157\000\000\000' >"$TMP/kernel.bin"   # li a0,0; j .
+"$MEMCORED" --kernel "$TMP/kernel.bin" --exec 'xp /2xw 0x80000000' >"$TMP/out" 2>&1
+check "--kernel: a raw image goes to the start of RAM" \
+	contains "$TMP/out" "0000000080000000: 0x00000513 0x0000006f"
+"$MEMCORED" --kernel "$TMP/missing.bin" --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
+check "--kernel: a missing file exits 1" test $? -eq 1
+check "--kernel: a missing file is named" contains "$TMP/err" "missing.bin"
+
+finish

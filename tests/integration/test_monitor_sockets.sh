@@ -1,0 +1,91 @@
+#!/bin/sh
+# tests/integration/test_monitor_sockets.sh — memcored's monitor on TCP
+# and unix sockets: the printed address, several clients at once, and a
+# clean exit (status 0, socket removed) on quit, SIGTERM and SIGINT, also
+# with clients still connected.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+# ---- TCP, two clients, quit -------------------------------------------------
+start_server --monitor tcp:127.0.0.1:0
+check "tcp: prints where it listens" \
+	sh -c 'echo "$0" | grep -Eq "^monitor: listening on 127\.0\.0\.1:[1-9][0-9]*$"' "$LINE"
+ADDR=$(listen_addr)
+
+"$MONCLIENT" -n 2 "$ADDR" '0:stl_le 0x80000100 0x12345678' \
+	'1:ldl_le 0x80000100' '1:info mtree' '0:close' '1:ldl_le 0x80000004' \
+	>"$TMP/two.out" 2>&1
+check "tcp: two clients at once" contains "$TMP/two.out" "0x12345678"
+check "tcp: second client sees the tree" \
+	contains "$TMP/two.out" "0000000080000000-0000000087ffffff (prio 0, ram): riscv_virt_board.ram"
+check "tcp: a client that left does not disturb the other" \
+	contains "$TMP/two.out" "0xffdff06f"
+
+"$MONCLIENT" "$ADDR" 'info uart' 'stb 0x10000000 0x48' 'stb 0x10000000 0x69' \
+	'info uart' >"$TMP/uart.out" 2>&1
+check "tcp: guest UART output is logged" contains "$TMP/uart.out" "Hi"
+
+"$MONCLIENT" "$ADDR" 'quit' >"$TMP/quit.out" 2>&1
+check "tcp: quit closes the session" test $? -eq 0
+wait_server
+check "tcp: quit exits with status 0" test "$STATUS" -eq 0
+
+# ---- unix socket, SIGTERM with clients connected ----------------------------
+SOCK=$TMP/mon.sock
+start_server --monitor "unix:$SOCK"
+check "unix: prints where it listens" test "$LINE" = "monitor: listening on unix:$SOCK"
+check "unix: the socket exists" test -S "$SOCK"
+
+mkfifo "$TMP/client.fifo"
+"$MONCLIENT" -n 2 "unix:$SOCK" '0:ldl_le 0x1000' '1:ldl_le 0x1004' \
+	'echo:ready' '0:wait' '1:wait' >"$TMP/client.fifo" 2>"$TMP/client.err" &
+CLIENT_PID=$!
+exec 4<"$TMP/client.fifo"
+# the client prints both answers, then "ready"; read until then
+: >"$TMP/held.out"
+while IFS= read -r l <&4; do
+	echo "$l" >>"$TMP/held.out"
+	[ "$l" = ready ] && break
+done
+check "unix: two clients at once" contains "$TMP/held.out" "0x00100293"
+check "unix: second client answers" contains "$TMP/held.out" "0x01f29293"
+
+kill -TERM "$SERVER_PID"
+wait_server
+check "unix: SIGTERM with clients connected exits 0" test "$STATUS" -eq 0
+wait "$CLIENT_PID"
+check "unix: connected clients see the end" test $? -eq 0
+exec 4<&-
+check "unix: the socket is removed" test ! -e "$SOCK"
+check "unix: SIGTERM is reported" contains "$TMP/server.err" "SIGTERM received"
+
+# ---- SIGINT -------------------------------------------------------------------
+start_server --monitor tcp:127.0.0.1:0
+kill -INT "$SERVER_PID"
+wait_server
+check "tcp: SIGINT exits 0" test "$STATUS" -eq 0
+
+# ---- the guest powers off -------------------------------------------------
+start_server --monitor tcp:127.0.0.1:0
+ADDR=$(listen_addr)
+"$MONCLIENT" "$ADDR" 'stl_le 0x100000 0x5555' '0:wait' >"$TMP/off.out" 2>&1
+check "sifive-test power-off ends the session" test $? -eq 0
+wait_server
+check "sifive-test power-off exits 0" test "$STATUS" -eq 0
+
+# ---- front-ends of later issues ---------------------------------------------
+start_server --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0 --http 127.0.0.1:0
+first=$LINE
+next_line
+second=$LINE
+next_line
+third=$LINE
+check "gdb is announced as not yet available" \
+	test "$second" = "gdb: not yet available (arrives with a later issue)"
+check "http is announced as not yet available" \
+	test "$third" = "http: not yet available (arrives with a later issue)"
+LINE=$first
+"$MONCLIENT" "$(listen_addr)" quit >/dev/null 2>&1
+wait_server
+check "quit after the announcements exits 0" test "$STATUS" -eq 0
+
+finish

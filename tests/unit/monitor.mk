@@ -1,0 +1,43 @@
+# tests/unit/monitor.mk: Check programs for monitor/ — the parser and
+# expressions, every command against a small machine built in the test,
+# the QEMU 7.2 captures of shared/spec/examples/qemu-riscv64-virt/, and the
+# socket, terminal (pseudo-terminal) and completion front-ends.
+#
+# The captures are read at run time from the spec directory that sits
+# beside the clone (../shared/spec relative to the source tree).
+
+MONITOR_UNIT_TESTS = \
+	tests/unit/test_monitor_capture \
+	tests/unit/test_monitor_parse \
+	tests/unit/test_monitor_cmds \
+	tests/unit/test_monitor_front
+
+check_PROGRAMS += $(MONITOR_UNIT_TESTS)
+TESTS += $(MONITOR_UNIT_TESTS)
+
+MONITOR_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	-I$(srcdir)/monitor/include \
+	-DSPEC_DIR=\"$(abs_top_srcdir)/../shared/spec\"
+MONITOR_TEST_LDADD = monitor/libmonitor.la memcore/libmemcore.la $(CHECK_LIBS)
+MONITOR_TEST_FIXTURE = tests/unit/test_monitor_fixture.c \
+	tests/unit/test_monitor_fixture.h
+
+tests_unit_test_monitor_capture_SOURCES = \
+	tests/unit/test_monitor_capture.c $(MONITOR_TEST_FIXTURE)
+tests_unit_test_monitor_capture_CFLAGS = $(MONITOR_TEST_CFLAGS)
+tests_unit_test_monitor_capture_LDADD = $(MONITOR_TEST_LDADD)
+
+tests_unit_test_monitor_parse_SOURCES = \
+	tests/unit/test_monitor_parse.c $(MONITOR_TEST_FIXTURE)
+tests_unit_test_monitor_parse_CFLAGS = $(MONITOR_TEST_CFLAGS)
+tests_unit_test_monitor_parse_LDADD = $(MONITOR_TEST_LDADD)
+
+tests_unit_test_monitor_cmds_SOURCES = \
+	tests/unit/test_monitor_cmds.c $(MONITOR_TEST_FIXTURE)
+tests_unit_test_monitor_cmds_CFLAGS = $(MONITOR_TEST_CFLAGS)
+tests_unit_test_monitor_cmds_LDADD = $(MONITOR_TEST_LDADD)
+
+tests_unit_test_monitor_front_SOURCES = \
+	tests/unit/test_monitor_front.c $(MONITOR_TEST_FIXTURE)
+tests_unit_test_monitor_front_CFLAGS = $(MONITOR_TEST_CFLAGS)
+tests_unit_test_monitor_front_LDADD = $(MONITOR_TEST_LDADD) -lutil

@@ -1,0 +1,610 @@
+/*
+ * tests/unit/test_monitor_front.c — the monitor's front-ends as a user
+ * drives them: tab completion, the socket session (banner, prompt,
+ * pipelining, HTTP refusal, several clients at once) over unix socket
+ * pairs, and the readline prompt through a pseudo-terminal (completion,
+ * Ctrl-C, history kept across runs, the server's stop descriptor).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_monitor_fixture.h"
+
+#define WAIT_MS 10000 /* upper bound for any expected output */
+
+/* ---- completion ------------------------------------------------------------ */
+
+/* The candidates for the end of @line, joined by commas. */
+static char *complete(const char *line, size_t *start)
+{
+    char **c = monitor_complete(tm.mon, line, strlen(line), start);
+    size_t len = 1;
+    char *s;
+
+    if (!c) {
+        return strdup("");
+    }
+    for (char **p = c; *p; p++) {
+        len += strlen(*p) + 1;
+    }
+    s = calloc(1, len);
+    ck_assert_ptr_nonnull(s);
+    for (char **p = c; *p; p++) {
+        if (p != c) {
+            strcat(s, ",");
+        }
+        strcat(s, *p);
+    }
+    monitor_free_completions(c);
+    return s;
+}
+
+#define expect_completion(line, want, want_start)                            \
+    do {                                                                     \
+        size_t st_ = 99;                                                     \
+        char *c_ = complete((line), &st_);                                   \
+        ck_assert_str_eq(c_, (want));                                        \
+        ck_assert_uint_eq(st_, (want_start));                                \
+        free(c_);                                                            \
+    } while (0)
+
+START_TEST(test_complete_commands)
+{
+    expect_completion("inf", "info", 0);
+    expect_completion("  he", "help", 2);
+    expect_completion("ldl", "ldl_be,ldl_le", 0);
+    expect_completion("q", "q,quit", 0);
+    expect_completion("zz", "", 0);
+    expect_completion("info ", "address-spaces,mtree,ramblock,uart", 5);
+    expect_completion("info r", "ramblock", 5);
+    expect_completion("help info m", "mtree", 10);
+    expect_completion("help pm", "pmemsave", 5);
+    expect_completion("info mtree ", "-D,-d,-f,-o", 11);
+    expect_completion("info mtree -f -", "-D,-d,-o", 14);
+    expect_completion("region ", "disable,enable,move,resize", 7);
+    expect_completion("nosuch ", "", 7);
+}
+END_TEST
+
+START_TEST(test_complete_names)
+{
+    /* Region names: spaces come quoted, duplicates once. */
+    expect_completion("region enable riscv_virt_board.",
+                      "riscv_virt_board.mrom,riscv_virt_board.ram", 14);
+    expect_completion("region disable pl", "\"platform bus\"", 15);
+    expect_completion("region disable \"pl", "\"platform bus\"", 15);
+    expect_completion("region move tw", "twin", 12);
+    expect_completion("region move virt.flash0 ", "", 24);
+    /* Address spaces after -a. */
+    expect_completion("ldl_le -a ", "\"I/O\",cpu-memory-0,gpex-root,memory",
+                      10);
+    expect_completion("find -a m", "memory", 8);
+    expect_completion("stb -", "-a", 4);
+    /* The cursor may sit before the end of the line. */
+    {
+        size_t st;
+        char **c = monitor_complete(tm.mon, "info ra 0", 7, &st);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_str_eq(c[0], "ramblock");
+        ck_assert_ptr_null(c[1]);
+        ck_assert_uint_eq(st, 5);
+        monitor_free_completions(c);
+    }
+}
+END_TEST
+
+/* ---- socket sessions --------------------------------------------------------- */
+
+typedef struct Session {
+    int fds[2]; /* [0] client, [1] server side */
+    pthread_t thread;
+    int ret;
+} Session;
+
+static void *session_thread(void *arg)
+{
+    Session *s = arg;
+    s->ret = monitor_socket_session(&tm.mm, s->fds[1]);
+    return NULL;
+}
+
+static void session_start(Session *s)
+{
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s->fds),
+                     0);
+    ck_assert_int_eq(pthread_create(&s->thread, NULL, session_thread, s), 0);
+}
+
+/* Join the session and close both ends. */
+static int session_end(Session *s)
+{
+    pthread_join(s->thread, NULL);
+    close(s->fds[0]);
+    close(s->fds[1]);
+    return s->ret;
+}
+
+static void send_all(int fd, const char *buf, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, buf, len);
+        ck_assert_int_gt(n, 0);
+        buf += n;
+        len -= (size_t)n;
+    }
+}
+
+static void send_str(int fd, const char *s)
+{
+    send_all(fd, s, strlen(s));
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Read from @fd into a growing buffer until it holds @count occurrences
+ * of @needle after offset 0, or EOF, or WAIT_MS.  Returns the text
+ * (malloc'ed); *@eof tells whether the peer closed.
+ */
+static char *read_until(int fd, const char *needle, int count, bool *eof)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    long deadline = now_ms() + WAIT_MS;
+
+    ck_assert_ptr_nonnull(buf);
+    buf[0] = '\0';
+    if (eof) {
+        *eof = false;
+    }
+    for (;;) {
+        int found = 0;
+        struct pollfd p = { fd, POLLIN, 0 };
+        ssize_t n;
+        long left;
+
+        if (needle) {
+            for (const char *q = buf; (q = strstr(q, needle)) != NULL;
+                 q += strlen(needle)) {
+                found++;
+            }
+            if (found >= count) {
+                return buf;
+            }
+        }
+        left = deadline - now_ms();
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
+            return buf; /* the caller's assertion shows what came */
+        }
+        if (len + 4096 + 1 > cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            ck_assert_ptr_nonnull(buf);
+        }
+        n = read(fd, buf + len, 4096);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (eof) {
+                *eof = true;
+            }
+            return buf;
+        }
+        len += (size_t)n;
+        buf[len] = '\0';
+    }
+}
+
+#define BANNER "memcored monitor - type 'help' for more information\n"
+#define PROMPT "(memcored) "
+
+START_TEST(test_socket_basic)
+{
+    Session s;
+    char *o;
+    bool eof;
+
+    session_start(&s);
+    o = read_until(s.fds[0], PROMPT, 1, NULL);
+    ck_assert_str_eq(o, BANNER PROMPT);
+    free(o);
+
+    send_str(s.fds[0], "ldub 0x80000000\n");
+    o = read_until(s.fds[0], PROMPT, 1, NULL);
+    ck_assert_str_eq(o, "0x00\n" PROMPT);
+    free(o);
+
+    /* CR LF (telnet) and errors. */
+    send_str(s.fds[0], "foo\r\n\r\nxp /1xb 0x80000000\r\n");
+    o = read_until(s.fds[0], PROMPT, 3, NULL);
+    ck_assert_str_eq(o, "unknown command: 'foo'\n" PROMPT PROMPT
+                        "0000000080000000: 0x00\n" PROMPT);
+    free(o);
+
+    send_str(s.fds[0], "quit\nldub 0\n");
+    o = read_until(s.fds[0], NULL, 0, &eof);
+    /* quit ends the session at once: nothing more is run or printed. */
+    ck_assert_str_eq(o, "");
+    free(o);
+    ck_assert_int_eq(session_end(&s), MONITOR_QUIT);
+    ck_assert_int_eq(tm.quit_calls, 1);
+}
+END_TEST
+
+START_TEST(test_socket_eof)
+{
+    Session s;
+    char *o;
+
+    session_start(&s);
+    /* An unterminated last line is not run. */
+    send_str(s.fds[0], "stb 0x80000000 1\nstb 0x80000001 1");
+    shutdown(s.fds[0], SHUT_WR);
+    o = read_until(s.fds[0], NULL, 0, NULL);
+    ck_assert_str_eq(o, BANNER PROMPT PROMPT);
+    free(o);
+    ck_assert_int_eq(session_end(&s), 0);
+    tm_expect("xp /2xb 0x80000000", "0000000080000000: 0x01 0x00\n", 0);
+    ck_assert_int_eq(tm.quit_calls, 0);
+}
+END_TEST
+
+START_TEST(test_socket_http_is_dropped)
+{
+    static const char *const firsts[] = {
+        "GET / HTTP/1.1\r\n",
+        "POST /api/v1/monitor HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nquit\n",
+        "Host: localhost\r\n",
+        "OPTIONS * HTTP/1.1\r\n",
+        "PUT /x HTTP/1.0\r\n",
+    };
+    for (size_t i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++) {
+        Session s;
+        bool eof;
+        char *o;
+
+        session_start(&s);
+        send_str(s.fds[0], firsts[i]);
+        o = read_until(s.fds[0], NULL, 0, &eof);
+        /* Closed after the banner: no command of the request ran. */
+        ck_assert_msg(eof, "%s", firsts[i]);
+        ck_assert_str_eq(o, BANNER PROMPT);
+        free(o);
+        session_end(&s);
+    }
+    ck_assert_int_eq(tm.quit_calls, 0);
+
+    /* Only the first line counts. */
+    {
+        Session s;
+        char *o;
+        session_start(&s);
+        send_str(s.fds[0], "ldub 0x80000000\nGET / HTTP/1.1\nq\n");
+        o = read_until(s.fds[0], NULL, 0, NULL);
+        ck_assert_str_eq(o, BANNER PROMPT "0x00\n" PROMPT
+                            "unknown command: 'GET'\n" PROMPT);
+        free(o);
+        ck_assert_int_eq(session_end(&s), MONITOR_QUIT);
+    }
+}
+END_TEST
+
+START_TEST(test_socket_pipelined)
+{
+    enum { N = 20000 };
+    Session s;
+    char *cmds = malloc((size_t)N * 24);
+    size_t len = 0;
+    char *o;
+
+    ck_assert_ptr_nonnull(cmds);
+    tm_expect("stl_le 0x80000100 0xc0ffee", "", 0);
+    for (int i = 0; i < N; i++) {
+        len += (size_t)sprintf(cmds + len, "ldl_le 0x80000100\n");
+    }
+    session_start(&s);
+    /* The writer is a thread of its own so that a full socket buffer on
+     * either side cannot deadlock the test. */
+    {
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            send_all(s.fds[0], cmds, len);
+            send_str(s.fds[0], "quit\n");
+            _exit(0);
+        }
+        o = read_until(s.fds[0], NULL, 0, NULL);
+        waitpid(pid, NULL, 0);
+    }
+    {
+        int found = 0;
+        for (const char *q = o; (q = strstr(q, "0x00c0ffee\n" PROMPT)) != NULL;
+             q++) {
+            found++;
+        }
+        ck_assert_int_eq(found, N);
+    }
+    free(o);
+    free(cmds);
+    ck_assert_int_eq(session_end(&s), MONITOR_QUIT);
+}
+END_TEST
+
+START_TEST(test_socket_long_line)
+{
+    Session s;
+    size_t n = 200000;
+    char *junk = malloc(n + 2);
+    char *o;
+
+    ck_assert_ptr_nonnull(junk);
+    memset(junk, 'x', n);
+    junk[n] = '\n';
+    junk[n + 1] = '\0';
+    session_start(&s);
+    o = read_until(s.fds[0], PROMPT, 1, NULL);
+    free(o);
+    send_str(s.fds[0], junk);
+    send_str(s.fds[0], "ldub 0x80000000\n");
+    o = read_until(s.fds[0], "0x00\n" PROMPT, 1, NULL);
+    /* One complaint, then the session goes on. */
+    ck_assert_str_eq(o, "line too long\n" PROMPT "0x00\n" PROMPT);
+    free(o);
+    free(junk);
+    shutdown(s.fds[0], SHUT_WR);
+    session_end(&s);
+}
+END_TEST
+
+START_TEST(test_socket_two_clients)
+{
+    Session a, b;
+    char *o;
+
+    session_start(&a);
+    session_start(&b);
+    free(read_until(a.fds[0], PROMPT, 1, NULL));
+    free(read_until(b.fds[0], PROMPT, 1, NULL));
+    /* Each session remembers its own x/xp format. */
+    send_str(a.fds[0], "xp /1db 0x80000000\n");
+    o = read_until(a.fds[0], PROMPT, 1, NULL);
+    ck_assert_str_eq(o, "0000000080000000:   0\n" PROMPT);
+    free(o);
+    send_str(b.fds[0], "stb 0x80000000 7\nxp 0x80000000\n");
+    o = read_until(b.fds[0], PROMPT, 2, NULL);
+    ck_assert_str_eq(o, PROMPT "0000000080000000: 0x00000007\n" PROMPT);
+    free(o);
+    send_str(a.fds[0], "xp 0x80000000\n");
+    o = read_until(a.fds[0], PROMPT, 1, NULL);
+    ck_assert_str_eq(o, "0000000080000000:   7\n" PROMPT);
+    free(o);
+    /* The server ends a session with shutdown(2). */
+    shutdown(a.fds[1], SHUT_RDWR);
+    ck_assert_int_eq(session_end(&a), 0);
+    send_str(b.fds[0], "ldub 0x80000000\n");
+    o = read_until(b.fds[0], PROMPT, 1, NULL);
+    ck_assert_str_eq(o, "0x07\n" PROMPT);
+    free(o);
+    shutdown(b.fds[1], SHUT_RDWR);
+    session_end(&b);
+}
+END_TEST
+
+/* ---- the terminal prompt --------------------------------------------------- */
+
+typedef struct Term {
+    pid_t pid;
+    int master;
+    int stop[2];
+} Term;
+
+static void term_start(Term *t)
+{
+    ck_assert_int_eq(pipe(t->stop), 0);
+    t->pid = forkpty(&t->master, NULL, NULL, NULL);
+    ck_assert_int_ge(t->pid, 0);
+    if (t->pid == 0) {
+        int r;
+        setenv("HOME", tm_tmpdir(), 1);
+        setenv("TERM", "dumb", 1);
+        setenv("INPUTRC", "/dev/null", 1);
+        close(t->stop[1]);
+        r = monitor_terminal_run(&tm.mm, t->stop[0]);
+        _exit(r == MONITOR_QUIT ? 42 : 0);
+    }
+    close(t->stop[0]);
+}
+
+/* The child's exit status (-1 when it died of a signal). */
+static int term_wait(Term *t)
+{
+    int st;
+    long deadline = now_ms() + WAIT_MS;
+    for (;;) {
+        pid_t p = waitpid(t->pid, &st, WNOHANG);
+        if (p == t->pid) {
+            break;
+        }
+        if (now_ms() > deadline) {
+            kill(t->pid, SIGKILL);
+            waitpid(t->pid, &st, 0);
+            break;
+        }
+        struct timespec ts = { 0, 10 * 1000 * 1000 };
+        nanosleep(&ts, NULL); /* polling for exit, not synchronising */
+    }
+    close(t->master);
+    close(t->stop[1]);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *term_expect(Term *t, const char *needle)
+{
+    char *o = read_until(t->master, needle, 1, NULL);
+    ck_assert_msg(strstr(o, needle) != NULL, "waited for \"%s\", got \"%s\"",
+                  needle, o);
+    return o;
+}
+
+START_TEST(test_terminal_session)
+{
+    Term t;
+    char *o;
+    char path[300];
+    FILE *f;
+    char hist[4096];
+    size_t n;
+
+    tm_tmpdir(); /* create it before the fork: the child uses it as HOME */
+    term_start(&t);
+    free(term_expect(&t, PROMPT));
+
+    send_str(t.master, "stb 0x80000000 0x5a\r");
+    free(term_expect(&t, PROMPT));
+    send_str(t.master, "ldub 0x80000000\r");
+    o = term_expect(&t, "0x5a");
+    free(o);
+    free(term_expect(&t, PROMPT));
+
+    /* TAB completes a unique word and adds a space. */
+    send_str(t.master, "info ramb\t\r");
+    o = term_expect(&t, "Block Name");
+    free(o);
+    free(term_expect(&t, PROMPT));
+
+    /* Ctrl-C drops the line (no SIGINT: the prompt survives). */
+    send_str(t.master, "xp /1xw 0x800\x03");
+    free(term_expect(&t, "^C"));
+    send_str(t.master, "ldub 0x80000001\r");
+    o = term_expect(&t, "0x00");
+    ck_assert_ptr_null(strstr(o, "extraneous"));
+    ck_assert_ptr_null(strstr(o, "Try"));
+    free(o);
+    free(term_expect(&t, PROMPT));
+
+    /* Ctrl-P recalls the previous line. */
+    send_str(t.master, "\x10\r");
+    free(term_expect(&t, "0x00"));
+    free(term_expect(&t, PROMPT));
+
+    send_str(t.master, "quit\r");
+    ck_assert_int_eq(term_wait(&t), 42);
+    ck_assert_int_eq(tm.quit_calls, 0); /* the child's, not ours */
+
+    /* History kept in ~/.memcored_history. */
+    snprintf(path, sizeof(path), "%s/.memcored_history", tm_tmpdir());
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    n = fread(hist, 1, sizeof(hist) - 1, f);
+    hist[n] = '\0';
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(hist, "ldub 0x80000001\nquit\n"));
+    ck_assert_ptr_nonnull(strstr(hist, "info ramblock \n"));
+    ck_assert_ptr_null(strstr(hist, "xp /1xw")); /* the dropped line */
+
+    /* A new prompt starts with that history: two steps back is ldub. */
+    term_start(&t);
+    free(term_expect(&t, PROMPT));
+    send_str(t.master, "\x10\x10\r");
+    o = term_expect(&t, "0x00");
+    free(o);
+    free(term_expect(&t, PROMPT));
+    /* End of input (Ctrl-D on an empty line) ends the prompt. */
+    send_str(t.master, "\x04");
+    ck_assert_int_eq(term_wait(&t), 0);
+}
+END_TEST
+
+START_TEST(test_terminal_stop_fd)
+{
+    Term t;
+
+    tm_tmpdir();
+    term_start(&t);
+    free(term_expect(&t, PROMPT));
+    send_str(t.master, "half a li");
+    free(term_expect(&t, "half a li"));
+    /* The server's stop pipe ends the prompt, typed text or not. */
+    ck_assert_int_eq(write(t.stop[1], "x", 1), 1);
+    ck_assert_int_eq(term_wait(&t), 0);
+}
+END_TEST
+
+START_TEST(test_terminal_list_completions)
+{
+    Term t;
+    char *o;
+
+    tm_tmpdir();
+    term_start(&t);
+    free(term_expect(&t, PROMPT));
+    /* Several candidates and nothing more in common: they are listed. */
+    send_str(t.master, "info \t");
+    o = term_expect(&t, "ramblock");
+    ck_assert_ptr_nonnull(strstr(o, "address-spaces"));
+    ck_assert_ptr_nonnull(strstr(o, "mtree"));
+    free(o);
+    send_str(t.master, "\x03quit\r");
+    ck_assert_int_eq(term_wait(&t), 42);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("monitor-front");
+    TCase *tc = tcase_create("complete");
+    TCase *ts = tcase_create("socket");
+    TCase *tt = tcase_create("terminal");
+
+    tcase_add_checked_fixture(tc, tm_setup, tm_teardown);
+    tcase_add_test(tc, test_complete_commands);
+    tcase_add_test(tc, test_complete_names);
+    suite_add_tcase(s, tc);
+
+    tcase_set_timeout(ts, 30);
+    tcase_add_checked_fixture(ts, tm_setup, tm_teardown);
+    tcase_add_test(ts, test_socket_basic);
+    tcase_add_test(ts, test_socket_eof);
+    tcase_add_test(ts, test_socket_http_is_dropped);
+    tcase_add_test(ts, test_socket_pipelined);
+    tcase_add_test(ts, test_socket_long_line);
+    tcase_add_test(ts, test_socket_two_clients);
+    suite_add_tcase(s, ts);
+
+    tcase_set_timeout(tt, 60);
+    tcase_add_checked_fixture(tt, tm_setup, tm_teardown);
+    tcase_add_test(tt, test_terminal_session);
+    tcase_add_test(tt, test_terminal_stop_fd);
+    tcase_add_test(tt, test_terminal_list_completions);
+    suite_add_tcase(s, tt);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    int failed;
+
+    /* A client that goes away must not kill the test with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
