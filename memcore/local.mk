@@ -31,3 +31,6 @@ memcoreinclude_HEADERS = \
 	memcore/include/memcore/types.h \
 	memcore/include/memcore/memory.h \
 	memcore/include/memcore/memcore.h
+
+dist_man_MANS += man/memcore.3
+EXTRA_DIST += memcore/README.md
