@@ -277,17 +277,11 @@ unsigned flatview_lower_bound(const FlatView *view, hwaddr addr)
 
 const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr)
 {
+    /* The inline part (flatview_lookup) already tried mru and the cache. */
     _Atomic(const FlatRange *) *cache =
         atomic_load_explicit(&view->page_cache, memory_order_acquire);
     unsigned slot = (addr >> TARGET_PAGE_BITS) & view->page_cache_mask;
-    const FlatRange *fr;
-    if (cache) {
-        fr = atomic_load_explicit(&cache[slot], memory_order_relaxed);
-        if (fr && addr - fr->start <= fr->last - fr->start) {
-            return fr;
-        }
-    }
-    fr = flatview_search(view, addr);
+    const FlatRange *fr = flatview_search(view, addr);
     if (!fr) {
         return NULL;
     }

@@ -220,6 +220,16 @@ static inline const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
     if (likely(fr && addr - fr->start <= fr->last - fr->start)) {
         return fr;
     }
+    _Atomic(const FlatRange *) *cache =
+        atomic_load_explicit(&view->page_cache, memory_order_acquire);
+    if (cache) {
+        fr = atomic_load_explicit(
+            &cache[(addr >> TARGET_PAGE_BITS) & view->page_cache_mask],
+            memory_order_relaxed);
+        if (fr && addr - fr->start <= fr->last - fr->start) {
+            return fr;
+        }
+    }
     return flatview_lookup_slow(view, addr);
 }
 

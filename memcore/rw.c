@@ -137,6 +137,30 @@ static MemTxResult mmio_chunk(MemoryRegion *mr, hwaddr xlat, uint8_t *buf,
     return r;
 }
 
+/* Copy 1..8 bytes without a library call: the small accesses of device
+ * models and debuggers are the common case. */
+static inline void copy_small(uint8_t *dst, const uint8_t *src, int len)
+{
+    switch (len) {
+    case 8:
+        memcpy(dst, src, 8);
+        break;
+    case 4:
+        memcpy(dst, src, 4);
+        break;
+    case 2:
+        memcpy(dst, src, 2);
+        break;
+    case 1:
+        *dst = *src;
+        break;
+    default:
+        for (int i = 0; i < len; i++) {
+            dst[i] = src[i];
+        }
+    }
+}
+
 MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                              uint8_t *buf, int len, bool is_write)
 {
@@ -144,8 +168,32 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
     if (len <= 0) {
         return result;
     }
-    hwaddr remain = (hwaddr)len;
     const uint8_t want = is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ;
+    /* Small access inside one page of directly accessible memory: pieces
+     * only end at page boundaries or range ends, so one lookup decides. */
+    if (len <= 8 && (addr & (TARGET_PAGE_SIZE - 1)) <=
+                        TARGET_PAGE_SIZE - (unsigned)len) {
+        mc_rcu_lock();
+        const FlatRange *fr = flatview_lookup(as_view(as), addr);
+        if (likely(fr && (fr->direct & want) &&
+                   addr - fr->start + (unsigned)len - 1 <=
+                       fr->last - fr->start)) {
+            uint8_t *ptr = fr->host + (addr - fr->start);
+            if (is_write) {
+                copy_small(ptr, buf, len);
+                if (unlikely(fr->dirty_log_mask)) {
+                    invalidate_and_set_dirty(fr->mr, fr->offset_in_region +
+                                             (addr - fr->start), len);
+                }
+            } else {
+                copy_small(buf, ptr, len);
+            }
+            mc_rcu_unlock();
+            return MEMTX_OK;
+        }
+        mc_rcu_unlock();
+    }
+    hwaddr remain = (hwaddr)len;
     mc_rcu_lock();
     FlatView *view = as_view(as);
     while (remain > 0) {
