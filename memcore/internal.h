@@ -99,6 +99,22 @@ static inline u128 mr_size(const MemoryRegion *mr)
     return (u128)mr->size;
 }
 
+/* ---- child_index.c --------------------------------------------------------- */
+
+/* Containers with at least this many children get an address index. */
+#define CHILD_INDEX_MIN 64
+
+void child_index_insert(MemoryRegion *c, MemoryRegion *sub);
+void child_index_remove(MemoryRegion *c, MemoryRegion *sub);
+void child_index_free(MemoryRegion *c);
+/*
+ * child_index_query: the children of @c that meet [@wlo, @whi) (in @c's
+ * coordinates), in subregion-list order, in a malloc()ed *@out.  SIZE_MAX
+ * when @c has too few children to be worth an index: walk the list.
+ */
+size_t child_index_query(MemoryRegion *c, __int128 wlo, __int128 whi,
+                         MemoryRegion ***out);
+
 /* ---- flatview.c: the rendered view, which is also the dispatch table ----- */
 
 typedef struct FlatRange {

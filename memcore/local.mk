@@ -6,6 +6,7 @@ memcore_libmemcore_la_SOURCES = \
 	memcore/rcu.c \
 	memcore/object.c \
 	memcore/region.c \
+	memcore/child_index.c \
 	memcore/ramblock.c \
 	memcore/dirty.c \
 	memcore/flatview.c \

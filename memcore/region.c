@@ -247,6 +247,7 @@ void memory_region_destroy(MemoryRegion *mr)
         memory_region_del_subregion(mr, mr->subregions_head);
     }
     memory_region_transaction_commit();
+    child_index_free(mr);
     if (mr->coalesced) {
         memory_region_clear_coalescing(mr);
     }
@@ -382,6 +383,10 @@ static bool is_ancestor(const MemoryRegion *candidate, const MemoryRegion *mr)
  * stays priority-descending with the newest first among equals. */
 static void subregion_link(MemoryRegion *c, MemoryRegion *sub)
 {
+    static uint64_t link_counter;
+    sub->link_seq = ++link_counter;
+    c->nr_subregions++;
+    child_index_insert(c, sub);
     MemoryRegion *prev = NULL, *e = c->subregions_head;
     while (e && sub->priority < e->priority) {
         prev = e;
@@ -401,6 +406,8 @@ static void subregion_link(MemoryRegion *c, MemoryRegion *sub)
 
 static void subregion_unlink(MemoryRegion *c, MemoryRegion *sub)
 {
+    c->nr_subregions--;
+    child_index_remove(c, sub);
     if (sub->sub_prev) {
         sub->sub_prev->sub_next = sub->sub_next;
     } else {
@@ -515,7 +522,13 @@ void memory_region_set_size(MemoryRegion *mr, uint64_t size)
     }
     memory_region_transaction_begin();
     mark_region_extent(mr);
+    if (mr->container) {
+        child_index_remove(mr->container, mr); /* its size class moves */
+    }
     mr->size = s;
+    if (mr->container) {
+        child_index_insert(mr->container, mr);
+    }
     mark_region_extent(mr);
     mc_topology_pending = true;
     memory_region_transaction_commit();

@@ -78,8 +78,21 @@ static void collect(PainterVec *v, MemoryRegion *mr, __int128 base,
                 (u128)lo, (u128)hi, readonly, depth + 1);
         return;
     }
-    for (MemoryRegion *sub = mr->subregions_head; sub; sub = sub->sub_next) {
-        collect(v, sub, base, (u128)lo, (u128)hi, readonly, depth);
+    /* A window narrower than the region: ask the children index. */
+    MemoryRegion **cand;
+    size_t n = (lo > ext_lo || hi < ext_hi)
+                   ? child_index_query(mr, lo - base, hi - base, &cand)
+                   : SIZE_MAX;
+    if (n == SIZE_MAX) {
+        for (MemoryRegion *sub = mr->subregions_head; sub;
+             sub = sub->sub_next) {
+            collect(v, sub, base, (u128)lo, (u128)hi, readonly, depth);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            collect(v, cand[i], base, (u128)lo, (u128)hi, readonly, depth);
+        }
+        free(cand);
     }
     if (mr->terminates) {
         Painter p = { mr, base, (u128)lo, (u128)hi, readonly };

@@ -154,6 +154,7 @@ struct MemoryRegion {
     int32_t priority;
     uint32_t alias_users;          /* aliases whose target is this region */
     unsigned ioeventfd_nb;
+    unsigned nr_subregions;
     Int128 size;
     hwaddr addr;
     hwaddr alias_offset;
@@ -169,6 +170,8 @@ struct MemoryRegion {
     MemoryRegion *subregions_head; /* priority descending, newest first */
     MemoryRegion *sub_next;
     MemoryRegion *sub_prev;
+    uint64_t link_seq;             /* when linked: orders equal priorities */
+    struct MemoryRegionChildIndex *child_index; /* many children: by address */
     CoalescedMemoryRange *coalesced;
     char *name;
     MemoryRegionIoeventfd *ioeventfds;
