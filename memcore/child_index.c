@@ -87,35 +87,35 @@ static void bucket_remove(ChildBucket *b, MemoryRegion *sub)
 
 void child_index_insert(MemoryRegion *c, MemoryRegion *sub)
 {
-    if (c->child_index) {
-        bucket_insert(&c->child_index->cls[size_class(sub)], sub);
+    if (c->extra && c->extra->child_index) {
+        bucket_insert(&c->extra->child_index->cls[size_class(sub)], sub);
     }
 }
 
 void child_index_remove(MemoryRegion *c, MemoryRegion *sub)
 {
-    if (c->child_index) {
-        bucket_remove(&c->child_index->cls[size_class(sub)], sub);
+    if (c->extra && c->extra->child_index) {
+        bucket_remove(&c->extra->child_index->cls[size_class(sub)], sub);
     }
 }
 
 void child_index_free(MemoryRegion *c)
 {
-    if (!c->child_index) {
+    if (!c->extra || !c->extra->child_index) {
         return;
     }
     for (unsigned k = 0; k < NCLASSES; k++) {
-        free(c->child_index->cls[k].v);
+        free(c->extra->child_index->cls[k].v);
     }
-    free(c->child_index);
-    c->child_index = NULL;
+    free(c->extra->child_index);
+    c->extra->child_index = NULL;
 }
 
 static void child_index_build(MemoryRegion *c)
 {
-    c->child_index = mc_malloc0(sizeof(*c->child_index));
+    mr_extra(c)->child_index = mc_malloc0(sizeof(*c->extra->child_index));
     for (MemoryRegion *s = c->subregions_head; s; s = s->sub_next) {
-        bucket_insert(&c->child_index->cls[size_class(s)], s);
+        bucket_insert(&c->extra->child_index->cls[size_class(s)], s);
     }
 }
 
@@ -132,7 +132,7 @@ static int list_order_cmp(const void *a, const void *b)
 size_t child_index_query(MemoryRegion *c, __int128 wlo, __int128 whi,
                          MemoryRegion ***out)
 {
-    if (!c->child_index) {
+    if (!c->extra || !c->extra->child_index) {
         if (c->nr_subregions < CHILD_INDEX_MIN) {
             return SIZE_MAX;
         }
@@ -141,7 +141,7 @@ size_t child_index_query(MemoryRegion *c, __int128 wlo, __int128 whi,
     MemoryRegion **cand = NULL;
     size_t n = 0, cap = 0;
     for (unsigned k = 0; k < NCLASSES; k++) {
-        const ChildBucket *b = &c->child_index->cls[k];
+        const ChildBucket *b = &c->extra->child_index->cls[k];
         if (!b->n) {
             continue;
         }

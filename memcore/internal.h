@@ -99,6 +99,15 @@ static inline u128 mr_size(const MemoryRegion *mr)
     return (u128)mr->size;
 }
 
+struct MemoryRegionExtra {
+    MemoryRegionIoeventfd *ioeventfds; /* ioeventfd_nb of them, sorted */
+    NotifierList iommu_notify;
+    struct MemoryRegionChildIndex *child_index;
+};
+
+/* The extra part of @mr, allocated on first use. */
+struct MemoryRegionExtra *mr_extra(MemoryRegion *mr);
+
 /* ---- child_index.c --------------------------------------------------------- */
 
 /* Containers with at least this many children get an address index. */

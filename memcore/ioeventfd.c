@@ -76,14 +76,15 @@ void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
         .e = e,
     };
     memory_region_transaction_begin();
-    MemoryRegionIoeventfd *a = realloc(mr->ioeventfds,
+    mr_extra(mr);
+    MemoryRegionIoeventfd *a = realloc(mr->extra->ioeventfds,
                                        sizeof(*a) * (mr->ioeventfd_nb + 1));
     if (!a) {
         memory_region_transaction_commit();
         mc_misuse(__func__, "out of memory");
         return;
     }
-    mr->ioeventfds = a;
+    mr->extra->ioeventfds = a;
     unsigned i = 0;
     while (i < mr->ioeventfd_nb && ioeventfd_cmp(&a[i], &fd) < 0) {
         i++;
@@ -111,7 +112,7 @@ void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
     };
     memory_region_transaction_begin();
     unsigned i = 0;
-    while (i < mr->ioeventfd_nb && ioeventfd_cmp(&mr->ioeventfds[i], &fd)) {
+    while (i < mr->ioeventfd_nb && ioeventfd_cmp(&mr->extra->ioeventfds[i], &fd)) {
         i++;
     }
     if (i == mr->ioeventfd_nb) {
@@ -120,8 +121,8 @@ void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
                   mr->name ? mr->name : "(noname)");
         return;
     }
-    memmove(&mr->ioeventfds[i], &mr->ioeventfds[i + 1],
-            sizeof(*mr->ioeventfds) * (mr->ioeventfd_nb - i - 1));
+    memmove(&mr->extra->ioeventfds[i], &mr->extra->ioeventfds[i + 1],
+            sizeof(*mr->extra->ioeventfds) * (mr->ioeventfd_nb - i - 1));
     mr->ioeventfd_nb--;
     ioeventfd_total--;
     if (mr->enabled) {
@@ -134,7 +135,7 @@ EventNotifier *ioeventfd_match(MemoryRegion *mr, hwaddr addr, unsigned size,
                                uint64_t data)
 {
     for (unsigned i = 0; i < mr->ioeventfd_nb; i++) {
-        const MemoryRegionIoeventfd *fd = &mr->ioeventfds[i];
+        const MemoryRegionIoeventfd *fd = &mr->extra->ioeventfds[i];
         if (fd->addr != addr) {
             continue;
         }
@@ -206,7 +207,7 @@ static void update_one(AddressSpace *as)
     const FlatRange *fr;
     FLATVIEW_FOREACH(view, fr) {
         for (unsigned k = 0; k < fr->mr->ioeventfd_nb; k++) {
-            MemoryRegionIoeventfd fd = fr->mr->ioeventfds[k];
+            MemoryRegionIoeventfd fd = fr->mr->extra->ioeventfds[k];
             fd.addr += fr->start - fr->offset_in_region;
             /* Intersection, not containment (§7.5). */
             bool hit = (fd.addr >= fr->start && fd.addr <= fr->last) ||
@@ -261,7 +262,9 @@ void address_spaces_update_ioeventfds(void)
 void ioeventfd_region_destroyed(MemoryRegion *mr)
 {
     ioeventfd_total -= mr->ioeventfd_nb;
-    free(mr->ioeventfds);
-    mr->ioeventfds = NULL;
+    if (mr->extra) {
+        free(mr->extra->ioeventfds);
+        mr->extra->ioeventfds = NULL;
+    }
     mr->ioeventfd_nb = 0;
 }

@@ -12,13 +12,15 @@ void memory_region_notify_iommu(MemoryRegion *mr, IOMMUTLBEntry entry)
         return;
     }
     /* C7: newest notifier first (notifier lists insert at the head). */
-    notifier_list_notify(&mr->iommu_notify, &entry);
+    if (mr->extra) {
+        notifier_list_notify(&mr->extra->iommu_notify, &entry);
+    }
 }
 
 void memory_region_register_iommu_notifier(MemoryRegion *mr, Notifier *n)
 {
     memcore_lock();
-    notifier_list_add(&mr->iommu_notify, n);
+    notifier_list_add(&mr_extra(mr)->iommu_notify, n);
     memcore_unlock();
 }
 

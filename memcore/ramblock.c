@@ -382,5 +382,4 @@ void memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
         error_propagate(errp, err);
         return;
     }
-    mr->align = page;
 }

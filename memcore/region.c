@@ -77,7 +77,6 @@ void memory_region_init(MemoryRegion *mr, Object *owner, const char *name,
     mr->ops = &unassigned_mem_ops;
     mr->opaque = mr;
     mr->initialized = true;
-    notifier_list_init(&mr->iommu_notify);
 }
 
 void memory_region_init_io(MemoryRegion *mr, Object *owner,
@@ -114,7 +113,6 @@ static void init_ram_common(MemoryRegion *mr, uint64_t size, uint64_t max,
         error_propagate(errp, err);
         return;
     }
-    mr->align = mr->ram_block->page_size;
 }
 
 void memory_region_init_ram(MemoryRegion *mr, Object *owner, const char *name,
@@ -210,7 +208,6 @@ void memory_region_init_rom_device(MemoryRegion *mr, Object *owner,
         error_propagate(errp, err);
         return;
     }
-    mr->align = mr->ram_block->page_size;
 }
 
 void memory_region_init_iommu(MemoryRegion *mr, Object *owner,
@@ -260,9 +257,8 @@ void memory_region_destroy(MemoryRegion *mr)
         mr->ram_block = NULL;
     }
     ioeventfd_region_destroyed(mr);
-    if (mr->destructor) {
-        mr->destructor(mr);
-    }
+    free(mr->extra);
+    mr->extra = NULL;
     /* Old views may still print the name: free it after readers left. */
     struct deferred_name *d = mc_malloc0(sizeof(*d));
     d->name = mr->name;
@@ -354,7 +350,15 @@ ram_addr_t memory_region_get_ram_addr(MemoryRegion *mr)
 
 uint64_t memory_region_get_alignment(const MemoryRegion *mr)
 {
-    return mr->align;
+    return mr->ram_block ? mr->ram_block->page_size : 0;
+}
+
+struct MemoryRegionExtra *mr_extra(MemoryRegion *mr)
+{
+    if (!mr->extra) {
+        mr->extra = mc_malloc0(sizeof(*mr->extra));
+    }
+    return mr->extra;
 }
 
 void memory_region_set_global_locking(MemoryRegion *mr)

@@ -158,24 +158,22 @@ struct MemoryRegion {
     Int128 size;
     hwaddr addr;
     hwaddr alias_offset;
-    uint64_t align;
     RAMBlock *ram_block;
     Object *owner;
     const MemoryRegionIOMMUOps *iommu_ops;
     const MemoryRegionOps *ops;
     void *opaque;
     MemoryRegion *container;
-    void (*destructor)(MemoryRegion *mr);
     MemoryRegion *alias;
     MemoryRegion *subregions_head; /* priority descending, newest first */
     MemoryRegion *sub_next;
     MemoryRegion *sub_prev;
     uint64_t link_seq;             /* when linked: orders equal priorities */
-    struct MemoryRegionChildIndex *child_index; /* many children: by address */
     CoalescedMemoryRange *coalesced;
     char *name;
-    MemoryRegionIoeventfd *ioeventfds;
-    NotifierList iommu_notify;
+    /* What few regions use (ioeventfds, IOMMU notifiers, a children
+     * index), allocated on first use to keep regions small. */
+    struct MemoryRegionExtra *extra;
 };
 
 /*
