@@ -5,40 +5,6 @@
  */
 #include "internal.h"
 
-static inline bool device_big_endian(const MemoryRegion *mr)
-{
-    switch (mr->ops->endianness) {
-    case DEVICE_BIG_ENDIAN:
-        return true;
-    case DEVICE_LITTLE_ENDIAN:
-        return false;
-    default:
-        return mc_target_big_endian;
-    }
-}
-
-static uint64_t bswap_size(uint64_t v, unsigned size)
-{
-    switch (size) {
-    case 2:
-        return __builtin_bswap16((uint16_t)v);
-    case 4:
-        return __builtin_bswap32((uint32_t)v);
-    case 8:
-        return __builtin_bswap64(v);
-    default:
-        return v;
-    }
-}
-
-static inline void adjust_endianness(const MemoryRegion *mr, uint64_t *v,
-                                     unsigned size)
-{
-    if (device_big_endian(mr) != mc_target_big_endian) {
-        *v = bswap_size(*v, size);
-    }
-}
-
 bool memory_region_access_valid(MemoryRegion *mr, hwaddr addr, unsigned size,
                                 bool is_write)
 {
@@ -171,7 +137,7 @@ static MemTxResult access_with_adjusted_size(MemoryRegion *mr, hwaddr addr,
     }
     unsigned as = MC_MAX(MC_MIN(size, amax), amin);
     uint64_t mask = as >= 8 ? UINT64_MAX : (1ULL << (as * 8)) - 1;
-    bool big = device_big_endian(mr);
+    bool big = mr_device_big_endian(mr);
     MemTxResult r = MEMTX_OK;
     for (unsigned i = 0; i < size; i += as) {
         /* D3: may be negative when the access is narrower than amin. */
@@ -238,7 +204,7 @@ MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr,
         r = access_with_adjusted_size(mr, addr, pval, size, 1, 4,
                                       read_old_mmio_accessor, attrs);
     }
-    adjust_endianness(mr, pval, size);
+    *pval = mr_to_device_order(mr, *pval, size);
     return r;
 }
 
@@ -254,7 +220,7 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
         unassigned_access(addr, true, size);
         return MEMTX_DECODE_ERROR;
     }
-    adjust_endianness(mr, &data, size);
+    data = mr_to_device_order(mr, data, size);
     if (mr->ioeventfd_nb) {
         EventNotifier *e = ioeventfd_match(mr, addr, size, data);
         if (e) {

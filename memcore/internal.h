@@ -88,6 +88,45 @@ char *mc_strdup(const char *s);
 
 extern __thread unsigned mc_lock_depth;
 
+/* ---- byte order -------------------------------------------------------------- */
+
+/* Reverse the low @size bytes (1, 2, 4 or 8) of @v. */
+static inline uint64_t mc_bswap(uint64_t v, unsigned size)
+{
+    switch (size) {
+    case 2:
+        return __builtin_bswap16((uint16_t)v);
+    case 4:
+        return __builtin_bswap32((uint32_t)v);
+    case 8:
+        return __builtin_bswap64(v);
+    default:
+        return v;
+    }
+}
+
+/* Whether @mr's device is big-endian (NATIVE means the target's order). */
+static inline bool mr_device_big_endian(const MemoryRegion *mr)
+{
+    switch (mr->ops->endianness) {
+    case DEVICE_BIG_ENDIAN:
+        return true;
+    case DEVICE_LITTLE_ENDIAN:
+        return false;
+    default:
+        return mc_target_big_endian;
+    }
+}
+
+/* A value in target order as the device sees it, and back (§4.4). */
+static inline uint64_t mr_to_device_order(const MemoryRegion *mr, uint64_t v,
+                                          unsigned size)
+{
+    return mr_device_big_endian(mr) != mc_target_big_endian
+               ? mc_bswap(v, size)
+               : v;
+}
+
 /* ---- region.c ------------------------------------------------------------ */
 
 /* The region every unmapped address resolves to (section 0 in QEMU). */

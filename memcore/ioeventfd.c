@@ -42,39 +42,28 @@ static int ioeventfd_qsort_cmp(const void *a, const void *b)
     return ioeventfd_cmp(a, b);
 }
 
-/* The value a write of @size bytes would carry to the device. */
-static uint64_t to_device_order(MemoryRegion *mr, uint64_t data,
-                                unsigned size)
+/* The key of an eventfd; @data is compared as the write delivers it to
+ * the device (the same swap as a write of @size bytes). */
+static MemoryRegionIoeventfd eventfd_key(MemoryRegion *mr, hwaddr addr,
+                                         unsigned size, bool match_data,
+                                         uint64_t data, EventNotifier *e)
 {
-    bool dev_big = mr->ops->endianness == DEVICE_BIG_ENDIAN ||
-                   (mr->ops->endianness == DEVICE_NATIVE_ENDIAN &&
-                    mc_target_big_endian);
-    if (dev_big == mc_target_big_endian) {
-        return data;
-    }
-    switch (size) {
-    case 2:
-        return __builtin_bswap16((uint16_t)data);
-    case 4:
-        return __builtin_bswap32((uint32_t)data);
-    case 8:
-        return __builtin_bswap64(data);
-    default:
-        return data;
-    }
+    MemoryRegionIoeventfd fd = {
+        .addr = addr,
+        .size = size,
+        .match_data = match_data,
+        .data = size ? mr_to_device_order(mr, data, size) : data,
+        .e = e,
+    };
+    return fd;
 }
 
 void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
                                bool match_data, uint64_t data,
                                EventNotifier *e)
 {
-    MemoryRegionIoeventfd fd = {
-        .addr = addr,
-        .size = size,
-        .match_data = match_data,
-        .data = size ? to_device_order(mr, data, size) : data,
-        .e = e,
-    };
+    MemoryRegionIoeventfd fd = eventfd_key(mr, addr, size, match_data, data,
+                                           e);
     memory_region_transaction_begin();
     mr_extra(mr);
     MemoryRegionIoeventfd *a = realloc(mr->extra->ioeventfds,
@@ -103,16 +92,12 @@ void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
                                bool match_data, uint64_t data,
                                EventNotifier *e)
 {
-    MemoryRegionIoeventfd fd = {
-        .addr = addr,
-        .size = size,
-        .match_data = match_data,
-        .data = size ? to_device_order(mr, data, size) : data,
-        .e = e,
-    };
+    MemoryRegionIoeventfd fd = eventfd_key(mr, addr, size, match_data, data,
+                                           e);
     memory_region_transaction_begin();
     unsigned i = 0;
-    while (i < mr->ioeventfd_nb && ioeventfd_cmp(&mr->extra->ioeventfds[i], &fd)) {
+    while (i < mr->ioeventfd_nb &&
+           ioeventfd_cmp(&mr->extra->ioeventfds[i], &fd)) {
         i++;
     }
     if (i == mr->ioeventfd_nb) {

@@ -64,20 +64,6 @@ static inline void host_store(uint8_t *p, unsigned n, bool big, uint64_t v)
     }
 }
 
-static uint64_t bswap_n(uint64_t v, unsigned n)
-{
-    switch (n) {
-    case 2:
-        return __builtin_bswap16((uint16_t)v);
-    case 4:
-        return __builtin_bswap32((uint32_t)v);
-    case 8:
-        return __builtin_bswap64(v);
-    default:
-        return v;
-    }
-}
-
 /* The host address of an N-byte RAM access inside one dispatch piece, or
  * NULL when the fast path does not apply. */
 static inline __attribute__((always_inline)) uint8_t *
@@ -118,7 +104,7 @@ static uint64_t ld_slow(FlatView *view, hwaddr addr, MemTxAttrs attrs,
         r = memory_region_dispatch_read(mr, xlat, &v, n, attrs);
         mmio_lock_finish(taken);
         if (e != ENDIAN_TARGET && want_big(e) != mc_target_big_endian) {
-            v = bswap_n(v, n);
+            v = mc_bswap(v, n);
         }
     } else {
         v = host_load(ramblock_ptr(mr->ram_block, xlat), n, want_big(e));
@@ -160,7 +146,7 @@ static void st_slow(FlatView *view, hwaddr addr, uint64_t v,
     MemTxResult r;
     if (l < n || !memory_access_is_direct(mr, true)) {
         if (e != ENDIAN_TARGET && want_big(e) != mc_target_big_endian) {
-            v = bswap_n(v, n);
+            v = mc_bswap(v, n);
         }
         bool taken = mmio_lock_prepare(mr);
         if (mr->flush_coalesced_mmio) {
