@@ -189,6 +189,24 @@ RAMBlock *ramblock_from_host(const void *ptr, hwaddr *offset)
     return found;
 }
 
+void *qemu_get_ram_ptr(RAMBlock *ram_block, ram_addr_t addr)
+{
+    RAMBlock *b = ram_block;
+    if (!b) {
+        memcore_lock();
+        for (b = blocks; b; b = b->next) {
+            if (addr >= b->offset && addr - b->offset < b->max_length) {
+                break;
+            }
+        }
+        memcore_unlock();
+    }
+    if (!b || addr < b->offset || addr - b->offset >= b->max_length) {
+        return NULL;
+    }
+    return b->host + (addr - b->offset);
+}
+
 int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
                                           void *opaque),
                                 void *opaque)

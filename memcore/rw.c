@@ -249,6 +249,23 @@ MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
     return address_space_rw(as, addr, attrs, buf, len, false);
 }
 
+MemTxResult address_space_read_full(AddressSpace *as, hwaddr addr,
+                                    MemTxAttrs attrs, uint8_t *buf, int len)
+{
+    return address_space_rw(as, addr, attrs, buf, len, false);
+}
+
+MemTxResult address_space_read_continue(AddressSpace *as, hwaddr addr,
+                                        MemTxAttrs attrs, uint8_t *buf,
+                                        int len, hwaddr addr1, hwaddr l,
+                                        MemoryRegion *mr)
+{
+    /* Translating the first piece again gives the same answer inside the
+     * caller's read section; one code path keeps the semantics single. */
+    (void)addr1, (void)l, (void)mr;
+    return address_space_rw(as, addr, attrs, buf, len, false);
+}
+
 void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
                                    const uint8_t *buf, int len)
 {

@@ -8,7 +8,8 @@ UNIT_CORE_TESTS = \
 	tests/unit/test_translate \
 	tests/unit/test_find \
 	tests/unit/test_lifetime \
-	tests/unit/test_render_random
+	tests/unit/test_render_random \
+	tests/unit/test_seed_internal
 
 check_PROGRAMS += $(UNIT_CORE_TESTS)
 TESTS += $(UNIT_CORE_TESTS)
@@ -37,3 +38,7 @@ tests_unit_test_lifetime_LDADD = $(UNIT_CORE_LDADD)
 tests_unit_test_render_random_SOURCES = tests/unit/test_render_random.c
 tests_unit_test_render_random_CFLAGS = $(UNIT_CORE_CFLAGS)
 tests_unit_test_render_random_LDADD = $(UNIT_CORE_LDADD)
+
+tests_unit_test_seed_internal_SOURCES = tests/unit/test_seed_internal.c
+tests_unit_test_seed_internal_CFLAGS = $(UNIT_CORE_CFLAGS)
+tests_unit_test_seed_internal_LDADD = $(UNIT_CORE_LDADD)

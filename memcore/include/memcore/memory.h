@@ -40,6 +40,10 @@ extern "C" {
 #define MAX_PHYS_ADDR_SPACE_BITS 62
 #define MAX_PHYS_ADDR (((hwaddr)1 << MAX_PHYS_ADDR_SPACE_BITS) - 1)
 
+/* QOM names of the seed; memcore has no QOM, so the cast is unchecked. */
+#define TYPE_MEMORY_REGION "qemu:memory-region"
+#define MEMORY_REGION(obj) ((MemoryRegion *)(obj))
+
 /* Target page: the granularity of dirty bitmaps and of the bounce buffer. */
 #define TARGET_PAGE_BITS 12
 #define TARGET_PAGE_SIZE ((hwaddr)1 << TARGET_PAGE_BITS)
@@ -809,6 +813,25 @@ void cpu_unregister_map_client(void *handle);
  */
 void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
                                    const uint8_t *buf, int len);
+
+/*
+ * address_space_read_full / address_space_read_continue: the seed's
+ * internal halves of address_space_read, kept for code that calls them.
+ * _continue finishes a read whose first piece the caller already
+ * translated (@addr1, @l, @mr): the result is the whole read's.
+ */
+MemTxResult address_space_read_full(AddressSpace *as, hwaddr addr,
+                                    MemTxAttrs attrs, uint8_t *buf, int len);
+MemTxResult address_space_read_continue(AddressSpace *as, hwaddr addr,
+                                        MemTxAttrs attrs, uint8_t *buf,
+                                        int len, hwaddr addr1, hwaddr l,
+                                        MemoryRegion *mr);
+
+/*
+ * qemu_get_ram_ptr: the host address of ram_addr @addr, in @ram_block (or,
+ * when NULL, the block that holds @addr); NULL when no block does.
+ */
+void *qemu_get_ram_ptr(RAMBlock *ram_block, ram_addr_t addr);
 
 /* memory_access_is_direct: whether an access is a plain host memory copy. */
 static inline bool memory_access_is_direct(MemoryRegion *mr, bool is_write)
