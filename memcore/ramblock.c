@@ -50,14 +50,17 @@ static ram_addr_t find_ram_offset(ram_addr_t size)
     if (!blocks_have_holes) {
         return blocks_tail ? blocks_tail->offset + blocks_tail->max_length : 0;
     }
-    ram_addr_t best = RAM_ADDR_MAX, best_gap = RAM_ADDR_MAX;
+    ram_addr_t best = RAM_ADDR_MAX, best_gap = 0;
+    bool found = false;
     ram_addr_t prev_end = 0;
     for (RAMBlock *b = blocks;; b = b->next) {
         ram_addr_t next_start = b ? b->offset : RAM_ADDR_MAX;
         ram_addr_t gap = next_start - prev_end;
-        if (next_start >= prev_end && gap >= size && gap < best_gap) {
+        if (next_start >= prev_end && gap >= size &&
+            (!found || gap < best_gap)) {
             best = prev_end;
             best_gap = gap;
+            found = true;
         }
         if (!b) {
             break;

@@ -4,6 +4,8 @@
  * (memcore's own).  `info` without a topic lists the topics.
  */
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +18,52 @@ CmdResult cmd_info(Monitor *mon, const MonCmd *cmd, const char *args)
     return cmd_help(mon, cmd, " info");
 }
 
+/* mtree_info prints while it walks memcore's state: collect its text and
+ * send it afterwards, so a slow client never stalls memcore. */
+typedef struct TextBuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} TextBuf;
+
+static int textbuf_printf(FILE *f, const char *fmt, ...)
+{
+    TextBuf *t = (TextBuf *)(void *)f;
+    va_list ap;
+    int n;
+
+    if (t->oom) {
+        return 0;
+    }
+    for (;;) {
+        size_t room = t->cap - t->len;
+        va_start(ap, fmt);
+        n = vsnprintf(t->p ? t->p + t->len : NULL, room, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            return 0;
+        }
+        if ((size_t)n < room) {
+            t->len += (size_t)n;
+            return n;
+        }
+        size_t cap = t->cap ? t->cap * 2 : 16384;
+        while (cap < t->len + (size_t)n + 1) {
+            cap *= 2;
+        }
+        char *p = realloc(t->p, cap);
+        if (!p) {
+            t->oom = true;
+            return 0;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+}
+
 CmdResult cmd_info_mtree(Monitor *mon, const MonCmd *cmd, const char *args)
 {
+    TextBuf text = { NULL, 0, 0, false };
     static const unsigned bit_flag[] = { MTREE_FLATVIEW, MTREE_DISPATCH,
                                          MTREE_OWNER, MTREE_DISABLED };
     const char *p = args;
@@ -32,7 +78,14 @@ CmdResult cmd_info_mtree(Monitor *mon, const MonCmd *cmd, const char *args)
             flags |= bit_flag[i];
         }
     }
-    mtree_info_flags(mon_fprintf, (FILE *)(void *)mon, flags);
+    mtree_info_flags(textbuf_printf, (FILE *)(void *)&text, flags);
+    if (text.oom) {
+        free(text.p);
+        mon_error(mon, "Error: out of memory");
+        return CMD_FAILED;
+    }
+    mon_write(mon, text.p, text.len);
+    free(text.p);
     return CMD_OK;
 }
 

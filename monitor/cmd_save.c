@@ -165,12 +165,20 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
     }
 }
 
+/* --read-only promises that no front-end makes memcored write anything:
+ * that includes host files a client names. */
 CmdResult cmd_memsave(Monitor *mon, const MonCmd *cmd, const char *args)
 {
+    if (mon_refuse_write(mon)) {
+        return CMD_FAILED;
+    }
     return save_cmd(mon, cmd, args, false);
 }
 
 CmdResult cmd_pmemsave(Monitor *mon, const MonCmd *cmd, const char *args)
 {
+    if (mon_refuse_write(mon)) {
+        return CMD_FAILED;
+    }
     return save_cmd(mon, cmd, args, true);
 }

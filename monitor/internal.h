@@ -64,9 +64,6 @@ void mon_vprintf(Monitor *mon, const char *fmt, va_list ap)
 /* mon_error: print a line and mark the command failed. */
 void mon_error(Monitor *mon, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* mon_fprintf: an fprintf_function for mtree_info; @f is the Monitor. */
-int mon_fprintf(FILE *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 /* ---- parser.c ----------------------------------------------------------- */
 const char *mon_skip_ws(const char *p);

@@ -44,8 +44,12 @@ int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
     }
     n = mon_cmd_word(start);
     cmd = monitor_find_cmd(monitor_commands, start, n);
+    /* Messages quote the line from its very start, leading spaces
+     * included, as QEMU does. */
     if (!cmd) {
-        mon_error(mon, "unknown command: '%.*s'", (int)n, start);
+        mon_error(mon, "unknown command: '%.*s'", (int)(start + n - line),
+                  line);
+        mon->out = NULL;
         return MONITOR_FAILED;
     }
     p = start + n;
@@ -56,7 +60,8 @@ int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
             const MonCmd *sub = monitor_find_cmd(cmd->sub, q, m);
             if (!sub) {
                 mon_error(mon, "unknown command: '%.*s'",
-                          (int)(q + m - start), start);
+                          (int)(q + m - line), line);
+                mon->out = NULL;
                 return MONITOR_FAILED;
             }
             cmd = sub;
@@ -67,7 +72,7 @@ int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
     if (r == CMD_USAGE) {
         /* QEMU names the command words as typed, e.g. "help info mtree". */
         mon_error(mon, "Try \"help %.*s\" for more information",
-                  (int)(p - start), start);
+                  (int)(p - line), line);
     }
     if (r == CMD_FAILED || r == CMD_USAGE || mon->failed) {
         ret |= MONITOR_FAILED;
@@ -137,17 +142,6 @@ void mon_error(Monitor *mon, const char *fmt, ...)
     va_end(ap);
     mon_write(mon, "\n", 1);
     mon->failed = true;
-}
-
-int mon_fprintf(FILE *f, const char *fmt, ...)
-{
-    /* mtree_info passes back the FILE * we gave it: it is our Monitor. */
-    Monitor *mon = (Monitor *)(void *)f;
-    va_list ap;
-    va_start(ap, fmt);
-    mon_vprintf(mon, fmt, ap);
-    va_end(ap);
-    return 0;
 }
 
 static void file_write(void *opaque, const char *buf, size_t len)

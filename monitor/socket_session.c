@@ -169,8 +169,7 @@ int monitor_socket_session(const MonitorMachine *machine, int fd)
             if (first) {
                 first = false;
                 if (looks_like_http(line)) {
-                    c.out_len = 0;
-                    goto done;
+                    goto drop;
                 }
             }
             ret = monitor_run_line(mon, line, &out);
@@ -184,8 +183,7 @@ int monitor_socket_session(const MonitorMachine *machine, int fd)
         if (have == IN_CAP) {
             in[have] = '\0';
             if (first && looks_like_http(in)) {
-                c.out_len = 0;
-                goto done;
+                goto drop;
             }
             first = false;
             if (!discarding) {
@@ -197,6 +195,11 @@ int monitor_socket_session(const MonitorMachine *machine, int fd)
         }
     }
 
+    goto done;
+drop:
+    /* Close the connection now, not when the server gets round to it. */
+    c.out_len = 0;
+    shutdown(fd, SHUT_RDWR);
 done:
     conn_flush(&c);
     free(c.out);

@@ -5,5 +5,6 @@ include $(srcdir)/tests/unit/core.mk
 include $(srcdir)/tests/unit/access.mk
 include $(srcdir)/tests/unit/mtree.mk
 include $(srcdir)/tests/bench/bench.mk
+include $(srcdir)/tests/unit/monitor.mk
 include $(srcdir)/tests/unit/server.mk
 include $(srcdir)/tests/integration/integration.mk

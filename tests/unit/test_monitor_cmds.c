@@ -205,6 +205,8 @@ START_TEST(test_info_ramblock)
         ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "%s", line);
     }
     free(o);
+    /* memory-semantics.md 9.3: the first block created starts at 0. */
+    ck_assert_uint_eq(memory_region_get_ram_addr(&tm.ram), 0);
 }
 END_TEST
 
@@ -643,6 +645,7 @@ START_TEST(test_read_only)
         "stq_be 0x80000000 1",      "region disable scratch",
         "region enable scratch",    "region move scratch 0x5000000",
         "region resize scratch 0x10",
+        "pmemsave 0 16 \"/dev/null\"", "memsave 0 16 \"/dev/null\"",
     };
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         int r;

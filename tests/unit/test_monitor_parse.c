@@ -278,7 +278,11 @@ START_TEST(test_command_names)
     tm_expect("", "", 0);
     tm_expect("   ", "", 0);
     tm_expect("foo", "unknown command: 'foo'\n", MONITOR_FAILED);
-    tm_expect("  foo bar", "unknown command: 'foo'\n", MONITOR_FAILED);
+    /* QEMU quotes the line from its start, leading spaces too. */
+    tm_expect("  foo bar", "unknown command: '  foo'\n", MONITOR_FAILED);
+    tm_expect(" xp /4zw 0", "invalid char in format: 'z'\n"
+                            "Try \"help  xp\" for more information\n",
+              MONITOR_FAILED);
     tm_expect("info foo", "unknown command: 'info foo'\n", MONITOR_FAILED);
     /* Commands QEMU has that memcore leaves to later issues are unknown
      * rather than half-working. */

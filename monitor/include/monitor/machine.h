@@ -63,14 +63,15 @@ typedef struct MonitorMachine {
     AddressSpace *(*find_as)(void *opaque, const char *name);
 
     /*
-     * find_region: the region a user means by @name: its board id, else
-     * its name.  Returns how many regions match (0, 1 or more) and sets
-     * *@mr to the match when exactly one does.
+     * find_region: the region a user means by @name (`region` commands):
+     * its board id, else its name.  Returns how many regions match (0, 1
+     * or more) and sets *@mr to the match when exactly one does.  NULL
+     * hook: the `region` commands answer that regions have no names.
      */
     int (*find_region)(void *opaque, const char *name, MemoryRegion **mr);
 
     /* foreach_region: call @fn for every region the user can name (ids,
-     * in board order), for completion and listings. */
+     * in board order), for completion.  NULL hook: no region completion. */
     void (*foreach_region)(void *opaque, MonitorRegionFn fn, void *arg);
 
     /* optional: call @fn once per UART with its transmit log (`info
