@@ -57,20 +57,28 @@ void coalesced_flush(void)
     in_flush = false;
 }
 
+static bool coalesced_covers(const MemoryRegion *mr, hwaddr addr)
+{
+    for (CoalescedMemoryRange *r = mr->coalesced; r; r = r->next) {
+        if (addr >= r->addr && addr - r->addr < r->size) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void coalesced_flush_before(MemoryRegion *mr, hwaddr addr, bool is_write)
+{
+    if (mr->flush_coalesced_mmio &&
+        !(is_write && !in_flush && coalesced_covers(mr, addr))) {
+        coalesced_flush();
+    }
+}
+
 bool coalesced_queue(MemoryRegion *mr, hwaddr addr, uint64_t data,
                      unsigned size, MemTxAttrs attrs)
 {
-    if (in_flush) {
-        return false;
-    }
-    bool inside = false;
-    for (CoalescedMemoryRange *r = mr->coalesced; r; r = r->next) {
-        if (addr >= r->addr && addr - r->addr < r->size) {
-            inside = true;
-            break;
-        }
-    }
-    if (!inside) {
+    if (in_flush || !coalesced_covers(mr, addr)) {
         return false;
     }
     for (;;) {

@@ -468,6 +468,9 @@ bool memory_region_access_valid(MemoryRegion *mr, hwaddr addr, unsigned size,
 bool mmio_lock_prepare(MemoryRegion *mr);
 void mmio_lock_finish(bool taken);
 void coalesced_flush(void);
+/* Before an MMIO access to @mr at @addr: flush the ring if @mr asks for
+ * it, unless the access is a write the ring itself will take. */
+void coalesced_flush_before(MemoryRegion *mr, hwaddr addr, bool is_write);
 /* Deliver a write (value in device order) straight to @mr's callbacks. */
 MemTxResult mmio_write_to_device(MemoryRegion *mr, hwaddr addr, uint64_t data,
                                  unsigned size, MemTxAttrs attrs);

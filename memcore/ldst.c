@@ -98,9 +98,7 @@ static uint64_t ld_slow(FlatView *view, hwaddr addr, MemTxAttrs attrs,
     MemTxResult r;
     if (l < n || !memory_access_is_direct(mr, false)) {
         bool taken = mmio_lock_prepare(mr);
-        if (mr->flush_coalesced_mmio) {
-            coalesced_flush();
-        }
+        coalesced_flush_before(mr, xlat, false);
         r = memory_region_dispatch_read(mr, xlat, &v, n, attrs);
         mmio_lock_finish(taken);
         if (e != ENDIAN_TARGET && want_big(e) != mc_target_big_endian) {
@@ -149,9 +147,7 @@ static void st_slow(FlatView *view, hwaddr addr, uint64_t v,
             v = mc_bswap(v, n);
         }
         bool taken = mmio_lock_prepare(mr);
-        if (mr->flush_coalesced_mmio) {
-            coalesced_flush();
-        }
+        coalesced_flush_before(mr, xlat, true);
         r = memory_region_dispatch_write(mr, xlat, v, n, attrs);
         mmio_lock_finish(taken);
     } else {

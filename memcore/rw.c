@@ -119,9 +119,7 @@ static MemTxResult mmio_chunk(MemoryRegion *mr, hwaddr xlat, uint8_t *buf,
                               hwaddr *l, bool is_write, MemTxAttrs attrs)
 {
     bool taken = mmio_lock_prepare(mr);
-    if (mr->flush_coalesced_mmio) {
-        coalesced_flush();
-    }
+    coalesced_flush_before(mr, xlat, is_write);
     unsigned n = memory_access_size(mr, *l > 8 ? 8 : (unsigned)*l, xlat);
     MemTxResult r;
     uint64_t v;

@@ -8,3 +8,5 @@ include $(srcdir)/tests/bench/bench.mk
 include $(srcdir)/tests/unit/monitor.mk
 include $(srcdir)/tests/unit/server.mk
 include $(srcdir)/tests/integration/integration.mk
+include $(srcdir)/tests/unit/iommu_dirty.mk
+include $(srcdir)/tests/bench/bench4.mk

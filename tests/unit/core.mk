@@ -9,7 +9,8 @@ UNIT_CORE_TESTS = \
 	tests/unit/test_find \
 	tests/unit/test_lifetime \
 	tests/unit/test_render_random \
-	tests/unit/test_seed_internal
+	tests/unit/test_seed_internal \
+	tests/unit/test_locking
 
 check_PROGRAMS += $(UNIT_CORE_TESTS)
 TESTS += $(UNIT_CORE_TESTS)
@@ -42,3 +43,7 @@ tests_unit_test_render_random_LDADD = $(UNIT_CORE_LDADD)
 tests_unit_test_seed_internal_SOURCES = tests/unit/test_seed_internal.c
 tests_unit_test_seed_internal_CFLAGS = $(UNIT_CORE_CFLAGS)
 tests_unit_test_seed_internal_LDADD = $(UNIT_CORE_LDADD)
+
+tests_unit_test_locking_SOURCES = tests/unit/test_locking.c
+tests_unit_test_locking_CFLAGS = $(UNIT_CORE_CFLAGS)
+tests_unit_test_locking_LDADD = $(UNIT_CORE_LDADD) -lpthread

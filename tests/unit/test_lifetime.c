@@ -37,6 +37,8 @@ START_TEST(t85_held_view_keeps_owner_referenced)
 
     object_initialize_owner(&owner, "ownerR", NULL);
     memory_region_init_ram(&R, &owner, "R", 0x1000, &error_abort);
+    /* Retired views drop their references later: settle first. */
+    memcore_rcu_barrier();
     base = object_ref_count(&owner);
     memory_region_add_subregion(fx_root, 0x1000, &R);
     ck_assert_uint_gt(object_ref_count(&owner), base);
@@ -189,6 +191,8 @@ START_TEST(d15_container_refs_foreign_owner_only)
     fx_pattern_init_io(&own, &o, 0x100);
     fx_pattern_init(&foreign, "foreign", DEVICE_LITTLE_ENDIAN, false);
     fx_pattern_init_io(&foreign, &p, 0x100);
+    /* Retired views drop their references later: settle first. */
+    memcore_rcu_barrier();
     bo = object_ref_count(&o);
     bp = object_ref_count(&p);
 
@@ -219,6 +223,8 @@ START_TEST(d01_merged_alias_ranges_release_owner)
     memory_region_init_ram(&R, &o, "R", 0x4000, &error_abort);
     memory_region_init_alias(&a1, NULL, "a1", &R, 0, 0x1000);
     memory_region_init_alias(&a2, NULL, "a2", &R, 0x1000, 0x1000);
+    /* Retired views drop their references later: settle first. */
+    memcore_rcu_barrier();
     base = object_ref_count(&o);
 
     memory_region_add_subregion(fx_root, 0, &a1);
@@ -243,6 +249,8 @@ START_TEST(d01_remerged_ranges_release_owner)
 
     object_initialize_owner(&o, "o", NULL);
     memory_region_init_ram(&LO, &o, "LO", 0x10000, &error_abort);
+    /* Retired views drop their references later: settle first. */
+    memcore_rcu_barrier();
     base = object_ref_count(&o);
 
     memory_region_add_subregion(fx_root, 0, &LO);
