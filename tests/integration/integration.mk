@@ -2,12 +2,14 @@
 # memcored (port 0, address read from its output) and talk to it with
 # tests/integration/monclient.  Each prints "N passed, N failed".
 
-check_PROGRAMS += tests/integration/monclient
+check_PROGRAMS += tests/integration/monclient tests/integration/blockcmp
 tests_integration_monclient_SOURCES = tests/integration/monclient.c
+tests_integration_blockcmp_SOURCES = tests/integration/blockcmp.c
 
 INTEGRATION_TESTS = \
 	tests/integration/test_cli.sh \
-	tests/integration/test_monitor_sockets.sh
+	tests/integration/test_monitor_sockets.sh \
+	tests/integration/test_qemu_board.sh
 TESTS += $(INTEGRATION_TESTS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
