@@ -10,10 +10,20 @@
  */
 #include "internal.h"
 
+/* IOMMUs nest a level or two in real machines; a translation that keeps
+ * going is a loop (an IOMMU mapping back into itself) and must not hang
+ * the accessing thread. */
+#define MAX_IOMMU_DEPTH 16
+
 MemoryRegion *translate_internal(FlatView *view, hwaddr addr, hwaddr *xlat,
                                  hwaddr *plen, bool is_write, hwaddr *piece)
 {
-    for (;;) {
+    for (unsigned depth = 0;; depth++) {
+        if (unlikely(depth > MAX_IOMMU_DEPTH)) {
+            *xlat = addr;
+            *piece = 0;
+            return &io_mem_unassigned;
+        }
         const FlatRange *fr = flatview_lookup(view, addr);
         if (!fr) {
             *xlat = addr;

@@ -1,7 +1,8 @@
 /*
  * monitor/complete.c — tab completion for every front-end: commands,
  * `info` topics, `info mtree` flags, `region` verbs and region names,
- * address-space names after `-a`.  The caller (readline, later the web
+ * `info dirty` clients and regions, `dirty-log` verbs, address-space
+ * names after `-a`.  The caller (readline, later the web
  * page) gets whole replacement words; names with spaces come quoted, as
  * the parser reads them.
  */
@@ -168,6 +169,31 @@ static bool is_word(const char *w, const MonCmd *table, const char *name)
     return c && c == monitor_find_cmd(table, name, strlen(name));
 }
 
+/* info dirty [-c CLIENT] REGION: the client after -c, else a region
+ * (or -c) where the region goes. */
+static void complete_info_dirty(Cands *c, Monitor *mon, char words[][128],
+                                size_t nw)
+{
+    size_t first = 2;
+
+    if (strcmp(words[nw - 1], "-c") == 0) {
+        cand_str(c, "vga");
+        cand_str(c, "code");
+        cand_str(c, "migration");
+        return;
+    }
+    if (nw > 2 && strcmp(words[2], "-c") == 0) {
+        first = 4;
+    }
+    if (nw == first) {
+        if (first == 2 && c->partial[0] == '-') {
+            cand_str(c, "-c");
+        } else {
+            cand_regions(c, mon);
+        }
+    }
+}
+
 char **monitor_complete(Monitor *mon, const char *line, size_t cursor,
                         size_t *word_start)
 {
@@ -203,6 +229,8 @@ char **monitor_complete(Monitor *mon, const char *line, size_t cursor,
     } else if (cmd->sub) {
         if (nw == 1) {
             cand_table(&c, cmd->sub);
+        } else if (strcmp(words[1], "dirty") == 0) {
+            complete_info_dirty(&c, mon, words, nw);
         } else if (strcmp(words[1], "mtree") == 0) {
             static const char *const flags[] = { "-f", "-d", "-o", "-D" };
             for (int i = 0; i < 4; i++) {
@@ -223,6 +251,11 @@ char **monitor_complete(Monitor *mon, const char *line, size_t cursor,
             cand_str(&c, "resize");
         } else if (nw == 2) {
             cand_regions(&c, mon);
+        }
+    } else if (cmd->run == cmd_dirty_log) {
+        if (nw == 1) {
+            cand_str(&c, "start");
+            cand_str(&c, "stop");
         }
     } else if (cmd->run == cmd_find || cmd->run == cmd_load ||
                cmd->run == cmd_store) {

@@ -139,6 +139,8 @@ CmdResult cmd_find(Monitor *, const MonCmd *, const char *);
 CmdResult cmd_load(Monitor *, const MonCmd *, const char *);
 CmdResult cmd_store(Monitor *, const MonCmd *, const char *);
 CmdResult cmd_region(Monitor *, const MonCmd *, const char *);
+CmdResult cmd_info_dirty(Monitor *, const MonCmd *, const char *);
+CmdResult cmd_dirty_log(Monitor *, const MonCmd *, const char *);
 CmdResult cmd_quit(Monitor *, const MonCmd *, const char *);
 
 /* ld/st: MonCmd.arg = width in bytes | LDST_BE. */

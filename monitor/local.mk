@@ -24,6 +24,7 @@ monitor_libmonitor_la_SOURCES = \
 	monitor/cmd_save.c \
 	monitor/cmd_mem.c \
 	monitor/cmd_region.c \
+	monitor/cmd_dirty.c \
 	monitor/complete.c \
 	monitor/socket_session.c \
 	monitor/readline_front.c

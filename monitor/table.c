@@ -13,6 +13,13 @@ const MonCmd monitor_info_commands[] = {
     { "address-spaces", "",
       "list the address spaces: name, root region and FlatView number",
       cmd_info_address_spaces, NULL, 0 },
+    { "dirty", "[-c vga|code|migration] region [offset size]",
+      "show which target pages (4 KiB) of a RAM region are dirty for a "
+      "client (default migration), in the whole region or in the pages "
+      "overlapping [offset, offset+size): first 'NAME: N of M pages dirty "
+      "for CLIENT (logging on|off)', then one START-END line per run of "
+      "dirty pages, as offsets in the region; nothing is cleared",
+      cmd_info_dirty, NULL, 0 },
     { "mtree", "[-f][-d][-o][-D]",
       "print the region tree of every address space (-f: the flat views "
       "instead; -d: with -f, also the dispatch sections; -o: region owners; "
@@ -101,6 +108,13 @@ const MonCmd monitor_commands[] = {
       "change a region in one transaction: show or hide it, move it in "
       "its container, or change its size",
       cmd_region, NULL, 0 },
+    { "dirty-log", "start|stop",
+      "start or stop dirty logging for migration on every RAM region "
+      "(memory_global_dirty_log_start/stop); start first clears the "
+      "migration bitmap, so info dirty then shows the pages written since "
+      "(start again to clear again); allowed under --read-only, as it "
+      "changes neither guest memory nor the memory map",
+      cmd_dirty_log, NULL, 0 },
     { "quit|q", "", "shut memcored down", cmd_quit, NULL, 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

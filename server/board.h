@@ -26,6 +26,7 @@
 #include <memcore/memory.h>
 
 #include "devices/device.h"
+#include "devices/iommu_static.h"
 #include "diag.h"
 #include "numparse.h"
 
@@ -78,6 +79,10 @@ struct BoardRegion {
     char *target_ref;         /* alias: id of the target */
     BoardRegion *target;
     uint64_t alias_offset;
+
+    char *target_as_ref;      /* iommu: name of the target address space */
+    struct BoardAS *target_as;
+    IommuStatic *iommu;       /* iommu: the translation table */
 
     BoardRegion **subs;       /* in the order listed */
     size_t nsubs;

@@ -20,6 +20,7 @@
  * an RCU barrier so no reader still holds a FlatView, then devices and
  * owners.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,17 @@ static void load_contents(BoardRegion *r)
     if (r->image_len) {
         memcpy(host + r->image_offset, r->image, r->image_len);
     }
+}
+
+/* The IOMMU model's table, from the region memcore hands its translate
+ * callback: the region is embedded in its BoardRegion (QEMU's IOMMUs find
+ * their state the same way, with container_of). */
+IommuStatic *iommu_static_of(MemoryRegion *mr)
+{
+    BoardRegion *r = (BoardRegion *)(void *)((char *)mr -
+                                             offsetof(BoardRegion, mr));
+
+    return r->iommu;
 }
 
 static bool init_region(Board *b, BoardRegion *r, Diag *d);
@@ -95,6 +107,10 @@ static bool init_region(Board *b, BoardRegion *r, Diag *d)
         break;
     case BR_RESERVATION:
         memory_region_init_reservation(&r->mr, owner_obj(r), r->name, size);
+        break;
+    case BR_IOMMU:
+        memory_region_init_iommu(&r->mr, owner_obj(r), &iommu_static_ops,
+                                 r->name, size);
         break;
     default:
         diag_error(d, r->path, "cannot build a %s region",
@@ -237,6 +253,8 @@ void board_free_unbuilt(Board *b)
         free(r->image);
         free(r->file);
         free(r->target_ref);
+        free(r->target_as_ref);
+        iommu_static_free(r->iommu);
         free(r->subs);
         free(r);
     }

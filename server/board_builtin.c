@@ -10,7 +10,11 @@
  *   whose three instructions jump to RAM (li t0,1; slli t0,t0,31; jr t0),
  *   sifive-test at 0x100000, a CLINT at 0x2000000, an ns16550a UART at
  *   0x10000000 and 128 MiB of RAM at 0x80000000 holding an idle loop
- *   (wfi; j .-4) until --kernel replaces it.
+ *   (wfi; j .-4) until --kernel replaces it.  A second address space,
+ *   "dma", is what a bus-master device would see: its root is the IOMMU
+ *   virt.iommu (4 GiB of IOVA space), which maps IOVA 0-16M read-write
+ *   onto RAM at 0x84000000 and IOVA 16M-16M+64K read-only onto the start
+ *   of RAM (where --kernel puts the image); every other IOVA faults.
  *
  * pc — a PC-like map that shows the memory API at work: 4 GiB of pc.ram
  *   split around the PCI hole by the aliases ram-below-4g and
@@ -29,7 +33,8 @@ static const char virt_json[] =
     "{\n"
     "  \"name\": \"virt\",\n"
     "  \"address-spaces\": [\n"
-    "    {\"name\": \"memory\", \"root\": \"system\"}\n"
+    "    {\"name\": \"memory\", \"root\": \"system\"},\n"
+    "    {\"name\": \"dma\", \"root\": \"virt.iommu\"}\n"
     "  ],\n"
     "  \"regions\": [\n"
     "    {\"name\": \"system\", \"type\": \"container\", \"size\": \"16E\", \"subregions\": [\n"
@@ -48,6 +53,12 @@ static const char virt_json[] =
     "      {\"addr\": \"0x80000000\", \"name\": \"riscv_virt_board.ram\", \"type\": \"ram\",\n"
     "       \"size\": \"128M\", \"owner\": \"/machine/virt\",\n"
     "       \"image\": {\"hex\": \"73 00 50 10  6f f0 df ff\"}}\n"
+    "    ]},\n"
+    "    {\"name\": \"virt.iommu\", \"type\": \"iommu\", \"size\": \"4G\",\n"
+    "     \"owner\": \"/machine/iommu\", \"target-as\": \"memory\", \"page-size\": \"4K\",\n"
+    "     \"mappings\": [\n"
+    "      {\"iova\": \"0x0\", \"translated\": \"0x84000000\", \"size\": \"16M\", \"perm\": \"rw\"},\n"
+    "      {\"iova\": \"0x1000000\", \"translated\": \"0x80000000\", \"size\": \"64K\", \"perm\": \"ro\"}\n"
     "    ]}\n"
     "  ],\n"
     "  \"cpus\": [\n"

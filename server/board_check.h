@@ -54,4 +54,8 @@ void board_resolve_aliases(Parser *p);
 void board_resolve_roots(Parser *p);
 void board_check_cycles(Parser *p);
 
+/* board_iommu.c */
+void board_resolve_iommus(Parser *p);
+void board_check_iommu_loops(Parser *p);
+
 #endif /* SERVER_BOARD_CHECK_H */

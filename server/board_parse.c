@@ -7,8 +7,11 @@
  * address spaces and the CPUs.  It never stops at the first problem:
  * each one is recorded with its path and the walk goes on, so a user
  * fixes a board in one round.  References (alias targets, address-space
- * roots) are resolved once the whole tree is known, and alias cycles are
- * looked for last, on the resolved graph (board_refs.c).
+ * roots, iommu target-as) are resolved once the whole tree is known, and
+ * alias cycles, then translation loops, are looked for last, on the
+ * resolved graph (board_refs.c, board_iommu.c).  An iommu region's table
+ * is checked by its model (devices/iommu_static.c), as a device model
+ * checks its parameters.
  *
  * Nothing here calls memcore: image files are read and device state is
  * created, but a board with any problem is simply freed.
@@ -416,10 +419,6 @@ static BoardRegion *parse_region(Parser *p, const json_t *obj,
     }
 
     r->type = parse_type(p, obj);
-    if (r->type == BR_IOMMU) {
-        chk_error(p, "type", "\"iommu\" regions are not supported yet (they "
-             "arrive with a later issue)");
-    }
     if (r->type < BR_INVALID) {
         char kind[40];
 
@@ -514,6 +513,19 @@ static BoardRegion *parse_region(Parser *p, const json_t *obj,
         }
         r->readonly = chk_bool(p, obj, "readonly", false);
         break;
+    case BR_IOMMU:
+        /* the name is resolved with the address spaces (board_iommu.c) */
+        s = chk_string(p, obj, "target-as", true);
+        r->target_as_ref = s ? chk_strdup(p, s) : NULL;
+        if (size_ok) {
+            size_t keys_done = p->d->count;
+
+            r->iommu = iommu_static_create(obj, &p->path, p->d, r->size);
+            if (!r->iommu && p->d->count == keys_done) {
+                chk_oom(p);
+            }
+        }
+        break;
     default:
         break;
     }
@@ -588,8 +600,17 @@ Board *board_parse(const json_t *doc, const char *basedir, Diag *d)
         board_resolve_aliases(&p);
         board_resolve_roots(&p);
     }
+    if (p.b->nroots) {
+        board_resolve_iommus(&p);
+    }
     if (!d->oom) {
+        size_t known = d->count;
+
         board_check_cycles(&p);
+        /* The loop search walks aliases: only on a graph without cycles. */
+        if (d->count == known && !d->oom) {
+            board_check_iommu_loops(&p);
+        }
     }
     if (d->count != before || d->oom || p.path.oom) {
         if (p.path.oom) {

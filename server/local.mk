@@ -12,6 +12,7 @@ server_libmemcored_la_SOURCES = \
 	server/board_check.c \
 	server/board_parse.c \
 	server/board_refs.c \
+	server/board_iommu.c \
 	server/board_file.c \
 	server/board_build.c \
 	server/board_builtin.c \
@@ -24,6 +25,7 @@ server_libmemcored_la_SOURCES = \
 	server/devices/ns16550a.c server/devices/ns16550a.h \
 	server/devices/sifive_test.c \
 	server/devices/clint.c server/devices/clint.h \
+	server/devices/iommu_static.c server/devices/iommu_static.h \
 	server/machine.c server/machine.h \
 	server/uart_log.c server/uart_log.h \
 	server/shutdown.c server/shutdown.h \

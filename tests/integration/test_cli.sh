@@ -134,4 +134,95 @@ check "--kernel: a raw image goes to the start of RAM" \
 check "--kernel: a missing file exits 1" test $? -eq 1
 check "--kernel: a missing file is named" contains "$TMP/err" "missing.bin"
 
+# ---- iommu regions and the virt board's DMA address space ----------------------
+"$MEMCORED" --exec 'info mtree' >"$TMP/out" 2>&1
+check "virt: a dma address space" contains "$TMP/out" "address-space: dma"
+check "virt: the IOMMU is an i/o region" contains "$TMP/out" \
+	"0000000000000000-00000000ffffffff (prio 0, i/o): virt.iommu"
+"$MEMCORED" --exec 'info mtree -f -d' >"$TMP/out" 2>&1
+check "virt: -f -d marks the IOMMU section [iommu]" sh -c \
+	"grep -F 'virt.iommu [ROOT]' '$TMP/out' | grep -qF ' [iommu]'"
+"$MEMCORED" --exec 'stl_le -a dma 0x10 0xcafe' --exec 'ldl_le 0x84000010' \
+	>"$TMP/out" 2>&1
+check "virt: a DMA write lands in RAM at 0x84000000 + IOVA" \
+	contains "$TMP/out" "0x0000cafe"
+"$MEMCORED" --exec 'ldl_le -a dma 0x1000000' >"$TMP/out" 2>&1
+check "virt: IOVA 16M reads the start of RAM" contains "$TMP/out" "0x10500073"
+"$MEMCORED" --exec 'stl_le -a dma 0x1000000 0' >"$TMP/out" 2>&1
+check "virt: the read-only DMA window refuses writes" test $? -eq 1
+check "virt: ... with a decode error" contains "$TMP/out" \
+	"Error: stl_le at 0x1000000: MEMTX_DECODE_ERROR"
+"$MEMCORED" --exec 'ldl_le -a dma 0x2000000' >"$TMP/out" 2>&1
+check "virt: an unmapped IOVA faults" test $? -eq 1
+
+cat >"$TMP/iommu.json" <<'EOF'
+{"address-spaces": [{"name": "memory", "root": "sys"},
+                    {"name": "pci", "root": "iommu"}],
+ "regions": [
+  {"name": "sys", "type": "container", "size": "16E", "subregions": [
+    {"addr": "0x40000000", "name": "ram", "type": "ram", "size": "1M"}]},
+  {"name": "iommu", "type": "iommu", "size": "16M", "target-as": "memory",
+   "page-size": "64K", "mappings": [
+    {"iova": "0x100000", "translated": "0x40010000", "size": "128K",
+     "perm": "rw"}]}]}
+EOF
+"$MEMCORED" --board "$TMP/iommu.json" --exec 'stb -a pci 0x110005 0x5a' \
+	--exec 'ldub 0x40020005' >"$TMP/out" 2>&1
+check "an iommu board file builds and translates" contains "$TMP/out" "0x5a"
+
+cat >"$TMP/bad-iommu.json" <<'EOF'
+{"address-spaces": [{"name": "memory", "root": "sys"},
+                    {"name": "pci", "root": "iommu"}],
+ "regions": [
+  {"name": "sys", "type": "container", "size": "16E"},
+  {"name": "iommu", "type": "iommu", "size": "16M", "target-as": "mem",
+   "page-size": "4K", "mappings": [
+    {"iova": "0x1800", "translated": "0", "size": "4K", "perm": "rw"},
+    {"iova": "0", "translated": "0", "size": "64K", "perm": "rwx"},
+    {"iova": "0x10000", "translated": "0", "size": "8K", "perm": "ro"},
+    {"iova": "0x11000", "translated": "0", "size": "4K", "perm": "wo"}]}]}
+EOF
+cat >"$TMP/bad-iommu.expected" <<'EOF'
+regions[1].mappings[0].iova: 0x1800 is not a multiple of the page size (0x1000)
+regions[1].mappings[1].perm: "rwx" is not a permission (ro, wo or rw)
+regions[1].mappings[3]: iova 0x11000-0x11fff overlaps regions[1].mappings[2] (0x10000-0x11fff)
+regions[1].target-as: no address space is called "mem"
+EOF
+"$MEMCORED" --board "$TMP/bad-iommu.json" --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
+check "a bad iommu table exits 2" test $? -eq 2
+sed "s|^memcored: $TMP/bad-iommu.json: ||" "$TMP/err" >"$TMP/msgs"
+check "a bad iommu table: one message per problem" \
+	same "$TMP/bad-iommu.expected" "$TMP/msgs"
+
+# ---- info dirty, dirty-log -----------------------------------------------------
+"$MEMCORED" --exec 'dirty-log start' --exec 'stl_le -a dma 0x2000 1' \
+	--exec 'stb 0x80000010 1' --exec 'info dirty riscv_virt_board.ram' \
+	>"$TMP/out" 2>&1
+check "info dirty: exits 0" test $? -eq 0
+check "info dirty: the count" contains "$TMP/out" \
+	"riscv_virt_board.ram: 2 of 32768 pages dirty for migration (logging on)"
+check "info dirty: the CPU's write" contains "$TMP/out" \
+	"0000000000000000-0000000000000fff"
+check "info dirty: the DMA write, at its translated page" contains "$TMP/out" \
+	"0000000004002000-0000000004002fff"
+"$MEMCORED" --exec 'info dirty -c vga riscv_virt_board.mrom 0 0x1000' \
+	>"$TMP/out" 2>&1
+check "info dirty -c vga: RAM is born dirty" contains "$TMP/out" \
+	"riscv_virt_board.mrom: 1 of 1 page dirty for vga (logging off)"
+"$MEMCORED" --exec 'info dirty serial' >"$TMP/out" 2>&1
+check "info dirty of an i/o region exits 1" test $? -eq 1
+check "info dirty of an i/o region says why" contains "$TMP/out" \
+	"Error: 'serial' has no RAM"
+"$MEMCORED" --read-only --exec 'dirty-log start' --exec 'dirty-log stop' \
+	>"$TMP/out" 2>&1
+check "dirty-log is allowed under --read-only" test $? -eq 0
+"$MEMCORED" --exec 'dirty-log pause' >"$TMP/out" 2>&1
+check "dirty-log with a bad verb exits 1" test $? -eq 1
+check "dirty-log with a bad verb points to help" contains "$TMP/out" \
+	'Try "help dirty-log" for more information'
+"$MEMCORED" --exec 'help info dirty' --exec 'help dirty-log' >"$TMP/out" 2>&1
+check "help info dirty" contains "$TMP/out" \
+	"info dirty [-c vga|code|migration] region [offset size] -- "
+check "help dirty-log" contains "$TMP/out" "dirty-log start|stop -- "
+
 finish

@@ -10,7 +10,8 @@ MONITOR_UNIT_TESTS = \
 	tests/unit/test_monitor_capture \
 	tests/unit/test_monitor_parse \
 	tests/unit/test_monitor_cmds \
-	tests/unit/test_monitor_front
+	tests/unit/test_monitor_front \
+	tests/unit/test_monitor_dirty
 
 check_PROGRAMS += $(MONITOR_UNIT_TESTS)
 TESTS += $(MONITOR_UNIT_TESTS)
@@ -41,3 +42,8 @@ tests_unit_test_monitor_front_SOURCES = \
 	tests/unit/test_monitor_front.c $(MONITOR_TEST_FIXTURE)
 tests_unit_test_monitor_front_CFLAGS = $(MONITOR_TEST_CFLAGS)
 tests_unit_test_monitor_front_LDADD = $(MONITOR_TEST_LDADD) -lutil
+
+tests_unit_test_monitor_dirty_SOURCES = \
+	tests/unit/test_monitor_dirty.c $(MONITOR_TEST_FIXTURE)
+tests_unit_test_monitor_dirty_CFLAGS = $(MONITOR_TEST_CFLAGS)
+tests_unit_test_monitor_dirty_LDADD = $(MONITOR_TEST_LDADD)

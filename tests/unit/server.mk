@@ -5,7 +5,8 @@ UNIT_BOARD_TESTS = \
 	tests/unit/test_board_errors \
 	tests/unit/test_board_load \
 	tests/unit/test_board_devices \
-	tests/unit/test_board_kernel
+	tests/unit/test_board_kernel \
+	tests/unit/test_board_iommu
 
 check_PROGRAMS += $(UNIT_BOARD_TESTS)
 TESTS += $(UNIT_BOARD_TESTS)
@@ -38,3 +39,9 @@ tests_unit_test_board_kernel_SOURCES = tests/unit/test_board_kernel.c \
 tests_unit_test_board_kernel_CPPFLAGS = $(UNIT_BOARD_CPPFLAGS)
 tests_unit_test_board_kernel_CFLAGS = $(UNIT_BOARD_CFLAGS)
 tests_unit_test_board_kernel_LDADD = $(UNIT_BOARD_LDADD)
+
+tests_unit_test_board_iommu_SOURCES = tests/unit/test_board_iommu.c \
+	$(UNIT_BOARD_FIXTURE)
+tests_unit_test_board_iommu_CPPFLAGS = $(UNIT_BOARD_CPPFLAGS)
+tests_unit_test_board_iommu_CFLAGS = $(UNIT_BOARD_CFLAGS)
+tests_unit_test_board_iommu_LDADD = $(UNIT_BOARD_LDADD)

@@ -165,8 +165,7 @@ static const BadCase cases[] = {
             "{'model': 'clint', 'harts': 0}}"),
       "regions[0].device.harts: 0 is out of range (1 to 4095)", 1 },
     { BOARD("{'name': 'sys', 'type': 'iommu', 'size': '4K'}"),
-      "regions[0].type: \"iommu\" regions are not supported yet (they "
-      "arrive with a later issue)", 1 },
+      "regions[0]: missing key \"target-as\"", 2 },
     { BOARD(SYS("{'addr': 0, 'name': 'a', 'type': 'alias', 'target': 'r', "
                 "'size': 1, 'subregions': []}") ", {'name': 'r', "
                 "'type': 'ram', 'size': '4K'}"),

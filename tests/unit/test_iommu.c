@@ -612,6 +612,47 @@ START_TEST(t35_replay_stops_before_wrap)
 }
 END_TEST
 
+/* An IOMMU whose table points back into its own address space: accesses
+ * must fail (DECODE_ERROR) instead of translating forever. */
+static MemoryRegion loop_root, iommu_loop;
+static AddressSpace as_loop;
+static unsigned loop_calls;
+
+static IOMMUTLBEntry loop_translate(MemoryRegion *iommu, hwaddr addr,
+                                   bool is_write)
+{
+    (void)iommu, (void)is_write;
+    loop_calls++;
+    IOMMUTLBEntry e = {
+        .target_as = &as_loop,
+        .iova = addr & ~0xfffULL,
+        .translated_addr = (addr & ~0xfffULL) ^ 0x1000,
+        .addr_mask = 0xfff,
+        .perm = IOMMU_RW,
+    };
+    return e;
+}
+
+static const MemoryRegionIOMMUOps loop_ops = { .translate = loop_translate };
+
+START_TEST(translation_loop_is_refused)
+{
+    memory_region_init(&loop_root, NULL, "loop-root", UINT64_MAX);
+    memory_region_init_iommu(&iommu_loop, NULL, &loop_ops, "loop", 0x100000);
+    memory_region_add_subregion(&loop_root, 0, &iommu_loop);
+    address_space_init(&as_loop, &loop_root, "loop");
+    uint8_t buf[4] = { 1, 2, 3, 4 };
+    MemTxResult r = address_space_read(&as_loop, 0x10, attrs, buf, 4);
+    ck_assert_uint_eq(r, MEMTX_DECODE_ERROR);
+    ck_assert_uint_eq(buf[0] | buf[1] | buf[2] | buf[3], 0);
+    ck_assert_uint_eq(address_space_ldl_le(&as_loop, 0x10, attrs, &r), 0);
+    ck_assert_uint_eq(r, MEMTX_DECODE_ERROR);
+    /* A bounded number of steps, not one per byte of patience. */
+    ck_assert_uint_le(loop_calls, 2 * 17 + 2);
+    address_space_destroy(&as_loop);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("iommu");
@@ -632,6 +673,7 @@ int main(void)
     tcase_add_test(tc, t32_map_stops_at_discontiguous_page);
     tcase_add_test(tc, t32_access_valid_through_iommu);
     tcase_add_test(tc, t35_replay_stops_before_wrap);
+    tcase_add_test(tc, translation_loop_is_refused);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

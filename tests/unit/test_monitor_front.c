@@ -65,7 +65,7 @@ START_TEST(test_complete_commands)
     expect_completion("ldl", "ldl_be,ldl_le", 0);
     expect_completion("q", "q,quit", 0);
     expect_completion("zz", "", 0);
-    expect_completion("info ", "address-spaces,mtree,ramblock,uart", 5);
+    expect_completion("info ", "address-spaces,dirty,mtree,ramblock,uart", 5);
     expect_completion("info r", "ramblock", 5);
     expect_completion("help info m", "mtree", 10);
     expect_completion("help pm", "pmemsave", 5);
