@@ -9,7 +9,8 @@ tests_integration_blockcmp_SOURCES = tests/integration/blockcmp.c
 INTEGRATION_TESTS = \
 	tests/integration/test_cli.sh \
 	tests/integration/test_monitor_sockets.sh \
-	tests/integration/test_qemu_board.sh
+	tests/integration/test_qemu_board.sh \
+	tests/integration/test_exec_commands.sh
 TESTS += $(INTEGRATION_TESTS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
