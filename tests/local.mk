@@ -10,3 +10,4 @@ include $(srcdir)/tests/unit/server.mk
 include $(srcdir)/tests/integration/integration.mk
 include $(srcdir)/tests/unit/iommu_dirty.mk
 include $(srcdir)/tests/bench/bench4.mk
+include $(srcdir)/tests/bench/bench_monitor.mk
