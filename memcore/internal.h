@@ -133,6 +133,8 @@ static inline uint64_t mr_to_device_order(const MemoryRegion *mr, uint64_t v,
 extern MemoryRegion io_mem_unassigned;
 extern const MemoryRegionOps unassigned_mem_ops;
 
+void mr_init_failed(MemoryRegion *mr);
+
 static inline u128 mr_size(const MemoryRegion *mr)
 {
     return (u128)mr->size;

@@ -358,6 +358,7 @@ void memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
     bool created = false;
     int fd = open_backing(path, name, &created, errp);
     if (fd < 0) {
+        mr_init_failed(mr);
         return;
     }
     uint64_t page = mc_host_page_size();
@@ -388,6 +389,7 @@ void memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
         if (created) {
             unlink(path);
         }
+        mr_init_failed(mr);
         return;
     }
     mr->ram = true;
@@ -395,11 +397,11 @@ void memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
     mr->ram_block = ramblock_new(mr, rounded, rounded, NULL, fd, page, share,
                                  &err);
     if (!mr->ram_block) {
-        mr->ram = false;
         close(fd);
         if (created) {
             unlink(path);
         }
+        mr_init_failed(mr);
         error_propagate(errp, err);
         return;
     }

@@ -94,6 +94,18 @@ void memory_region_init_io(MemoryRegion *mr, Object *owner,
     mr->terminates = true;
 }
 
+/* A constructor that failed leaves nothing allocated and the region
+ * uninitialised: mapping it is misuse, destroying it does nothing. */
+void mr_init_failed(MemoryRegion *mr)
+{
+    free(mr->name);
+    mr->name = NULL;
+    mr->ram_block = NULL;
+    mr->ram = false;
+    mr->rom_device = false;
+    mr->initialized = false;
+}
+
 static void init_ram_common(MemoryRegion *mr, uint64_t size, uint64_t max,
                             void *host, int fd, uint64_t page_size,
                             Error **errp)
@@ -107,9 +119,7 @@ static void init_ram_common(MemoryRegion *mr, uint64_t size, uint64_t max,
     mr->ram_block = ramblock_new(mr, size, max, host, fd, page_size, false,
                                  &err);
     if (!mr->ram_block) {
-        /* Leave a harmless region behind: accesses fail like unassigned. */
-        mr->ram = false;
-        mr->dirty_log_mask = 0;
+        mr_init_failed(mr);
         error_propagate(errp, err);
         return;
     }
@@ -141,7 +151,7 @@ void memory_region_init_resizeable_ram(MemoryRegion *mr, Object *owner,
     if (max_size < size) {
         error_setg(errp, "%s: maximum size 0x%" PRIx64 " is below size 0x%"
                    PRIx64, name ? name : "(noname)", max_size, size);
-        mr->terminates = true;
+        mr_init_failed(mr);
         return;
     }
     init_ram_common(mr, size, max_size, NULL, -1, 0, errp);
@@ -204,7 +214,7 @@ void memory_region_init_rom_device(MemoryRegion *mr, Object *owner,
     Error *err = NULL;
     mr->ram_block = ramblock_new(mr, size, size, NULL, -1, 0, false, &err);
     if (!mr->ram_block) {
-        mr->rom_device = false;
+        mr_init_failed(mr);
         error_propagate(errp, err);
         return;
     }
@@ -233,6 +243,9 @@ static void free_deferred_name(struct rcu_head *head)
 
 void memory_region_destroy(MemoryRegion *mr)
 {
+    if (!mr->initialized) {
+        return; /* never initialised, or its constructor failed */
+    }
     if (mr->container) {
         mc_misuse(__func__, "region '%s' is still mapped",
                   mr->name ? mr->name : "(noname)");

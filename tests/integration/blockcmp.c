@@ -132,7 +132,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: blockcmp EXPECTED ACTUAL\n");
         return 2;
     }
-    Blocks e = split(slurp(argv[1])), a = split(slurp(argv[2]));
+    char *es = slurp(argv[1]), *as = slurp(argv[2]);
+    Blocks e = split(es), a = split(as);
     size_t i = 0, j = 0;
     int bad = 0;
     while (i < e.n || j < a.n) {
@@ -147,5 +148,15 @@ int main(int argc, char **argv)
             bad = 1;
         }
     }
+    for (size_t k = 0; k < e.n; k++) {
+        free(e.b[k]);
+    }
+    for (size_t k = 0; k < a.n; k++) {
+        free(a.b[k]);
+    }
+    free(e.b);
+    free(a.b);
+    free(es);
+    free(as);
     return bad;
 }

@@ -15,6 +15,9 @@
  * ld*, st*, translate, map, memory_region_find, mtree_info) may run on any
  * thread without it.  No per-thread set-up is needed.
  *
+ * A constructor that fails (through its Error **) leaves the region
+ * uninitialised and owning nothing: there is nothing to destroy.
+ *
  * Misuse the API cannot report through an Error (adding a region that is
  * already mapped, a subregion of an alias, a cyclic alias chain, deleting
  * from the wrong container, ...) prints "memcore: FUNCTION: MESSAGE" on
@@ -296,7 +299,8 @@ void memory_region_init_io(MemoryRegion *mr, Object *owner,
  * length is rounded up to the host page size.  The block starts dirty for
  * every client.
  *
- * @errp: receives an error when the memory cannot be reserved
+ * @errp: receives an error when the memory cannot be reserved; the region
+ *        is then left uninitialised (nothing to destroy)
  */
 void memory_region_init_ram(MemoryRegion *mr, Object *owner, const char *name,
                             uint64_t size, Error **errp);
