@@ -32,8 +32,8 @@
 #include "options.h"
 #include "shutdown.h"
 
-#ifndef PACKAGE_VERSION
-#define PACKAGE_VERSION "unknown"
+#ifndef MEMCORE_VERSION
+#define MEMCORE_VERSION "unknown"
 #endif
 
 #define EXIT_USAGE 2
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (o.version) {
-        printf("memcored (memcore) %s\n", PACKAGE_VERSION);
+        printf("memcored (memcore) %s\n", MEMCORE_VERSION);
         options_free(&o);
         return 0;
     }

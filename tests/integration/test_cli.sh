@@ -16,6 +16,8 @@ done
 "$MEMCORED" --version >"$TMP/version" 2>&1
 check "--version exits 0" test $? -eq 0
 check "--version names the program" contains "$TMP/version" "memcored (memcore) "
+check "--version gives the package version" contains "$TMP/version" \
+	"memcored (memcore) $(sed -n 's/^AC_INIT(\[memcore\], *\[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")"
 
 "$MEMCORED" --frobnicate >"$TMP/out" 2>"$TMP/err"
 check "an unknown option exits 2" test $? -eq 2
