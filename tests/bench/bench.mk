@@ -24,3 +24,4 @@ tests_bench_bench_map_LDADD += $(UNICORN_LIBS)
 endif
 
 EXTRA_DIST += tests/bench/README.md
+EXTRA_DIST += tests/bench/bench_util.h

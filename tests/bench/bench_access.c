@@ -30,6 +30,8 @@
 
 #include <memcore/memory.h>
 
+#include "bench_util.h"
+
 #define HOT_SIZE (64 * 1024)
 #define SLOTS (HOT_SIZE / 4)
 /* The hot set sits in the middle of the extra ranges. */
@@ -48,36 +50,12 @@ static AddressSpace as;
 static MemoryRegion root, hot;
 static int failures;
 
-static double now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* A small xorshift generator: reproducible runs, no libc state. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return bench_xorshift(&rng_state);
 }
 
 static void fail(const char *what, uint64_t expected, uint64_t actual)

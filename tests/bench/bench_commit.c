@@ -35,31 +35,12 @@
 
 #include <memcore/memory.h>
 
+#include "bench_util.h"
+
 #define DEVICES_PER_BUS 99
 #define BUS_SIZE 0x100000ULL   /* 1 MiB per bus container */
 #define DEVICE_STRIDE 0x2000ULL /* 4 KiB device, 4 KiB gap */
 #define TOGGLES 20
-
-static double now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Resident set size in bytes, or -1. */
 static long rss_bytes(void)

@@ -26,6 +26,8 @@
 
 #include <memcore/memory.h>
 
+#include "bench_util.h"
+
 #define RAM_SIZE (4ULL << 30)
 #define PAGES (RAM_SIZE / TARGET_PAGE_SIZE)
 #define DIRTY_PAGES (PAGES / 100)
@@ -38,35 +40,11 @@ static uint64_t dirty[DIRTY_PAGES]; /* page numbers, ascending */
 static uint64_t bitmap[PAGES / 64];  /* the floor's buffer */
 static int failures;
 
-static double now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return bench_xorshift(&rng_state);
 }
 
 static void check(const char *what, uint64_t expected, uint64_t actual)

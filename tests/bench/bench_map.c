@@ -40,6 +40,8 @@
 
 #ifdef HAVE_UNICORN
 #include <unicorn/unicorn.h>
+
+#include "bench_util.h"
 #endif
 
 #define PAGE 0x1000ULL
@@ -63,35 +65,11 @@ struct figures {
 
 static hwaddr sample[READ_SAMPLES]; /* random read addresses */
 
-static double now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
 
 static uint64_t rng(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
+    return bench_xorshift(&rng_state);
 }
 
 static hwaddr region_addr(unsigned i)

@@ -25,6 +25,8 @@
 
 #include <memcore/memory.h>
 
+#include "bench_util.h"
+
 #define RAM_BASE 0x100000ULL
 #define RAM_SIZE 0x10000ULL
 #define PAGE_OFF 0x1000ULL
@@ -37,27 +39,6 @@ static AddressSpace as;
 static uint8_t *host;
 static int failures;
 static uint8_t sink[LEN];
-
-static double now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static void fail(const char *what)
 {
