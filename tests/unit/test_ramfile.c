@@ -568,6 +568,9 @@ START_TEST(get_fd_follows_aliases)
 
     fx_ram(&plain, "plain", 0x1000);
     ck_assert_int_eq(memory_region_get_fd(&plain), -1);
+    /* Reuse the structure as a container: destroy the aliases first. */
+    memory_region_destroy(&alias2);
+    memory_region_destroy(&alias);
     memory_region_init(&alias, NULL, "container", 0x1000);
     ck_assert_int_eq(memory_region_get_fd(&alias), -1);
     free(path);
