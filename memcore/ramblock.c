@@ -45,20 +45,33 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 }
 
 /* Smallest gap between existing blocks that holds @size (best fit). */
+/* Blocks start on a 64-page boundary, so each block's dirty bits begin
+ * a bitmap word and scans of one block take whole words (as QEMU has done
+ * since 2.12; §9.3). */
+#define RAM_OFFSET_ALIGN ((ram_addr_t)64 << TARGET_PAGE_BITS)
+
+static ram_addr_t align_offset(ram_addr_t v)
+{
+    return (v + RAM_OFFSET_ALIGN - 1) & ~(RAM_OFFSET_ALIGN - 1);
+}
+
 static ram_addr_t find_ram_offset(ram_addr_t size)
 {
     if (!blocks_have_holes) {
-        return blocks_tail ? blocks_tail->offset + blocks_tail->max_length : 0;
+        return blocks_tail ? align_offset(blocks_tail->offset +
+                                          blocks_tail->max_length)
+                           : 0;
     }
     ram_addr_t best = RAM_ADDR_MAX, best_gap = 0;
     bool found = false;
     ram_addr_t prev_end = 0;
     for (RAMBlock *b = blocks;; b = b->next) {
+        ram_addr_t start = align_offset(prev_end);
         ram_addr_t next_start = b ? b->offset : RAM_ADDR_MAX;
-        ram_addr_t gap = next_start - prev_end;
-        if (next_start >= prev_end && gap >= size &&
+        ram_addr_t gap = next_start - start;
+        if (next_start >= start && gap >= size &&
             (!found || gap < best_gap)) {
-            best = prev_end;
+            best = start;
             best_gap = gap;
             found = true;
         }
