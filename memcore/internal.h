@@ -371,6 +371,10 @@ FlatView *render_full(MemoryRegion *root);
 void mark_dirty(MemoryRegion *mr, u128 lo, u128 hi);
 /* Record that @mr's own extent (in its container, or itself) changes. */
 void mark_region_extent(MemoryRegion *mr);
+/* Record that @mr's addr changed: a view rendered from @mr itself moves.
+ * Needed even when nothing is pending: a full render at the next commit
+ * would show it. */
+void mark_region_moved(MemoryRegion *mr);
 void mark_render_all(void);
 extern bool mc_topology_pending;
 extern bool mc_ioeventfd_pending;

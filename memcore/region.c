@@ -476,6 +476,7 @@ static void add_subregion_common(const char *func, MemoryRegion *c,
         memory_region_ref(sub);
     }
     subregion_link(c, sub);
+    mark_region_moved(sub);
     if (c->enabled && sub->enabled) {
         mc_topology_pending = true;
         mark_child_window(c, sub);
@@ -558,7 +559,10 @@ void memory_region_set_address(MemoryRegion *mr, hwaddr addr)
     }
     MemoryRegion *c = mr->container;
     if (!c) {
+        memory_region_transaction_begin();
         mr->addr = addr;
+        mark_region_moved(mr);
+        memory_region_transaction_commit();
         return;
     }
     memory_region_transaction_begin();

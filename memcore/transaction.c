@@ -72,6 +72,12 @@ void mark_render_all(void)
     dirty.all = true;
 }
 
+/*
+ * @lo and @hi are in @mr's own coordinates.  A view rendered from a region
+ * places that region at its addr (QEMU's render adds the root's addr
+ * too), which is also where its container sees it: each region on the way
+ * up records the window shifted by its own addr.
+ */
 void mark_dirty(MemoryRegion *mr, u128 lo, u128 hi)
 {
     if (dirty.all) {
@@ -82,13 +88,19 @@ void mark_dirty(MemoryRegion *mr, u128 lo, u128 hi)
             dirty.all = true;
             return;
         }
-        lo = MC_MIN(lo, U128_2_64);
-        hi = MC_MIN(hi, U128_2_64);
-        if (lo < hi) {
-            window_add(cur, lo, hi);
+        lo = MC_MIN(lo + cur->addr, U128_2_64);
+        hi = MC_MIN(hi + cur->addr, U128_2_64);
+        if (lo >= hi) {
+            return;
         }
-        lo += cur->addr;
-        hi += cur->addr;
+        window_add(cur, lo, hi);
+    }
+}
+
+void mark_region_moved(MemoryRegion *mr)
+{
+    if (!dirty.all) {
+        window_add(mr, 0, U128_2_64);
     }
 }
 
