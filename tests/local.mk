@@ -11,3 +11,4 @@ include $(srcdir)/tests/integration/integration.mk
 include $(srcdir)/tests/unit/iommu_dirty.mk
 include $(srcdir)/tests/bench/bench4.mk
 include $(srcdir)/tests/bench/bench_monitor.mk
+include $(srcdir)/tests/fuzz/fuzz.mk
