@@ -83,7 +83,7 @@ fuzz:
 		run $(srcdir)/tests/fuzz tests/fuzz
 
 clean-fuzz:
-	rm -rf $(FUZZ_OBJDIR) tests/fuzz/work
+	rm -rf $(FUZZ_OBJDIR) tests/fuzz/runs
 	rm -f tests/fuzz/fuzz_board tests/fuzz/fuzz_monitor
 
 clean-local: clean-fuzz

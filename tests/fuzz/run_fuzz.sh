@@ -6,11 +6,11 @@
 #       else say what to install and exit 1;
 #   run_fuzz.sh run SRCDIR BUILDDIR
 #       run BUILDDIR/fuzz_board and BUILDDIR/fuzz_monitor for FUZZ_SECONDS
-#       (default 60) each, on BUILDDIR/work/TARGET/corpus: what earlier
+#       (default 60) each, on BUILDDIR/runs/TARGET/corpus: what earlier
 #       runs found plus a fresh copy of SRCDIR/corpus/TARGET and
 #       SRCDIR/regressions/TARGET (the seeds in the tree are never
 #       written to).  Crash, leak and
-#       timeout reproducers land in BUILDDIR/work/TARGET/artifacts/.
+#       timeout reproducers land in BUILDDIR/runs/TARGET/artifacts/.
 #       Reproducers that still fail are reported and left out of the
 #       corpus (libFuzzer would stop at them).
 #       Prints "N passed, N failed" (one per target); exit 1 on any finding
@@ -61,7 +61,7 @@ run() {
 	failed=0
 	for target in board monitor; do
 		bin=$build/fuzz_$target
-		work=$build/work/$target
+		work=$build/runs/$target
 		# The corpus grows from run to run (make clean-fuzz resets it);
 		# the seeds and reproducers are copied in again each time.
 		mkdir -p "$work/corpus" "$work/artifacts" || exit 1
