@@ -94,7 +94,8 @@ typedef struct MonitorMachine {
 
     /*
      * cpu_virt_to_phys: translate a guest virtual address of the first
-     * vCPU (`x`, `memsave`), for the page holding @vaddr.  false on a
+     * vCPU (`x`, `memsave`) into the full physical address of that byte
+     * (the monitor calls it once per page it reads).  false on a
      * translation fault.  NULL hook: virtual = physical (a vCPU without
      * MMU, or none), read through default_as.
      */
