@@ -58,12 +58,7 @@ static void bucket_insert(ChildBucket *b, MemoryRegion *sub)
 {
     if (b->n == b->cap) {
         unsigned cap = b->cap ? b->cap * 2 : 16;
-        MemoryRegion **v = realloc(b->v, cap * sizeof(*v));
-        if (!v) {
-            fprintf(stderr, "memcore: out of memory indexing subregions\n");
-            abort();
-        }
-        b->v = v;
+        b->v = mc_realloc(b->v, cap * sizeof(*b->v));
         b->cap = cap;
     }
     /* After the equal addresses: children mostly arrive in address order,
@@ -155,12 +150,7 @@ size_t child_index_query(MemoryRegion *c, __int128 wlo, __int128 whi,
             }
             if (n == cap) {
                 cap = cap ? cap * 2 : 32;
-                MemoryRegion **nc = realloc(cand, cap * sizeof(*nc));
-                if (!nc) {
-                    fprintf(stderr, "memcore: out of memory rendering\n");
-                    abort();
-                }
-                cand = nc;
+                cand = mc_realloc(cand, cap * sizeof(*cand));
             }
             cand[n++] = s;
         }

@@ -13,16 +13,6 @@
 
 #include <stdio.h>
 
-static void *mc_realloc(void *p, size_t size)
-{
-    void *q = realloc(p, size ? size : 1);
-    if (!q) {
-        fprintf(stderr, "memcore: out of memory (%zu bytes)\n", size);
-        abort();
-    }
-    return q;
-}
-
 void rangevec_push(RangeVec *v, const FlatRange *fr)
 {
     if (v->n == v->cap) {

@@ -84,6 +84,7 @@ extern void (*mc_code_invalidate_hook)(ram_addr_t start, ram_addr_t len);
 extern void (*mc_unassigned_hook)(hwaddr addr, bool is_write, unsigned size);
 
 void *mc_malloc0(size_t size); /* calloc or abort with a message */
+void *mc_realloc(void *p, size_t size); /* realloc or abort likewise */
 char *mc_strdup(const char *s);
 
 extern __thread unsigned mc_lock_depth;

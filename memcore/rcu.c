@@ -189,6 +189,16 @@ void *mc_malloc0(size_t size)
     return p;
 }
 
+void *mc_realloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q) {
+        fprintf(stderr, "memcore: out of memory (%zu bytes)\n", size);
+        abort();
+    }
+    return q;
+}
+
 char *mc_strdup(const char *s)
 {
     if (!s) {

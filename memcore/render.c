@@ -43,12 +43,7 @@ static void painter_push(PainterVec *v, const Painter *p)
 {
     if (v->n == v->cap) {
         size_t n = v->cap ? v->cap * 2 : 64;
-        Painter *np = realloc(v->p, n * sizeof(*np));
-        if (!np) {
-            fprintf(stderr, "memcore: out of memory while rendering\n");
-            abort();
-        }
-        v->p = np;
+        v->p = mc_realloc(v->p, n * sizeof(*v->p));
         v->cap = n;
     }
     v->p[v->n++] = *p;
