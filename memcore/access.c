@@ -169,8 +169,9 @@ void mmio_lock_finish(bool taken)
 
 static void unassigned_access(hwaddr addr, bool is_write, unsigned size)
 {
-    if (mc_unassigned_hook) {
-        mc_unassigned_hook(addr, is_write, size);
+    void (*hook)(hwaddr, bool, unsigned) = MC_LOAD(mc_unassigned_hook);
+    if (hook) {
+        hook(addr, is_write, size);
     }
 }
 

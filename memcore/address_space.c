@@ -57,7 +57,7 @@ AddressSpace *address_space_init_shareable(MemoryRegion *root,
 /* What outlives the AddressSpace structure until readers are gone: the
  * caller may free a non-malloced one as soon as destroy returns. */
 struct as_remains {
-    struct rcu_head rcu;
+    McRcu rcu;
     FlatView *view;
     MemoryRegion *root;
     char *name;
@@ -65,9 +65,9 @@ struct as_remains {
     MemoryRegionIoeventfd *ioeventfds;
 };
 
-static void as_free_remains(struct rcu_head *head)
+static void as_free_remains(McRcu *d)
 {
-    struct as_remains *r = caa_container_of(head, struct as_remains, rcu);
+    struct as_remains *r = caa_container_of(d, struct as_remains, rcu);
     flatview_unref(r->view);
     memory_region_unref(r->root);
     free(r->name);

@@ -181,8 +181,10 @@ static void set_dirty_masked(MemoryRegion *mr, hwaddr off, hwaddr len,
     }
     if (mask & (1u << DIRTY_MEMORY_CODE)) {
         /* C6: the hook invalidates; the core never sets the CODE bit. */
-        if (mc_code_invalidate_hook) {
-            mc_code_invalidate_hook(ra, len);
+        void (*hook)(ram_addr_t, ram_addr_t) =
+            MC_LOAD(mc_code_invalidate_hook);
+        if (hook) {
+            hook(ra, len);
         }
         mask &= ~(1u << DIRTY_MEMORY_CODE);
     }
@@ -207,7 +209,7 @@ void invalidate_and_set_dirty_notcode(MemoryRegion *mr, hwaddr off,
 bool memory_region_get_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,
                              unsigned client)
 {
-    if (!mr->ram_block || client >= DIRTY_MEMORY_NUM) {
+    if (!mr->initialized || !mr->ram_block || client >= DIRTY_MEMORY_NUM) {
         return false;
     }
     return dirty_test(mr->ram_block->offset + addr, size, client);
@@ -215,13 +217,16 @@ bool memory_region_get_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,
 
 void memory_region_set_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size)
 {
+    if (!mr->initialized) {
+        return;
+    }
     invalidate_and_set_dirty(mr, addr, size);
 }
 
 bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr,
                                         hwaddr size, unsigned client)
 {
-    if (!mr->ram_block || client >= DIRTY_MEMORY_NUM) {
+    if (!mr->initialized || !mr->ram_block || client >= DIRTY_MEMORY_NUM) {
         return false;
     }
     uint64_t first, end;
@@ -232,7 +237,7 @@ bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr,
 void memory_region_reset_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,
                                unsigned client)
 {
-    if (mr->ram_block && client < DIRTY_MEMORY_NUM) {
+    if (mr->initialized && mr->ram_block && client < DIRTY_MEMORY_NUM) {
         dirty_clear_range(mr->ram_block->offset + addr, size, 1u << client);
     }
 }

@@ -141,13 +141,13 @@ void flatview_unref(FlatView *view)
 }
 
 struct view_retirement {
-    struct rcu_head rcu;
+    McRcu rcu;
     FlatView *view;
 };
 
-static void flatview_rcu_unref(struct rcu_head *head)
+static void flatview_rcu_unref(McRcu *d)
 {
-    struct view_retirement *r = caa_container_of(head, struct view_retirement,
+    struct view_retirement *r = caa_container_of(d, struct view_retirement,
                                                  rcu);
     flatview_unref(r->view);
     free(r);

@@ -37,7 +37,16 @@
 typedef unsigned __int128 u128;
 #define U128_2_64 ((u128)1 << 64)
 
-/* ---- rcu.c: global lock, RCU registration, misuse, settings ------------- */
+/* Relaxed atomic access to a word written under the global lock and read
+ * by readers on any thread: each sees the old or the new value, whole. */
+#define MC_LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define MC_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/* ---- lock.c: the global lock --------------------------------------------- */
+
+extern __thread unsigned mc_lock_depth;
+
+/* ---- rcu.c: read sections, deferred frees --------------------------------- */
 
 extern __thread bool mc_rcu_registered
     __attribute__((tls_model("initial-exec")));
@@ -69,8 +78,21 @@ static inline void mc_rcu_unlock(void)
     urcu_memb_read_unlock();
 }
 
-/* Defer @func(@head) until every current reader has left. */
-void mc_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
+/*
+ * McRcu: what every object freed after a grace period embeds.  The
+ * callback must not touch anything a caller may free once a grace period
+ * has passed (a MemoryRegion's storage, for instance): copy what it needs
+ * into the enclosing object when it is queued.
+ */
+typedef struct McRcu {
+    struct rcu_head head;
+    void (*func)(struct McRcu *d);
+} McRcu;
+
+/* Run @func(@d) once every reader now inside a read section has left. */
+void mc_call_rcu(McRcu *d, void (*func)(McRcu *d));
+
+/* ---- misuse.c, settings.c, alloc.c ---------------------------------------- */
 
 /*
  * mc_misuse: report API misuse (abort by default).  Returns only when an
@@ -79,15 +101,17 @@ void mc_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
 void mc_misuse(const char *func, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Settings (settings.c); read them with MC_LOAD. */
 extern bool mc_target_big_endian;
 extern void (*mc_code_invalidate_hook)(ram_addr_t start, ram_addr_t len);
 extern void (*mc_unassigned_hook)(hwaddr addr, bool is_write, unsigned size);
 
-void *mc_malloc0(size_t size); /* calloc or abort with a message */
-void *mc_realloc(void *p, size_t size); /* realloc or abort likewise */
+/* Allocators that abort with a message when memory runs out (alloc.c). */
+void *mc_malloc0(size_t size);
+void *mc_realloc(void *p, size_t size);
 char *mc_strdup(const char *s);
-
-extern __thread unsigned mc_lock_depth;
+/* Print "memcore: MESSAGE" and abort: for failures no caller could handle. */
+void mc_fatal(const char *msg) __attribute__((noreturn));
 
 /* ---- byte order -------------------------------------------------------------- */
 
@@ -115,7 +139,7 @@ static inline bool mr_device_big_endian(const MemoryRegion *mr)
     case DEVICE_LITTLE_ENDIAN:
         return false;
     default:
-        return mc_target_big_endian;
+        return MC_LOAD(mc_target_big_endian);
     }
 }
 
@@ -123,7 +147,7 @@ static inline bool mr_device_big_endian(const MemoryRegion *mr)
 static inline uint64_t mr_to_device_order(const MemoryRegion *mr, uint64_t v,
                                           unsigned size)
 {
-    return mr_device_big_endian(mr) != mc_target_big_endian
+    return mr_device_big_endian(mr) != MC_LOAD(mc_target_big_endian)
                ? mc_bswap(v, size)
                : v;
 }
@@ -141,13 +165,18 @@ static inline u128 mr_size(const MemoryRegion *mr)
     return (u128)mr->size;
 }
 
+typedef struct IoeventfdSet IoeventfdSet;
+
+/* What few regions use.  Allocated on first use (under the global lock)
+ * and published with a release store: dispatch reads @ioeventfds without
+ * the lock.  Freed after a grace period once the region is destroyed. */
 struct MemoryRegionExtra {
-    MemoryRegionIoeventfd *ioeventfds; /* ioeventfd_nb of them, sorted */
+    IoeventfdSet *ioeventfds; /* immutable, RCU-replaced (ioeventfd.c) */
     NotifierList iommu_notify;
     struct MemoryRegionChildIndex *child_index;
 };
 
-/* The extra part of @mr, allocated on first use. */
+/* The extra part of @mr, allocated on first use (global lock held). */
 struct MemoryRegionExtra *mr_extra(MemoryRegion *mr);
 
 /* ---- child_index.c --------------------------------------------------------- */
@@ -446,7 +475,7 @@ struct RAMBlock {
     void (*resized)(const char *, uint64_t length, void *host);
     char *idstr;
     RAMBlock *next; /* ram_addr order */
-    struct rcu_head rcu;
+    McRcu rcu;
 };
 
 RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,

@@ -58,6 +58,49 @@ static MemoryRegionIoeventfd eventfd_key(MemoryRegion *mr, hwaddr addr,
     return fd;
 }
 
+/* A region's ioeventfds: an immutable sorted array, replaced as a whole
+ * under the global lock and freed after a grace period, so that dispatch
+ * reads it with no lock while eventfds come and go. */
+struct IoeventfdSet {
+    McRcu rcu;
+    unsigned n;
+    MemoryRegionIoeventfd fd[];
+};
+
+static IoeventfdSet *region_set(const MemoryRegion *mr)
+{
+    struct MemoryRegionExtra *x = __atomic_load_n(&mr->extra,
+                                                  __ATOMIC_ACQUIRE);
+    return x ? __atomic_load_n(&x->ioeventfds, __ATOMIC_ACQUIRE) : NULL;
+}
+
+static void set_free(McRcu *d)
+{
+    free(caa_container_of(d, IoeventfdSet, rcu));
+}
+
+/* Publish @fresh (NULL: none) as @mr's set; retire the old one. */
+static void set_publish(MemoryRegion *mr, IoeventfdSet *fresh)
+{
+    struct MemoryRegionExtra *x = mr_extra(mr);
+    IoeventfdSet *old = x->ioeventfds;
+    unsigned n = fresh ? fresh->n : 0;
+    ioeventfd_total += n;
+    ioeventfd_total -= old ? old->n : 0;
+    __atomic_store_n(&x->ioeventfds, fresh, __ATOMIC_RELEASE);
+    MC_STORE(mr->ioeventfd_nb, n);
+    if (old) {
+        mc_call_rcu(&old->rcu, set_free);
+    }
+}
+
+static IoeventfdSet *set_new(unsigned n)
+{
+    IoeventfdSet *set = mc_malloc0(sizeof(*set) + n * sizeof(set->fd[0]));
+    set->n = n;
+    return set;
+}
+
 void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
                                bool match_data, uint64_t data,
                                EventNotifier *e)
@@ -65,23 +108,20 @@ void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
     MemoryRegionIoeventfd fd = eventfd_key(mr, addr, size, match_data, data,
                                            e);
     memory_region_transaction_begin();
-    mr_extra(mr);
-    MemoryRegionIoeventfd *a = realloc(mr->extra->ioeventfds,
-                                       sizeof(*a) * (mr->ioeventfd_nb + 1));
-    if (!a) {
-        memory_region_transaction_commit();
-        mc_misuse(__func__, "out of memory");
-        return;
-    }
-    mr->extra->ioeventfds = a;
-    unsigned i = 0;
-    while (i < mr->ioeventfd_nb && ioeventfd_cmp(&a[i], &fd) < 0) {
+    const IoeventfdSet *old = region_set(mr);
+    unsigned n = old ? old->n : 0, i = 0;
+    while (i < n && ioeventfd_cmp(&old->fd[i], &fd) < 0) {
         i++;
     }
-    memmove(&a[i + 1], &a[i], sizeof(*a) * (mr->ioeventfd_nb - i));
-    a[i] = fd;
-    mr->ioeventfd_nb++;
-    ioeventfd_total++;
+    IoeventfdSet *set = set_new(n + 1);
+    if (i) {
+        memcpy(set->fd, old->fd, i * sizeof(fd));
+    }
+    set->fd[i] = fd;
+    if (n > i) {
+        memcpy(&set->fd[i + 1], &old->fd[i], (n - i) * sizeof(fd));
+    }
+    set_publish(mr, set);
     if (mr->enabled) {
         mc_ioeventfd_pending = true;
     }
@@ -95,21 +135,24 @@ void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
     MemoryRegionIoeventfd fd = eventfd_key(mr, addr, size, match_data, data,
                                            e);
     memory_region_transaction_begin();
-    unsigned i = 0;
-    while (i < mr->ioeventfd_nb &&
-           ioeventfd_cmp(&mr->extra->ioeventfds[i], &fd)) {
+    const IoeventfdSet *old = region_set(mr);
+    unsigned n = old ? old->n : 0, i = 0;
+    while (i < n && ioeventfd_cmp(&old->fd[i], &fd)) {
         i++;
     }
-    if (i == mr->ioeventfd_nb) {
+    if (i == n) {
         memory_region_transaction_commit();
         mc_misuse(__func__, "no such eventfd at 0x%" PRIx64 " of '%s'", addr,
                   mr->name ? mr->name : "(noname)");
         return;
     }
-    memmove(&mr->extra->ioeventfds[i], &mr->extra->ioeventfds[i + 1],
-            sizeof(*mr->extra->ioeventfds) * (mr->ioeventfd_nb - i - 1));
-    mr->ioeventfd_nb--;
-    ioeventfd_total--;
+    IoeventfdSet *set = NULL;
+    if (n > 1) {
+        set = set_new(n - 1);
+        memcpy(set->fd, old->fd, i * sizeof(fd));
+        memcpy(&set->fd[i], &old->fd[i + 1], (n - i - 1) * sizeof(fd));
+    }
+    set_publish(mr, set);
     if (mr->enabled) {
         mc_ioeventfd_pending = true;
     }
@@ -119,12 +162,13 @@ void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
 EventNotifier *ioeventfd_match(MemoryRegion *mr, hwaddr addr, unsigned size,
                                uint64_t data)
 {
-    for (unsigned i = 0; i < mr->ioeventfd_nb; i++) {
-        const MemoryRegionIoeventfd *fd = &mr->extra->ioeventfds[i];
+    const IoeventfdSet *set = region_set(mr);
+    for (unsigned i = 0; set && i < set->n; i++) {
+        const MemoryRegionIoeventfd *fd = &set->fd[i];
         if (fd->addr != addr) {
             continue;
         }
-        /* C5: size 0 matches any write at the address, data unchecked. */
+        /* Size 0 matches any write at the address, data unchecked. */
         if (fd->size == 0) {
             return fd->e;
         }
@@ -191,8 +235,9 @@ static void update_one(AddressSpace *as)
     unsigned n = 0, cap = 0;
     const FlatRange *fr;
     FLATVIEW_FOREACH(view, fr) {
-        for (unsigned k = 0; k < fr->mr->ioeventfd_nb; k++) {
-            MemoryRegionIoeventfd fd = fr->mr->extra->ioeventfds[k];
+        const IoeventfdSet *set = region_set(fr->mr);
+        for (unsigned k = 0; set && k < set->n; k++) {
+            MemoryRegionIoeventfd fd = set->fd[k];
             fd.addr += fr->start - fr->offset_in_region;
             /* Intersection, not containment (§7.5). */
             bool hit = (fd.addr >= fr->start && fd.addr <= fr->last) ||
@@ -246,10 +291,7 @@ void address_spaces_update_ioeventfds(void)
 
 void ioeventfd_region_destroyed(MemoryRegion *mr)
 {
-    ioeventfd_total -= mr->ioeventfd_nb;
     if (mr->extra) {
-        free(mr->extra->ioeventfds);
-        mr->extra->ioeventfds = NULL;
+        set_publish(mr, NULL);
     }
-    mr->ioeventfd_nb = 0;
 }

@@ -14,7 +14,7 @@ enum endian { ENDIAN_TARGET, ENDIAN_LITTLE, ENDIAN_BIG };
 
 static inline bool want_big(enum endian e)
 {
-    return e == ENDIAN_BIG || (e == ENDIAN_TARGET && mc_target_big_endian);
+    return e == ENDIAN_BIG || (e == ENDIAN_TARGET && MC_LOAD(mc_target_big_endian));
 }
 
 static inline uint64_t host_load(const uint8_t *p, unsigned n, bool big)
@@ -101,7 +101,7 @@ static uint64_t ld_slow(FlatView *view, hwaddr addr, MemTxAttrs attrs,
         coalesced_flush_before(mr, xlat, false);
         r = memory_region_dispatch_read(mr, xlat, &v, n, attrs);
         mmio_lock_finish(taken);
-        if (e != ENDIAN_TARGET && want_big(e) != mc_target_big_endian) {
+        if (e != ENDIAN_TARGET && want_big(e) != MC_LOAD(mc_target_big_endian)) {
             v = mc_bswap(v, n);
         }
     } else {
@@ -143,7 +143,7 @@ static void st_slow(FlatView *view, hwaddr addr, uint64_t v,
     MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, true, &piece);
     MemTxResult r;
     if (l < n || !memory_access_is_direct(mr, true)) {
-        if (e != ENDIAN_TARGET && want_big(e) != mc_target_big_endian) {
+        if (e != ENDIAN_TARGET && want_big(e) != MC_LOAD(mc_target_big_endian)) {
             v = mc_bswap(v, n);
         }
         bool taken = mmio_lock_prepare(mr);

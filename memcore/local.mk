@@ -3,7 +3,11 @@ lib_LTLIBRARIES += memcore/libmemcore.la
 
 memcore_libmemcore_la_SOURCES = \
 	memcore/internal.h \
+	memcore/lock.c \
 	memcore/rcu.c \
+	memcore/misuse.c \
+	memcore/settings.c \
+	memcore/alloc.c \
 	memcore/object.c \
 	memcore/region.c \
 	memcore/child_index.c \

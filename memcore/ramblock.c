@@ -158,9 +158,9 @@ RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
     return b;
 }
 
-static void ramblock_rcu_free(struct rcu_head *head)
+static void ramblock_rcu_free(McRcu *d)
 {
-    RAMBlock *b = caa_container_of(head, RAMBlock, rcu);
+    RAMBlock *b = caa_container_of(d, RAMBlock, rcu);
     if (!b->caller_memory) {
         munmap(b->host, b->max_length);
     }

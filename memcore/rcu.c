@@ -1,20 +1,29 @@
 /*
- * rcu.c — the global lock, RCU thread registration, misuse reports and
- * library-wide settings.
+ * rcu.c — RCU for the access path: thread registration, read sections,
+ * deferred frees and the barrier.
  *
  * Readers never need a set-up call: the first read section of a thread
- * registers it with liburcu (memb flavour, read side inlined) and a
- * pthread key unregisters it when the thread exits.  The global lock is
- * recursive so that mutators can take it themselves while an embedder (or
- * an open transaction) already holds it.
+ * registers it with liburcu (memb flavour, read side inlined).  liburcu
+ * itself may have registered the thread already — its call_rcu worker,
+ * on which owners' finalizers run, or an embedder's own reader thread —
+ * so registration asks liburcu first and only registers threads it does
+ * not know; those, and only those, are unregistered by a pthread key
+ * destructor when the thread exits.
+ *
+ * Everything memcore frees after a grace period goes through one
+ * trampoline (McRcu): it counts outstanding callbacks, so that the
+ * barrier can also wait for what callbacks retire in turn (a view drops
+ * the last reference of an owner whose finalizer destroys a region,
+ * which retires that region's RAM), and under ThreadSanitizer it tells
+ * the tool that the grace period orders readers before the free.
  */
 #include "internal.h"
 
-#include <stdarg.h>
-#include <stdio.h>
+#include <urcu/call-rcu.h>
 
 __thread bool mc_rcu_registered __attribute__((tls_model("initial-exec")));
-__thread unsigned mc_lock_depth;
+/* memcore registered this thread itself (so it unregisters it at exit). */
+static __thread bool rcu_registered_by_us;
 
 static pthread_key_t rcu_key;
 static pthread_once_t rcu_key_once = PTHREAD_ONCE_INIT;
@@ -22,62 +31,32 @@ static pthread_once_t rcu_key_once = PTHREAD_ONCE_INIT;
 static void rcu_thread_exit(void *arg)
 {
     (void)arg;
-    if (mc_rcu_registered) {
+    if (rcu_registered_by_us) {
         urcu_memb_unregister_thread();
-        mc_rcu_registered = false;
+        rcu_registered_by_us = false;
     }
+    mc_rcu_registered = false;
 }
 
 static void rcu_key_create(void)
 {
     if (pthread_key_create(&rcu_key, rcu_thread_exit) != 0) {
-        fprintf(stderr, "memcore: cannot create the RCU thread key\n");
-        abort();
+        mc_fatal("cannot create the RCU thread key");
     }
 }
 
 void mc_rcu_register_self(void)
 {
+    if (URCU_TLS(urcu_memb_reader).registered) {
+        mc_rcu_registered = true;
+        return;
+    }
     pthread_once(&rcu_key_once, rcu_key_create);
     urcu_memb_register_thread();
+    rcu_registered_by_us = true;
     mc_rcu_registered = true;
     /* Any non-NULL value makes the destructor run at thread exit. */
     pthread_setspecific(rcu_key, (void *)1);
-}
-
-#if defined(__SANITIZE_THREAD__)
-char mc_tsan_grace;
-
-struct tsan_deferred {
-    struct rcu_head rcu;
-    struct rcu_head *head;
-    void (*func)(struct rcu_head *head);
-};
-
-static void tsan_deferred_run(struct rcu_head *rcu)
-{
-    struct tsan_deferred *d = caa_container_of(rcu, struct tsan_deferred,
-                                               rcu);
-    __tsan_acquire(&mc_tsan_grace);
-    d->func(d->head);
-    free(d);
-}
-#endif
-
-void mc_call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
-{
-    if (unlikely(!mc_rcu_registered)) {
-        mc_rcu_register_self();
-    }
-#if defined(__SANITIZE_THREAD__)
-    struct tsan_deferred *d = mc_malloc0(sizeof(*d));
-    d->head = head;
-    d->func = func;
-    __tsan_release(&mc_tsan_grace);
-    urcu_memb_call_rcu(&d->rcu, tsan_deferred_run);
-#else
-    urcu_memb_call_rcu(head, func);
-#endif
 }
 
 void memcore_rcu_read_lock(void)
@@ -90,124 +69,73 @@ void memcore_rcu_read_unlock(void)
     mc_rcu_unlock();
 }
 
+/* ---- Deferred frees ------------------------------------------------------ */
+
+/* Callbacks queued and not yet finished. */
+static atomic_ulong rcu_pending;
+
+#if defined(__SANITIZE_THREAD__)
+char mc_tsan_grace;
+#endif
+
+static void rcu_trampoline(struct rcu_head *head)
+{
+    McRcu *d = caa_container_of(head, McRcu, head);
+#if defined(__SANITIZE_THREAD__)
+    __tsan_acquire(&mc_tsan_grace);
+#endif
+    d->func(d);
+    atomic_fetch_sub(&rcu_pending, 1);
+}
+
+void mc_call_rcu(McRcu *d, void (*func)(McRcu *d))
+{
+    if (unlikely(!mc_rcu_registered)) {
+        mc_rcu_register_self();
+    }
+    d->func = func;
+    atomic_fetch_add(&rcu_pending, 1);
+#if defined(__SANITIZE_THREAD__)
+    __tsan_release(&mc_tsan_grace);
+#endif
+    urcu_memb_call_rcu(&d->head, rcu_trampoline);
+}
+
+/* Whether this thread is liburcu's call_rcu worker, i.e. runs callbacks. */
+static bool on_rcu_worker(void)
+{
+    struct call_rcu_data *crdp = urcu_memb_get_thread_call_rcu_data();
+    return crdp && pthread_equal(urcu_memb_get_call_rcu_thread(crdp),
+                                 pthread_self());
+}
+
+/* Callbacks may queue callbacks: a few rounds drain any real chain; the
+ * bound keeps the barrier finite while other threads keep retiring. */
+#define BARRIER_MAX_ROUNDS 64
+
 void memcore_rcu_barrier(void)
 {
     if (unlikely(!mc_rcu_registered)) {
         mc_rcu_register_self();
     }
-    /* A callback may retire further objects (a view drops the last
-     * reference of a region whose RAM is then retired): drain twice. */
-    urcu_memb_barrier();
-    urcu_memb_barrier();
-}
-
-/* ---- Global lock ---------------------------------------------------------- */
-
-static pthread_mutex_t big_lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
-
-void memcore_lock(void)
-{
-    pthread_mutex_lock(&big_lock);
-    mc_lock_depth++;
-}
-
-void memcore_unlock(void)
-{
-    if (mc_lock_depth == 0) {
-        mc_misuse(__func__, "the global lock is not held by this thread");
+    if (on_rcu_worker()) {
+        mc_misuse(__func__, "called from an RCU callback (an owner's "
+                  "finalizer?): it would wait for itself");
         return;
     }
-    mc_lock_depth--;
-    pthread_mutex_unlock(&big_lock);
-}
-
-bool memcore_lock_held(void)
-{
-    return mc_lock_depth > 0;
-}
-
-/* ---- Misuse ---------------------------------------------------------------- */
-
-static void (*misuse_handler)(const char *msg);
-
-void memcore_set_misuse_handler(void (*handler)(const char *msg))
-{
-    misuse_handler = handler;
-}
-
-void mc_misuse(const char *func, const char *fmt, ...)
-{
-    char msg[512];
-    int n = snprintf(msg, sizeof(msg), "%s: ", func);
-    va_list ap;
-    va_start(ap, fmt);
-    if (n >= 0 && (size_t)n < sizeof(msg)) {
-        vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
-    }
-    va_end(ap);
-    if (misuse_handler) {
-        misuse_handler(msg);
+    if (urcu_memb_read_ongoing()) {
+        mc_misuse(__func__, "called inside a read section");
         return;
     }
-    fprintf(stderr, "memcore: %s\n", msg);
-    abort();
-}
-
-/* ---- Settings ---------------------------------------------------------------- */
-
-bool mc_target_big_endian;
-void (*mc_code_invalidate_hook)(ram_addr_t start, ram_addr_t len);
-void (*mc_unassigned_hook)(hwaddr addr, bool is_write, unsigned size);
-
-void memcore_set_target_big_endian(bool big)
-{
-    mc_target_big_endian = big;
-}
-
-bool memcore_target_big_endian(void)
-{
-    return mc_target_big_endian;
-}
-
-void memcore_set_code_invalidate_hook(void (*hook)(ram_addr_t, ram_addr_t))
-{
-    mc_code_invalidate_hook = hook;
-}
-
-void memcore_set_unassigned_access_hook(void (*hook)(hwaddr, bool, unsigned))
-{
-    mc_unassigned_hook = hook;
-}
-
-void *mc_malloc0(size_t size)
-{
-    void *p = calloc(1, size ? size : 1);
-    if (!p) {
-        fprintf(stderr, "memcore: out of memory (%zu bytes)\n", size);
-        abort();
+    if (memcore_lock_held()) {
+        mc_misuse(__func__, "called with the global lock held: a "
+                  "finalizer that needs it would deadlock");
+        return;
     }
-    return p;
-}
-
-void *mc_realloc(void *p, size_t size)
-{
-    void *q = realloc(p, size ? size : 1);
-    if (!q) {
-        fprintf(stderr, "memcore: out of memory (%zu bytes)\n", size);
-        abort();
+    for (int round = 0; round < BARRIER_MAX_ROUNDS; round++) {
+        urcu_memb_barrier();
+        if (atomic_load(&rcu_pending) == 0) {
+            break;
+        }
     }
-    return q;
-}
-
-char *mc_strdup(const char *s)
-{
-    if (!s) {
-        return NULL;
-    }
-    char *d = strdup(s);
-    if (!d) {
-        fprintf(stderr, "memcore: out of memory\n");
-        abort();
-    }
-    return d;
 }

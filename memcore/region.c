@@ -112,7 +112,7 @@ static void init_ram_common(MemoryRegion *mr, uint64_t size, uint64_t max,
 {
     mr->terminates = true;
     mr->ram = true;
-    if (mc_code_invalidate_hook) {
+    if (MC_LOAD(mc_code_invalidate_hook)) {
         mr->dirty_log_mask = 1 << DIRTY_MEMORY_CODE;
     }
     Error *err = NULL;
@@ -229,55 +229,67 @@ void memory_region_init_iommu(MemoryRegion *mr, Object *owner,
     mr->terminates = true;
 }
 
-struct deferred_name {
-    struct rcu_head rcu;
+/* What a destroyed region owned, freed once readers of older views are
+ * gone.  Copied out of the region: its storage may be reused or freed
+ * by then (memory.h: storage must outlive a grace period after destroy). */
+struct region_remains {
+    McRcu rcu;
+    struct MemoryRegionExtra *extra;
     char *name;
 };
 
-static void free_deferred_name(struct rcu_head *head)
+static void region_remains_free(McRcu *d)
 {
-    struct deferred_name *d = (struct deferred_name *)head;
-    free(d->name);
-    free(d);
+    struct region_remains *r = caa_container_of(d, struct region_remains,
+                                                rcu);
+    free(r->extra);
+    free(r->name);
+    free(r);
 }
 
 void memory_region_destroy(MemoryRegion *mr)
 {
     if (!mr->initialized) {
-        return; /* never initialised, or its constructor failed */
+        return; /* never initialised, its constructor failed, or destroyed */
     }
     if (mr->container) {
         mc_misuse(__func__, "region '%s' is still mapped",
                   mr->name ? mr->name : "(noname)");
         return;
     }
+    if (mr->alias_users) {
+        mc_misuse(__func__, "region '%s' is the target of %u alias(es)",
+                  mr->name ? mr->name : "(noname)", mr->alias_users);
+        return;
+    }
+    memcore_lock();
     memory_region_transaction_begin();
     memory_region_set_enabled(mr, false);
     while (mr->subregions_head) {
         memory_region_del_subregion(mr, mr->subregions_head);
     }
     memory_region_transaction_commit();
+    /* Readers that started before that commit may still be in an older
+     * view that shows @mr: every field they read (ops, opaque, ram_block,
+     * the ioeventfd and coalesced sets) stays valid until a grace period
+     * has passed; what @mr owns is handed over to be freed after it. */
     child_index_free(mr);
     if (mr->coalesced) {
         memory_region_clear_coalescing(mr);
     }
+    ioeventfd_region_destroyed(mr);
     if (mr->alias) {
         mr->alias->alias_users--;
-        mr->alias = NULL;
     }
     if (mr->ram_block) {
         ramblock_free(mr->ram_block);
-        mr->ram_block = NULL;
     }
-    ioeventfd_region_destroyed(mr);
-    free(mr->extra);
-    mr->extra = NULL;
-    /* Old views may still print the name: free it after readers left. */
-    struct deferred_name *d = mc_malloc0(sizeof(*d));
-    d->name = mr->name;
-    mr->name = NULL;
-    mc_call_rcu(&d->rcu, free_deferred_name);
+    struct region_remains *r = mc_malloc0(sizeof(*r));
+    r->extra = mr->extra;
+    r->name = mr->name;
+    mc_call_rcu(&r->rcu, region_remains_free);
     mr->initialized = false;
+    memcore_unlock();
 }
 
 /* ---- References and queries ------------------------------------------- */
@@ -309,7 +321,7 @@ uint64_t memory_region_size(MemoryRegion *mr)
 
 const char *memory_region_name(const MemoryRegion *mr)
 {
-    return mr->name;
+    return mr->initialized ? mr->name : NULL;
 }
 
 bool memory_region_is_skip_dump(MemoryRegion *mr)
@@ -341,6 +353,9 @@ static MemoryRegion *alias_resolve(MemoryRegion *mr, hwaddr *offset)
 
 void *memory_region_get_ram_ptr(MemoryRegion *mr)
 {
+    if (!mr->initialized) {
+        return NULL;
+    }
     hwaddr off;
     MemoryRegion *t = alias_resolve(mr, &off);
     if (!t->ram_block) {
@@ -351,6 +366,9 @@ void *memory_region_get_ram_ptr(MemoryRegion *mr)
 
 int memory_region_get_fd(MemoryRegion *mr)
 {
+    if (!mr->initialized) {
+        return -1;
+    }
     hwaddr off;
     MemoryRegion *t = alias_resolve(mr, &off);
     return t->ram_block ? t->ram_block->fd : -1;
@@ -358,30 +376,32 @@ int memory_region_get_fd(MemoryRegion *mr)
 
 ram_addr_t memory_region_get_ram_addr(MemoryRegion *mr)
 {
-    return mr->ram_block ? mr->ram_block->offset : RAM_ADDR_INVALID;
+    return mr->initialized && mr->ram_block ? mr->ram_block->offset
+                                            : RAM_ADDR_INVALID;
 }
 
 uint64_t memory_region_get_alignment(const MemoryRegion *mr)
 {
-    return mr->ram_block ? mr->ram_block->page_size : 0;
+    return mr->initialized && mr->ram_block ? mr->ram_block->page_size : 0;
 }
 
 struct MemoryRegionExtra *mr_extra(MemoryRegion *mr)
 {
     if (!mr->extra) {
-        mr->extra = mc_malloc0(sizeof(*mr->extra));
+        __atomic_store_n(&mr->extra, mc_malloc0(sizeof(*mr->extra)),
+                         __ATOMIC_RELEASE);
     }
     return mr->extra;
 }
 
 void memory_region_set_global_locking(MemoryRegion *mr)
 {
-    mr->global_locking = true;
+    MC_STORE(mr->global_locking, true);
 }
 
 void memory_region_clear_global_locking(MemoryRegion *mr)
 {
-    mr->global_locking = false;
+    MC_STORE(mr->global_locking, false);
 }
 
 /* ---- Subregions -------------------------------------------------------- */

@@ -88,7 +88,7 @@ MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr,
 static uint64_t buf_load_target(const uint8_t *buf, unsigned l)
 {
     uint64_t v = 0;
-    if (mc_target_big_endian) {
+    if (MC_LOAD(mc_target_big_endian)) {
         for (unsigned i = 0; i < l; i++) {
             v = (v << 8) | buf[i];
         }
@@ -102,7 +102,7 @@ static uint64_t buf_load_target(const uint8_t *buf, unsigned l)
 
 static void buf_store_target(uint8_t *buf, unsigned l, uint64_t v)
 {
-    if (mc_target_big_endian) {
+    if (MC_LOAD(mc_target_big_endian)) {
         for (unsigned i = l; i-- > 0;) {
             buf[i] = (uint8_t)v;
             v >>= 8;
