@@ -155,8 +155,8 @@ static bool dirty_all_set(ram_addr_t start, ram_addr_t len, unsigned client)
 
 uint8_t memory_region_get_dirty_log_mask(MemoryRegion *mr)
 {
-    uint8_t mask = mr->dirty_log_mask;
-    if (mc_global_dirty_log && (mr->ram_block || mr->iommu_ops)) {
+    uint8_t mask = MC_LOAD(mr->dirty_log_mask);
+    if (MC_LOAD(mc_global_dirty_log) && (mr->ram_block || mr->iommu_ops)) {
         mask |= 1 << DIRTY_MEMORY_MIGRATION; /* D12 */
     }
     return mask;
@@ -258,7 +258,8 @@ void memory_region_set_log(MemoryRegion *mr, bool log, unsigned client)
     bool was = old_count != 0, now = mr->vga_logging_count != 0;
     if (was != now) {
         memory_region_transaction_begin();
-        mr->dirty_log_mask ^= 1 << DIRTY_MEMORY_VGA;
+        MC_STORE(mr->dirty_log_mask,
+                 mr->dirty_log_mask ^ (1 << DIRTY_MEMORY_VGA));
         if (mr->enabled) {
             mc_topology_pending = true;
             mark_region_extent(mr);
@@ -301,7 +302,7 @@ void memory_global_dirty_log_start(void)
         memcore_unlock();
         return;
     }
-    mc_global_dirty_log = true;
+    MC_STORE(mc_global_dirty_log, true);
     for (MemoryListener *l = mc_listener_head; l; l = l->link_next) {
         if (l->log_global_start) {
             l->log_global_start(l);
@@ -321,7 +322,7 @@ void memory_global_dirty_log_stop(void)
         memcore_unlock();
         return;
     }
-    mc_global_dirty_log = false;
+    MC_STORE(mc_global_dirty_log, false);
     memory_region_transaction_begin();
     mc_topology_pending = true;
     mark_render_all();

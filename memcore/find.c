@@ -9,12 +9,17 @@ MemoryRegionSection memory_region_find(MemoryRegion *mr, hwaddr addr,
                                        uint64_t size)
 {
     MemoryRegionSection ret = { 0 };
+    if (size == 0) {
+        return ret;
+    }
+    /* 65-bit arithmetic: a query that starts past 2^64 finds nothing and
+     * one that ends past it is cut there, never wrapped to address 0. */
     memcore_lock();
-    hwaddr abs = addr + mr->addr;
+    u128 start = (u128)addr + mr->addr;
     MemoryRegion *root = mr;
     while (root->container) {
         root = root->container;
-        abs += root->addr;
+        start += root->addr;
     }
 
     AddressSpace *as = mc_as_head;
@@ -22,23 +27,26 @@ MemoryRegionSection memory_region_find(MemoryRegion *mr, hwaddr addr,
         as = as->as_next;
     }
     memcore_unlock();
-    if (!as || size == 0) {
+    if (!as || start >= U128_2_64) {
         return ret;
     }
+    hwaddr abs = (hwaddr)start;
+    /* As for region sizes, UINT64_MAX stands for 2^64. */
+    u128 qend = MC_MIN(start + (size == UINT64_MAX ? U128_2_64 : size),
+                       U128_2_64); /* exclusive */
 
     mc_rcu_lock();
     FlatView *view = as_view(as);
-    u128 qend = (u128)abs + size; /* exclusive */
     unsigned i = flatview_lower_bound(view, abs);
     const FlatRange *fr = i < view->nr ? flatview_at(view, i) : NULL;
     if (fr && (u128)fr->start < qend) {
-        hwaddr start = MC_MAX(abs, fr->start);
+        hwaddr first = MC_MAX(abs, fr->start);
         u128 end = MC_MIN(qend, (u128)fr->last + 1);
         ret.mr = fr->mr;
         ret.address_space = as;
-        ret.offset_within_address_space = start;
-        ret.offset_within_region = fr->offset_in_region + (start - fr->start);
-        ret.size = (Int128)(end - start);
+        ret.offset_within_address_space = first;
+        ret.offset_within_region = fr->offset_in_region + (first - fr->start);
+        ret.size = (Int128)(end - first);
         ret.readonly = fr->readonly;
         memory_region_ref(ret.mr);
     }

@@ -46,6 +46,17 @@ void flatview_add_chunk(FlatView *view, FlatChunk *chunk)
     push_chunk(view, chunk);
 }
 
+/* A chunk's own index, built once when the chunk is made. */
+static void chunk_index(FlatChunk *c)
+{
+    DispItem items[FLAT_CHUNK_MAX];
+    for (unsigned i = 0; i < c->nr; i++) {
+        items[i] = (DispItem){ c->r[i].start, c->r[i].last,
+                               disp_leaf(&c->r[i]) };
+    }
+    c->index = disp_build(&c->arena, items, c->nr);
+}
+
 void flatview_add_ranges(FlatView *view, const FlatRange *r, unsigned n)
 {
     /* Even pieces of about FLAT_CHUNK_TARGET ranges. */
@@ -59,6 +70,7 @@ void flatview_add_ranges(FlatView *view, const FlatRange *r, unsigned n)
         for (unsigned i = 0; i < k; i++) {
             memory_region_ref(c->r[i].mr);
         }
+        chunk_index(c);
         push_chunk(view, c);
         done += k;
     }
@@ -68,19 +80,20 @@ void flatview_finish(FlatView *view)
 {
     view->chunk_first = mc_malloc0(sizeof(hwaddr) * (view->nchunks + 1));
     view->chunk_base = mc_malloc0(sizeof(unsigned) * (view->nchunks + 1));
+    DispItem *items = mc_malloc0(sizeof(*items) * (view->nchunks + 1));
     unsigned total = 0;
     for (unsigned c = 0; c < view->nchunks; c++) {
-        view->chunk_first[c] = view->chunks[c]->r[0].start;
+        const FlatChunk *ch = view->chunks[c];
+        view->chunk_first[c] = ch->r[0].start;
         view->chunk_base[c] = total;
-        total += view->chunks[c]->nr;
+        total += ch->nr;
+        items[c] = (DispItem){ ch->r[0].start, ch->r[ch->nr - 1].last,
+                               ch->index };
     }
     view->chunk_base[view->nchunks] = total;
     view->nr = total;
-    unsigned slots = PAGE_CACHE_MIN_SLOTS;
-    while (slots < PAGE_CACHE_MAX_SLOTS && slots < 2 * total) {
-        slots *= 2;
-    }
-    view->page_cache_mask = slots - 1;
+    view->index = disp_build(&view->arena, items, view->nchunks);
+    free(items);
 }
 
 void flatrange_set_host(FlatRange *fr)
@@ -92,17 +105,22 @@ void flatrange_set_host(FlatRange *fr)
     if (!b) {
         return;
     }
-    /* Only when the whole range lies inside the block's used memory. */
-    if (fr->offset_in_region >= b->used_length ||
-        fr->last - fr->start >= b->used_length - fr->offset_in_region) {
-        return;
-    }
-    fr->host = b->host + fr->offset_in_region;
+    /* Whether an access is a plain copy is decided here, once per commit,
+     * from the region's flags of that moment: readers never look at
+     * flags that a mutator may be changing. */
     if (mr->ram || (mr->rom_device && fr->romd_mode)) {
         fr->direct |= FR_DIRECT_READ;
     }
     if (mr->ram && !mr->readonly) {
         fr->direct |= FR_DIRECT_WRITE;
+    }
+    /* The fast paths take a range only when it lies wholly inside the
+     * block's used memory. */
+    ram_addr_t used = MC_LOAD(b->used_length);
+    if (fr->offset_in_region < used &&
+        fr->last - fr->start < used - fr->offset_in_region) {
+        fr->host = b->host + fr->offset_in_region;
+        fr->direct |= FR_FAST;
     }
 }
 
@@ -112,13 +130,14 @@ static void chunk_unref(FlatChunk *c)
         for (unsigned i = 0; i < c->nr; i++) {
             memory_region_unref(c->r[i].mr);
         }
+        disp_arena_free(c->arena);
         free(c);
     }
 }
 
 static void flatview_destroy(FlatView *view)
 {
-    free((void *)atomic_load(&view->page_cache));
+    disp_arena_free(view->arena);
     for (unsigned c = 0; c < view->nchunks; c++) {
         chunk_unref(view->chunks[c]);
     }
@@ -265,52 +284,22 @@ unsigned flatview_lower_bound(const FlatView *view, hwaddr addr)
     return view->chunk_base[c] + chunk_lower_bound(view->chunks[c], addr);
 }
 
-const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr)
-{
-    /* The inline part (flatview_lookup) already tried mru and the cache. */
-    _Atomic(const FlatRange *) *cache =
-        atomic_load_explicit(&view->page_cache, memory_order_acquire);
-    unsigned slot = (addr >> TARGET_PAGE_BITS) & view->page_cache_mask;
-    const FlatRange *fr = flatview_search(view, addr);
-    if (!fr) {
-        return NULL;
-    }
-    atomic_store_explicit(&view->mru, fr, memory_order_relaxed);
-    if (!cache && view->nr >= PAGE_CACHE_MIN_RANGES) {
-        _Atomic(const FlatRange *) *fresh =
-            calloc(view->page_cache_mask + 1, sizeof(*fresh));
-        _Atomic(const FlatRange *) *expected = NULL;
-        if (fresh && !atomic_compare_exchange_strong(&view->page_cache,
-                                                     &expected, fresh)) {
-            free(fresh); /* another reader won */
-        }
-        cache = atomic_load_explicit(&view->page_cache, memory_order_acquire);
-    }
-    if (cache) {
-        atomic_store_explicit(&cache[slot], fr, memory_order_relaxed);
-    }
-    return fr;
-}
-
-const FlatRange *flatview_search(const FlatView *view, hwaddr addr)
-{
-    if (view->nchunks == 0) {
-        return NULL;
-    }
-    const FlatChunk *c = view->chunks[chunk_for_addr(view, addr)];
-    unsigned i = chunk_lower_bound(c, addr);
-    if (i < c->nr && c->r[i].start <= addr) {
-        return &c->r[i];
-    }
-    return NULL;
-}
-
+/*
+ * Views are shared between address spaces whose roots render the same
+ * ranges (QEMU 2.11's "physical root").  Looking through a region is only
+ * allowed when rendering what it shows gives exactly what rendering the
+ * region itself gives: it must sit where what it shows sits (render
+ * places a root at its own addr), add no readonly flag and clip nothing.
+ */
 MemoryRegion *flatview_physical_root(MemoryRegion *mr)
 {
     while (mr && mr->enabled) {
         if (mr->alias) {
-            if (mr->alias_offset == 0 && mr->size >= mr->alias->size) {
-                mr = mr->alias;
+            MemoryRegion *t = mr->alias;
+            /* The whole target, at offset 0, placed where it is. */
+            if (mr->alias_offset == 0 && mr->size >= t->size &&
+                mr->addr == t->addr && (!mr->readonly || t->readonly)) {
+                mr = t;
                 continue;
             }
         } else if (!mr->terminates) {
@@ -324,10 +313,11 @@ MemoryRegion *flatview_physical_root(MemoryRegion *mr)
                     next = NULL;
                     break;
                 }
-                /* memory-semantics §6.3/§11.2: a child at 0 that covers the
-                 * whole container (QEMU itself accepts any child that fits,
-                 * which case 61 rules out). */
-                if (c->addr == 0 && c->size >= mr->size) {
+                /* The only child, at 0, exactly as big as the container
+                 * (a bigger one would be clipped by it), and the
+                 * container at 0, where the child renders as a root. */
+                if (c->addr == 0 && c->size == mr->size && mr->addr == 0 &&
+                    (!mr->readonly || c->readonly)) {
                     next = c;
                 }
             }

@@ -208,21 +208,62 @@ typedef struct FlatRange {
     uint8_t dirty_log_mask;
     bool romd_mode;
     bool readonly;
-    uint8_t direct; /* FR_DIRECT_READ/WRITE, as at render time (Q2) */
+    uint8_t direct; /* FR_* below, decided at render time */
 } FlatRange;
 
+/* Reads (writes) of the range are plain copies from (to) its RAM block,
+ * as QEMU's memory_access_is_direct decides for the region. */
 #define FR_DIRECT_READ 1
 #define FR_DIRECT_WRITE 2
+/* @host is set: the range lies wholly inside the block's used memory. */
+#define FR_FAST 4
 
 /* Fill in @fr->host and @fr->direct from its region (render time). */
 void flatrange_set_host(FlatRange *fr);
+
+/* ---- dispatch.c: the dispatch index ------------------------------------ */
+
+/*
+ * A slot of the index: DISP_EMPTY (nothing mapped), a range (a FlatRange
+ * pointer | DISP_LEAF: the only range meeting the slot; check its bounds)
+ * or a DispNode pointer.
+ */
+typedef uintptr_t DispSlot;
+#define DISP_EMPTY ((DispSlot)0)
+#define DISP_LEAF ((DispSlot)1)
+
+/* A node covers [base, base + 2^(shift + bits)) in 2^bits slots. */
+typedef struct DispNode {
+    hwaddr base;
+    uint8_t shift;
+    uint8_t bits;
+    DispSlot slot[];
+} DispNode;
+
+typedef struct DispItem {
+    hwaddr start, last;
+    DispSlot slot; /* what a lookup continues with inside [start, last] */
+} DispItem;
+
+typedef struct DispArena DispArena;
+
+/* disp_build: the index of @n sorted, disjoint items; nodes go in
+ * *@arena (freed with disp_arena_free). */
+DispSlot disp_build(DispArena **arena, const DispItem *items, size_t n);
+void disp_arena_free(DispArena *arena);
+
+static inline DispSlot disp_leaf(const struct FlatRange *fr)
+{
+    return (DispSlot)fr | DISP_LEAF;
+}
 
 /*
  * A view's ranges live in chunks of at most FLAT_CHUNK_MAX.  A commit
  * rebuilds only the chunks around the window it re-rendered and shares the
  * others with the previous view, so the cost of a small change does not
  * grow with the size of the view.  A chunk holds a reference on the region
- * of each of its ranges; a view holds a reference on each of its chunks.
+ * of each of its ranges and its own dispatch index; a view holds a
+ * reference on each of its chunks and an index over them.
  */
 #define FLAT_CHUNK_MAX 256
 #define FLAT_CHUNK_TARGET 128
@@ -230,27 +271,23 @@ void flatrange_set_host(FlatRange *fr);
 typedef struct FlatChunk {
     atomic_uint ref;
     unsigned nr;
+    DispSlot index;
+    DispArena *arena;
     FlatRange r[];
 } FlatChunk;
 
+/* Immutable once published: readers only ever load from it. */
 struct FlatView {
     atomic_uint ref;
     unsigned nr;          /* ranges in all chunks */
     unsigned nchunks;
+    DispSlot index;       /* address -> range, through the chunks' indexes */
+    DispArena *arena;
     FlatChunk **chunks;
     hwaddr *chunk_first;  /* start of each chunk's first range */
     unsigned *chunk_base; /* index (over the view) of each chunk's first */
     MemoryRegion *root;   /* physical root rendered from; NULL when empty */
-    _Atomic(const FlatRange *) mru; /* lookup cache: a pure hint */
-    /* Page-indexed hints, allocated on the first search of a view with
-     * many ranges; like mru, an entry is only used when it covers. */
-    _Atomic(_Atomic(const FlatRange *) *) page_cache;
-    unsigned page_cache_mask; /* slots - 1: about two per range */
 };
-
-#define PAGE_CACHE_MIN_SLOTS 4096u
-#define PAGE_CACHE_MAX_SLOTS (1u << 20)
-#define PAGE_CACHE_MIN_RANGES 16
 
 /* A growable array of ranges, used while rendering. */
 typedef struct RangeVec {
@@ -277,10 +314,6 @@ FlatView *flatview_empty(void);
  * looking through full aliases and single-child containers (QEMU 2.11). */
 MemoryRegion *flatview_physical_root(MemoryRegion *root);
 
-/* Binary search: the range containing @addr, or NULL. */
-const FlatRange *flatview_search(const FlatView *view, hwaddr addr);
-/* The lookup's slow path: page cache, then search; updates the hints. */
-const FlatRange *flatview_lookup_slow(FlatView *view, hwaddr addr);
 /* Range @i (address order) of the view. */
 const FlatRange *flatview_at(const FlatView *view, unsigned i);
 /* Index of the first range whose last byte is >= @addr (nr if none). */
@@ -309,24 +342,24 @@ static inline const FlatRange *flat_iter_get(FlatIter *it)
     for (FlatIter fr##_it = { (view), 0, 0 };                              \
          ((fr) = flat_iter_get(&fr##_it)) != NULL; fr##_it.i++)
 
-static inline const FlatRange *flatview_lookup(FlatView *view, hwaddr addr)
+/* The range of @view holding @addr, or NULL: a walk down the index. */
+static inline const FlatRange *flatview_lookup(const FlatView *view,
+                                               hwaddr addr)
 {
-    const FlatRange *fr =
-        atomic_load_explicit(&view->mru, memory_order_relaxed);
-    if (likely(fr && addr - fr->start <= fr->last - fr->start)) {
-        return fr;
-    }
-    _Atomic(const FlatRange *) *cache =
-        atomic_load_explicit(&view->page_cache, memory_order_acquire);
-    if (cache) {
-        fr = atomic_load_explicit(
-            &cache[(addr >> TARGET_PAGE_BITS) & view->page_cache_mask],
-            memory_order_relaxed);
-        if (fr && addr - fr->start <= fr->last - fr->start) {
-            return fr;
+    DispSlot s = view->index;
+    while (!(s & DISP_LEAF)) {
+        if (s == DISP_EMPTY) {
+            return NULL;
         }
+        const DispNode *n = (const DispNode *)s;
+        uint64_t i = (addr - n->base) >> n->shift;
+        if (i >> n->bits) {
+            return NULL;
+        }
+        s = n->slot[i];
     }
-    return flatview_lookup_slow(view, addr);
+    const FlatRange *fr = (const FlatRange *)(s - DISP_LEAF);
+    return addr - fr->start <= fr->last - fr->start ? fr : NULL;
 }
 
 /*
@@ -513,19 +546,35 @@ MemTxResult mmio_write_to_device(MemoryRegion *mr, hwaddr addr, uint64_t data,
 
 /* ---- rw.c ---------------------------------------------------------------- */
 
+/* What translate_internal found besides the region. */
+typedef struct Translation {
+    hwaddr xlat;   /* offset in the region */
+    hwaddr piece;  /* bytes to the end of the dispatch piece (0: 2^64) */
+    uint8_t direct; /* FR_DIRECT_* of the range (0 when unassigned) */
+} Translation;
+
 /*
  * translate_internal: as address_space_translate on @view (the view of
  * the address space, read once per call so that one call never mixes two
- * views), plus the number of
- * bytes from @addr to the end of its dispatch piece in *@piece (0 means
- * "unknown/unbounded").  Must run inside a read section.
+ * views), with the piece length and the direct-access flags of the range
+ * in *@t.  *@plen is never past 2^64 - @addr.  Must run inside a read
+ * section.
  */
-MemoryRegion *translate_internal(FlatView *view, hwaddr addr, hwaddr *xlat,
-                                 hwaddr *plen, bool is_write, hwaddr *piece);
+MemoryRegion *translate_internal(const FlatView *view, hwaddr addr,
+                                 hwaddr *plen, bool is_write, Translation *t);
 
-static inline uint8_t *ramblock_ptr(RAMBlock *b, hwaddr off)
+/* Whether [@addr, @addr + @len) runs past the end of the address space
+ * (@len >= 1). */
+static inline bool crosses_2_64(hwaddr addr, hwaddr len)
 {
-    return b->host + off;
+    return len - 1 > UINT64_MAX - addr;
+}
+
+/* Host address of byte @off of @mr's RAM block (@off within its used
+ * memory, which translate_internal guarantees). */
+static inline uint8_t *region_host(const MemoryRegion *mr, hwaddr off)
+{
+    return mr->ram_block->host + off;
 }
 
 #endif /* MEMCORE_INTERNAL_H */

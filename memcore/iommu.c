@@ -11,10 +11,14 @@ void memory_region_notify_iommu(MemoryRegion *mr, IOMMUTLBEntry entry)
                   mr->name ? mr->name : "(noname)");
         return;
     }
-    /* C7: newest notifier first (notifier lists insert at the head). */
+    /* Newest notifier first (notifier lists insert at the head).  Under
+     * the global lock, as in QEMU, so that notifiers cannot be registered
+     * or removed while the list is walked. */
+    memcore_lock();
     if (mr->extra) {
         notifier_list_notify(&mr->extra->iommu_notify, &entry);
     }
+    memcore_unlock();
 }
 
 void memory_region_register_iommu_notifier(MemoryRegion *mr, Notifier *n)

@@ -2,11 +2,12 @@
  * ldst.c — address_space_ld* / st*: one naturally aligned access of 1, 2,
  * 4 or 8 bytes.
  *
- * The fast path is what a CPU model hits millions of times a second: one
- * look at the view's MRU range, a bounds check and a host load.  Anything
- * else (MMIO, IOMMUs, a piece shorter than the access) takes the general
- * path, which follows §4.6 including Q5: an access whose translation is
- * shorter than N goes to the first region as one N-byte MMIO access.
+ * The fast path is what a CPU model hits millions of times a second: a
+ * read section, a walk down the view's dispatch index, a bounds check and
+ * a host load — no stores but the read section's own, nothing shared
+ * written.  Anything else (MMIO, IOMMUs, a piece shorter than the access,
+ * an access that would cross 2^64) leaves that section and takes the
+ * general path in a section of its own.
  */
 #include "internal.h"
 
@@ -64,128 +65,142 @@ static inline void host_store(uint8_t *p, unsigned n, bool big, uint64_t v)
     }
 }
 
-/* The host address of an N-byte RAM access inside one dispatch piece, or
- * NULL when the fast path does not apply. */
-static inline __attribute__((always_inline)) uint8_t *
-fast_ram(FlatView *view, hwaddr addr, unsigned n, bool is_write,
-         const FlatRange **frp)
+/*
+ * The fast path: the range holding @addr is directly accessible for this
+ * kind of access and lies wholly in its RAM block, and the access stays
+ * inside one page of it (a dispatch piece ends only at a page boundary or
+ * at the range's end).  NULL when the general path must decide.
+ */
+static inline __attribute__((always_inline)) const FlatRange *
+fast_range(const FlatView *view, hwaddr addr, unsigned n, uint8_t want)
 {
     const FlatRange *fr = flatview_lookup(view, addr);
-    if (unlikely(!fr)) {
-        return NULL;
-    }
-    hwaddr off = addr - fr->start;
-    /* Pieces end only at page boundaries or at the range end; fr->host is
-     * set only for ranges wholly inside their RAM block. */
-    if (likely((fr->direct & (is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ)) &&
+    const uint8_t fast = want | FR_FAST;
+    if (likely(fr && (fr->direct & fast) == fast &&
                (addr & (TARGET_PAGE_SIZE - 1)) <= TARGET_PAGE_SIZE - n &&
-               off + (n - 1) <= fr->last - fr->start)) {
-        *frp = fr;
-        return fr->host + off;
+               addr - fr->start + (n - 1) <= fr->last - fr->start)) {
+        return fr;
     }
     return NULL;
 }
 
-static uint64_t ld_slow(FlatView *view, hwaddr addr, MemTxAttrs attrs,
-                        MemTxResult *result, unsigned n, enum endian e)
+static inline void set_result(MemTxResult *result, MemTxResult r)
 {
-    hwaddr l = n, xlat, piece;
-    MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, false, &piece);
-    if (!mr->ram && piece && l > piece) {
-        l = piece;
-    }
-    uint64_t v;
-    MemTxResult r;
-    if (l < n || !memory_access_is_direct(mr, false)) {
-        bool taken = mmio_lock_prepare(mr);
-        coalesced_flush_before(mr, xlat, false);
-        r = memory_region_dispatch_read(mr, xlat, &v, n, attrs);
-        mmio_lock_finish(taken);
-        if (e != ENDIAN_TARGET && want_big(e) != MC_LOAD(mc_target_big_endian)) {
-            v = mc_bswap(v, n);
-        }
-    } else {
-        v = host_load(ramblock_ptr(mr->ram_block, xlat), n, want_big(e));
-        r = MEMTX_OK;
-    }
     if (result) {
         *result = r;
     }
-    return v;
 }
 
-static inline __attribute__((always_inline)) uint64_t ld_common(AddressSpace *as, hwaddr addr,
-                                 MemTxAttrs attrs, MemTxResult *result,
-                                 unsigned n, enum endian e)
+/*
+ * The general path, in a read section of its own (the fast path left
+ * its section before calling: one call still sees one view).  An access
+ * whose translation is shorter than N goes to the first region as one
+ * N-byte MMIO access, so RAM answers MEMTX_DECODE_ERROR and 0 (a kept
+ * QEMU quirk, SEMANTICS.md "Fixed-size accesses").
+ */
+static __attribute__((noinline)) uint64_t
+ld_slow(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result,
+        unsigned n, enum endian e)
 {
-    mc_rcu_lock();
-    const FlatRange *fr;
-    FlatView *view = as_view(as);
-    uint8_t *p = fast_ram(view, addr, n, false, &fr);
+    if (unlikely(crosses_2_64(addr, n))) {
+        set_result(result, MEMTX_DECODE_ERROR);
+        return 0;
+    }
     uint64_t v;
-    if (likely(p)) {
-        v = host_load(p, n, want_big(e));
-        if (result) {
-            *result = MEMTX_OK;
+    MemTxResult r = MEMTX_OK;
+    mc_rcu_lock();
+    hwaddr l = n;
+    Translation t;
+    MemoryRegion *mr = translate_internal(as_view(as), addr, &l, false, &t);
+    if (!mr->ram && t.piece && l > t.piece) {
+        l = t.piece;
+    }
+    if (l < n || !(t.direct & FR_DIRECT_READ)) {
+        bool taken = mmio_lock_prepare(mr);
+        coalesced_flush_before(mr, t.xlat, false);
+        r = memory_region_dispatch_read(mr, t.xlat, &v, n, attrs);
+        mmio_lock_finish(taken);
+        if (e != ENDIAN_TARGET &&
+            want_big(e) != MC_LOAD(mc_target_big_endian)) {
+            v = mc_bswap(v, n);
         }
     } else {
-        v = ld_slow(view, addr, attrs, result, n, e);
+        v = host_load(region_host(mr, t.xlat), n, want_big(e));
     }
     mc_rcu_unlock();
+    set_result(result, r);
     return v;
 }
 
-static void st_slow(FlatView *view, hwaddr addr, uint64_t v,
-                    MemTxAttrs attrs, MemTxResult *result, unsigned n,
-                    enum endian e, bool notdirty)
+static inline __attribute__((always_inline)) uint64_t
+ld_common(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
+          MemTxResult *result, unsigned n, enum endian e)
 {
-    hwaddr l = n, xlat, piece;
-    MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, true, &piece);
-    MemTxResult r;
-    if (l < n || !memory_access_is_direct(mr, true)) {
-        if (e != ENDIAN_TARGET && want_big(e) != MC_LOAD(mc_target_big_endian)) {
+    mc_rcu_lock();
+    const FlatRange *fr = fast_range(as_view(as), addr, n, FR_DIRECT_READ);
+    if (likely(fr)) {
+        uint64_t v = host_load(fr->host + (addr - fr->start), n, want_big(e));
+        mc_rcu_unlock();
+        set_result(result, MEMTX_OK);
+        return v;
+    }
+    mc_rcu_unlock();
+    return ld_slow(as, addr, attrs, result, n, e);
+}
+
+static __attribute__((noinline)) void
+st_slow(AddressSpace *as, hwaddr addr, uint64_t v, MemTxAttrs attrs,
+        MemTxResult *result, unsigned n, enum endian e, bool notdirty)
+{
+    if (unlikely(crosses_2_64(addr, n))) {
+        set_result(result, MEMTX_DECODE_ERROR);
+        return;
+    }
+    MemTxResult r = MEMTX_OK;
+    mc_rcu_lock();
+    hwaddr l = n;
+    Translation t;
+    MemoryRegion *mr = translate_internal(as_view(as), addr, &l, true, &t);
+    if (l < n || !(t.direct & FR_DIRECT_WRITE)) {
+        if (e != ENDIAN_TARGET &&
+            want_big(e) != MC_LOAD(mc_target_big_endian)) {
             v = mc_bswap(v, n);
         }
         bool taken = mmio_lock_prepare(mr);
-        coalesced_flush_before(mr, xlat, true);
-        r = memory_region_dispatch_write(mr, xlat, v, n, attrs);
+        coalesced_flush_before(mr, t.xlat, true);
+        r = memory_region_dispatch_write(mr, t.xlat, v, n, attrs);
         mmio_lock_finish(taken);
     } else {
-        host_store(ramblock_ptr(mr->ram_block, xlat), n, want_big(e), v);
+        host_store(region_host(mr, t.xlat), n, want_big(e), v);
         if (notdirty) {
-            invalidate_and_set_dirty_notcode(mr, xlat, n);
+            invalidate_and_set_dirty_notcode(mr, t.xlat, n);
         } else {
-            invalidate_and_set_dirty(mr, xlat, n);
+            invalidate_and_set_dirty(mr, t.xlat, n);
         }
-        r = MEMTX_OK;
     }
-    if (result) {
-        *result = r;
-    }
+    mc_rcu_unlock();
+    set_result(result, r);
 }
 
-static inline __attribute__((always_inline)) void st_common(AddressSpace *as, hwaddr addr, uint64_t v,
-                             MemTxAttrs attrs, MemTxResult *result,
-                             unsigned n, enum endian e)
+static inline __attribute__((always_inline)) void
+st_common(AddressSpace *as, hwaddr addr, uint64_t v, MemTxAttrs attrs,
+          MemTxResult *result, unsigned n, enum endian e)
 {
     mc_rcu_lock();
-    const FlatRange *fr;
-    FlatView *view = as_view(as);
-    uint8_t *p = fast_ram(view, addr, n, true, &fr);
-    if (likely(p)) {
-        host_store(p, n, want_big(e), v);
+    const FlatRange *fr = fast_range(as_view(as), addr, n, FR_DIRECT_WRITE);
+    if (likely(fr)) {
+        hwaddr off = addr - fr->start;
+        host_store(fr->host + off, n, want_big(e), v);
         /* The range's mask is the region's, as of this view's commit. */
         if (unlikely(fr->dirty_log_mask)) {
-            invalidate_and_set_dirty(fr->mr, p - fr->host +
-                                     fr->offset_in_region, n);
+            invalidate_and_set_dirty(fr->mr, fr->offset_in_region + off, n);
         }
-        if (result) {
-            *result = MEMTX_OK;
-        }
-    } else {
-        st_slow(view, addr, v, attrs, result, n, e, false);
+        mc_rcu_unlock();
+        set_result(result, MEMTX_OK);
+        return;
     }
     mc_rcu_unlock();
+    st_slow(as, addr, v, attrs, result, n, e, false);
 }
 
 #define DEFINE_LD(name, type, n, e)                                         \
@@ -227,7 +242,5 @@ DEFINE_ST(address_space_stq, uint64_t, 8, ENDIAN_TARGET)
 void address_space_stl_notdirty(AddressSpace *as, hwaddr addr, uint32_t val,
                                 MemTxAttrs attrs, MemTxResult *result)
 {
-    mc_rcu_lock();
-    st_slow(as_view(as), addr, val, attrs, result, 4, ENDIAN_TARGET, true);
-    mc_rcu_unlock();
+    st_slow(as, addr, val, attrs, result, 4, ENDIAN_TARGET, true);
 }

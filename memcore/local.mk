@@ -14,6 +14,7 @@ memcore_libmemcore_la_SOURCES = \
 	memcore/ramblock.c \
 	memcore/dirty.c \
 	memcore/flatview.c \
+	memcore/dispatch.c \
 	memcore/render.c \
 	memcore/transaction.c \
 	memcore/listener.c \

@@ -7,9 +7,15 @@
 
 #include <stdio.h>
 
+/*
+ * The bounce buffer: one page, one user at a time.  Whoever wins @in_use
+ * (acquire) owns the other fields until unmap releases it, so they need
+ * no lock; the page itself is static, so telling a bounce pointer from a
+ * direct one needs no shared state at all.
+ */
+static _Alignas(4096) uint8_t bounce_page[TARGET_PAGE_SIZE];
 static struct {
     atomic_bool in_use;
-    uint8_t *buffer;
     hwaddr addr;
     hwaddr len;
     MemoryRegion *mr;
@@ -25,6 +31,29 @@ typedef struct MapClient {
 static pthread_mutex_t clients_lock = PTHREAD_MUTEX_INITIALIZER;
 static MapClient *clients;
 
+static void *map_bounce(AddressSpace *as, hwaddr addr, hwaddr l,
+                        MemoryRegion *mr, bool is_write, hwaddr *plen)
+{
+    if (atomic_exchange_explicit(&bounce.in_use, true,
+                                 memory_order_acquire)) {
+        *plen = 0; /* busy: the caller retries from a map client */
+        return NULL;
+    }
+    l = MC_MIN(l, TARGET_PAGE_SIZE);
+    bounce.addr = addr;
+    bounce.len = l;
+    bounce.mr = mr;
+    bounce.as = as;
+    memory_region_ref(mr);
+    if (!is_write) {
+        /* Device reads happen now, at map time. */
+        address_space_read(as, addr, MEMTXATTRS_UNSPECIFIED, bounce_page,
+                           (int)l);
+    }
+    *plen = l;
+    return bounce_page;
+}
+
 void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
                         bool is_write)
 {
@@ -32,43 +61,24 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
     if (len == 0) {
         return NULL;
     }
+    if (crosses_2_64(addr, len)) {
+        len = 0 - addr; /* nothing lies past 2^64; addr != 0 here */
+    }
     mc_rcu_lock();
-    FlatView *view = as_view(as);
-    hwaddr l = len, xlat, piece;
-    MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, is_write,
-                                          &piece);
-    if (!memory_access_is_direct(mr, is_write)) {
-        if (atomic_exchange(&bounce.in_use, true)) {
-            mc_rcu_unlock();
-            *plen = 0; /* D10 */
-            return NULL;
-        }
-        l = MC_MIN(l, TARGET_PAGE_SIZE);
-        bounce.buffer = aligned_alloc(TARGET_PAGE_SIZE, TARGET_PAGE_SIZE);
-        if (!bounce.buffer) {
-            atomic_store(&bounce.in_use, false);
-            mc_rcu_unlock();
-            *plen = 0;
-            return NULL;
-        }
-        bounce.addr = addr;
-        bounce.len = l;
-        bounce.mr = mr;
-        bounce.as = as;
-        memory_region_ref(mr);
-        if (!is_write) {
-            /* Device reads happen now, at map time. */
-            address_space_read(as, addr, MEMTXATTRS_UNSPECIFIED,
-                               bounce.buffer, (int)l);
-        }
+    const FlatView *view = as_view(as);
+    hwaddr l = len;
+    Translation t;
+    MemoryRegion *mr = translate_internal(view, addr, &l, is_write, &t);
+    const uint8_t want = is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ;
+    if (!(t.direct & want)) {
+        void *p = map_bounce(as, addr, l, mr, is_write, plen);
         mc_rcu_unlock();
-        *plen = l;
-        return bounce.buffer;
+        return p;
     }
-    if (!mr->ram && piece && l > piece) {
-        l = piece;
+    if (!mr->ram && t.piece && l > t.piece) {
+        l = t.piece;
     }
-    hwaddr base = xlat, done = 0;
+    hwaddr base = t.xlat, done = 0;
     for (;;) {
         len -= l;
         addr += l;
@@ -77,20 +87,20 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
             break;
         }
         l = len;
-        hwaddr x;
-        MemoryRegion *this = translate_internal(view, addr, &x, &l, is_write,
-                                                &piece);
-        if (this != mr || x != base + done) {
+        Translation next;
+        MemoryRegion *this = translate_internal(view, addr, &l, is_write,
+                                                &next);
+        if (this != mr || next.xlat != base + done ||
+            !(next.direct & want)) {
             break;
         }
-        if (!this->ram && piece && l > piece) {
-            l = piece;
+        if (!this->ram && next.piece && l > next.piece) {
+            l = next.piece;
         }
     }
     memory_region_ref(mr);
-    RAMBlock *b = mr->ram_block;
-    *plen = MC_MIN(done, b->max_length - base);
-    void *ptr = ramblock_ptr(b, base);
+    *plen = done;
+    void *ptr = region_host(mr, base);
     mc_rcu_unlock();
     return ptr;
 }
@@ -120,38 +130,45 @@ static void notify_map_clients(void)
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          int is_write, hwaddr access_len)
 {
-    (void)len;
-    if (buffer != bounce.buffer || !atomic_load(&bounce.in_use)) {
+    (void)as, (void)len;
+    if (buffer != bounce_page) {
         hwaddr off;
+        mc_rcu_lock();
         RAMBlock *b = ramblock_from_host(buffer, &off);
-        if (!b) {
+        MemoryRegion *mr = b ? b->mr : NULL;
+        if (mr && is_write) {
+            invalidate_and_set_dirty(mr, off, access_len);
+        }
+        mc_rcu_unlock();
+        if (!mr) {
             mc_misuse(__func__, "%p was not returned by address_space_map",
                       buffer);
             return;
         }
-        if (is_write) {
-            invalidate_and_set_dirty(b->mr, off, access_len);
-        }
-        memory_region_unref(b->mr);
+        /* The mapping's reference keeps @mr alive until here; dropping it
+         * outside the read section lets a finalizer do anything. */
+        memory_region_unref(mr);
+        return;
+    }
+    if (!atomic_load_explicit(&bounce.in_use, memory_order_relaxed)) {
+        mc_misuse(__func__, "the bounce buffer is not mapped");
         return;
     }
     if (is_write) {
         /* Device writes happen now, and only for what was written. */
         address_space_write(bounce.as, bounce.addr, MEMTXATTRS_UNSPECIFIED,
-                            bounce.buffer, (int)MC_MIN(access_len,
-                                                       bounce.len));
+                            bounce_page, (int)MC_MIN(access_len,
+                                                     bounce.len));
     }
-    (void)as;
-    free(bounce.buffer);
-    bounce.buffer = NULL;
-    memory_region_unref(bounce.mr);
-    atomic_store(&bounce.in_use, false);
+    MemoryRegion *mr = bounce.mr;
+    atomic_store_explicit(&bounce.in_use, false, memory_order_release);
+    memory_region_unref(mr);
     notify_map_clients();
 }
 
 void *cpu_register_map_client(void *opaque, void (*callback)(void *opaque))
 {
-    if (!atomic_load(&bounce.in_use)) {
+    if (!atomic_load_explicit(&bounce.in_use, memory_order_acquire)) {
         callback(opaque);
         return NULL;
     }
@@ -163,7 +180,7 @@ void *cpu_register_map_client(void *opaque, void (*callback)(void *opaque))
     clients = c;
     pthread_mutex_unlock(&clients_lock);
     /* The buffer may have been released meanwhile: do not miss it. */
-    if (!atomic_load(&bounce.in_use)) {
+    if (!atomic_load_explicit(&bounce.in_use, memory_order_acquire)) {
         notify_map_clients();
     }
     return c;

@@ -629,8 +629,9 @@ static void print_phys_entries(Printer *p, unsigned first, unsigned last,
 static void print_dispatch(Printer *p, FlatView *view)
 {
     Dispatch d = { .root = { .skip = 1, .ptr = PHYS_NIL } };
-    const FlatRange *mru = atomic_load_explicit(&view->mru,
-                                                memory_order_relaxed);
+    /* memcore keeps no shared lookup cache (readers write nothing
+     * shared), so no section is ever marked [MRU]. */
+    const FlatRange *mru = NULL;
     int mru_sec = -1;
 
     disp_add_section(&d, 0, U128_2_64, NULL, SEC_UNASSIGNED);

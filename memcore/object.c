@@ -32,12 +32,16 @@ void object_unref(Object *obj)
     if (!obj) {
         return;
     }
-    unsigned old = atomic_fetch_sub((_Atomic unsigned *)&obj->ref, 1);
-    if (old == 0) {
-        mc_misuse(__func__, "reference count of '%s' went below zero",
-                  obj->path ? obj->path : "(noname)");
-        return;
-    }
+    _Atomic unsigned *ref = (_Atomic unsigned *)&obj->ref;
+    unsigned old = atomic_load(ref);
+    /* Never below zero: a count that would go there is left at 0. */
+    do {
+        if (old == 0) {
+            mc_misuse(__func__, "reference count of '%s' is already zero",
+                      obj->path ? obj->path : "(noname)");
+            return;
+        }
+    } while (!atomic_compare_exchange_weak(ref, &old, old - 1));
     if (old == 1 && obj->finalize) {
         obj->finalize(obj);
     }

@@ -23,8 +23,14 @@
 #define HUGETLBFS_MAGIC 0x958458f6
 #endif
 
-static RAMBlock *blocks; /* ram_addr order; changed under the global lock */
+/* In ram_addr order.  Changed under the global lock; address_space_unmap
+ * walks it under RCU, so links are published with release stores and a
+ * block is freed only after a grace period. */
+static RAMBlock *blocks;
 static RAMBlock *blocks_tail;
+/* Bumped (release) whenever a block leaves the list: a thread's hint
+ * (ramblock_from_host) is good only while it has not changed. */
+static atomic_ulong blocks_removed;
 /* Whether a block was ever freed: until then ram_addr space has no holes
  * and a new block simply goes after the last one, in O(1). */
 static bool blocks_have_holes;
@@ -83,15 +89,16 @@ static ram_addr_t find_ram_offset(ram_addr_t size)
     return best;
 }
 
+static void publish_link(RAMBlock **link, RAMBlock *b)
+{
+    __atomic_store_n(link, b, __ATOMIC_RELEASE);
+}
+
 static void link_block(RAMBlock *nb)
 {
     if (!blocks_tail || blocks_tail->offset < nb->offset) {
         nb->next = NULL;
-        if (blocks_tail) {
-            blocks_tail->next = nb;
-        } else {
-            blocks = nb;
-        }
+        publish_link(blocks_tail ? &blocks_tail->next : &blocks, nb);
         blocks_tail = nb;
         return;
     }
@@ -100,7 +107,7 @@ static void link_block(RAMBlock *nb)
         pp = &(*pp)->next;
     }
     nb->next = *pp;
-    *pp = nb;
+    publish_link(pp, nb);
 }
 
 RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
@@ -114,6 +121,15 @@ RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
     if (max_size == UINT64_MAX || size == UINT64_MAX) {
         error_setg(errp, "%s: RAM of 2^64 bytes cannot be allocated",
                    mr->name ? mr->name : "(noname)");
+        return NULL;
+    }
+    if (!host && (size > UINT64_MAX - (page - 1) ||
+                  max_size > UINT64_MAX - (page - 1))) {
+        /* Rounded up to whole pages it would pass 2^64: never map less. */
+        error_setg(errp, "%s: RAM of 0x%" PRIx64 " bytes cannot be mapped "
+                   "(rounded up to 0x%" PRIx64 "-byte pages it passes 2^64)",
+                   mr->name ? mr->name : "(noname)", MC_MAX(size, max_size),
+                   page);
         return NULL;
     }
     RAMBlock *b = mc_malloc0(sizeof(*b));
@@ -177,7 +193,9 @@ void ramblock_free(RAMBlock *block)
     RAMBlock *prev = NULL;
     for (RAMBlock **pp = &blocks; *pp; prev = *pp, pp = &(*pp)->next) {
         if (*pp == block) {
-            *pp = block->next;
+            /* block->next stays intact: a reader standing on @block
+             * still finds the rest of the list. */
+            publish_link(pp, block->next);
             if (blocks_tail == block) {
                 blocks_tail = prev;
             }
@@ -185,24 +203,40 @@ void ramblock_free(RAMBlock *block)
         }
     }
     blocks_have_holes = true;
+    atomic_fetch_add_explicit(&blocks_removed, 1, memory_order_release);
     memcore_unlock();
     mc_call_rcu(&block->rcu, ramblock_rcu_free);
 }
 
+/* Each thread's last answer: DMA unmaps the block it mapped last. */
+static __thread struct {
+    const uint8_t *start, *end;
+    RAMBlock *block;
+    unsigned long removed; /* blocks_removed when it was found */
+} host_hint;
+
 RAMBlock *ramblock_from_host(const void *ptr, hwaddr *offset)
 {
     const uint8_t *p = ptr;
-    RAMBlock *found = NULL;
-    memcore_lock();
-    for (RAMBlock *b = blocks; b; b = b->next) {
-        if (p >= b->host && p < b->host + b->max_length) {
+    unsigned long removed = atomic_load_explicit(&blocks_removed,
+                                                 memory_order_acquire);
+    if (host_hint.block && host_hint.removed == removed &&
+        p >= host_hint.start && p < host_hint.end) {
+        *offset = (hwaddr)(p - host_hint.start);
+        return host_hint.block;
+    }
+    for (RAMBlock *b = __atomic_load_n(&blocks, __ATOMIC_ACQUIRE); b;
+         b = __atomic_load_n(&b->next, __ATOMIC_ACQUIRE)) {
+        if (p >= b->host && (size_t)(p - b->host) < b->max_length) {
             *offset = (hwaddr)(p - b->host);
-            found = b;
-            break;
+            host_hint.start = b->host;
+            host_hint.end = b->host + b->max_length;
+            host_hint.block = b;
+            host_hint.removed = removed;
+            return b;
         }
     }
-    memcore_unlock();
-    return found;
+    return NULL;
 }
 
 void *qemu_get_ram_ptr(RAMBlock *ram_block, ram_addr_t addr)
@@ -256,6 +290,11 @@ void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
                                                          : "(noname)");
         return;
     }
+    if (newsize > UINT64_MAX - (b->page_size - 1)) {
+        error_setg_errno(errp, EINVAL, "Length too large: %s: 0x%" PRIx64
+                         " > 0x%" PRIx64, b->idstr, newsize, b->max_length);
+        return;
+    }
     ram_addr_t aligned = align_up(newsize, b->page_size);
     memcore_lock();
     if (aligned == b->used_length) {
@@ -284,7 +323,7 @@ void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
         return;
     }
     dirty_clear_range(b->offset, b->used_length, DIRTY_CLIENTS_ALL);
-    b->used_length = aligned;
+    MC_STORE(b->used_length, aligned);
     dirty_set_range(b->offset, b->used_length, DIRTY_CLIENTS_ALL);
     memory_region_set_size(mr, newsize);
     memcore_unlock();
@@ -381,7 +420,9 @@ void memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
     }
     const char *err_fmt = NULL;
     struct stat st;
-    if (size < page) {
+    if (size > UINT64_MAX - (page - 1)) {
+        err_fmt = "size 0x%" PRIx64 " passes 2^64 when rounded up to pages";
+    } else if (size < page) {
         err_fmt = "size 0x%" PRIx64 " is smaller than the page size";
     } else if (fstat(fd, &st) != 0) {
         err_fmt = "cannot stat the backing file (size 0x%" PRIx64 ")";

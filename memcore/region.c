@@ -361,7 +361,7 @@ void *memory_region_get_ram_ptr(MemoryRegion *mr)
     if (!t->ram_block) {
         return NULL;
     }
-    return ramblock_ptr(t->ram_block, off);
+    return t->ram_block->host + off;
 }
 
 int memory_region_get_fd(MemoryRegion *mr)
@@ -572,6 +572,18 @@ void memory_region_set_size(MemoryRegion *mr, uint64_t size)
     memory_region_transaction_commit();
 }
 
+/* Whether some address space shows @mr as its root, or renders its view
+ * from @mr (global lock held). */
+static bool region_roots_a_view(const MemoryRegion *mr)
+{
+    for (AddressSpace *as = mc_as_head; as; as = as->as_next) {
+        if (as->root == mr || as->current_map->root == mr) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void memory_region_set_address(MemoryRegion *mr, hwaddr addr)
 {
     if (addr == mr->addr) {
@@ -582,6 +594,11 @@ void memory_region_set_address(MemoryRegion *mr, hwaddr addr)
         memory_region_transaction_begin();
         mr->addr = addr;
         mark_region_moved(mr);
+        /* A view rendered from @mr places it at its addr: moving the root
+         * of a view re-renders that view in this very commit. */
+        if (region_roots_a_view(mr)) {
+            mc_topology_pending = true;
+        }
         memory_region_transaction_commit();
         return;
     }

@@ -20,7 +20,6 @@
  */
 #include "internal.h"
 
-#include <malloc.h>
 #include <stdio.h>
 
 typedef struct Painter {
@@ -177,30 +176,11 @@ static void emit(RangeVec *out, const Painter *p, u128 lo, u128 hi,
     *last_painter = p;
 }
 
-/*
- * Scratch of a big render (a machine of 100,000 regions built in one
- * transaction) is freed at once, but glibc keeps it in the heap; like
- * QEMU's RCU thread, give it back when a render used a lot of it.
- */
-#define TRIM_AFTER_PAINTERS 65536
-static bool big_scratch;
-
-static void trim_if_big(void)
-{
-    if (big_scratch) {
-        big_scratch = false;
-        malloc_trim(0);
-    }
-}
-
 void render_window(RangeVec *out, MemoryRegion *root, u128 lo, u128 hi)
 {
     PainterVec v = { 0 };
     if (root && lo < hi) {
         collect(&v, root, 0, lo, hi, false, 0);
-    }
-    if (v.n >= TRIM_AFTER_PAINTERS) {
-        big_scratch = true;
     }
     if (v.n == 0) {
         free(v.p);
@@ -353,7 +333,6 @@ FlatView *render_splice(const FlatView *old, MemoryRegion *root, u128 lo,
     }
     flatview_finish(view);
     free(v.r);
-    trim_if_big();
     return view;
 }
 
@@ -366,6 +345,5 @@ FlatView *render_full(MemoryRegion *root)
     flatview_add_ranges(view, v.r, v.n);
     flatview_finish(view);
     free(v.r);
-    trim_if_big();
     return view;
 }

@@ -15,20 +15,27 @@
  * the accessing thread. */
 #define MAX_IOMMU_DEPTH 16
 
-MemoryRegion *translate_internal(FlatView *view, hwaddr addr, hwaddr *xlat,
-                                 hwaddr *plen, bool is_write, hwaddr *piece)
+static MemoryRegion *unassigned(hwaddr addr, Translation *t)
 {
+    t->xlat = addr;
+    t->piece = 0;
+    t->direct = 0;
+    return &io_mem_unassigned;
+}
+
+MemoryRegion *translate_internal(const FlatView *view, hwaddr addr,
+                                 hwaddr *plen, bool is_write, Translation *t)
+{
+    if (*plen && crosses_2_64(addr, *plen)) {
+        *plen = 0 - addr; /* the bytes up to 2^64; addr != 0 here */
+    }
     for (unsigned depth = 0;; depth++) {
         if (unlikely(depth > MAX_IOMMU_DEPTH)) {
-            *xlat = addr;
-            *piece = 0;
-            return &io_mem_unassigned;
+            return unassigned(addr, t);
         }
         const FlatRange *fr = flatview_lookup(view, addr);
         if (!fr) {
-            *xlat = addr;
-            *piece = 0;
-            return &io_mem_unassigned;
+            return unassigned(addr, t);
         }
         MemoryRegion *mr = fr->mr;
         hwaddr x = fr->offset_in_region + (addr - fr->start);
@@ -38,12 +45,11 @@ MemoryRegion *translate_internal(FlatView *view, hwaddr addr, hwaddr *xlat,
         if (block) {
             /* A region grown past its block (set_size) must not reach
              * beyond the memory that backs it. */
-            if (x >= block->used_length) {
-                *xlat = addr;
-                *piece = 0;
-                return &io_mem_unassigned;
+            ram_addr_t used = MC_LOAD(block->used_length);
+            if (x >= used) {
+                return unassigned(addr, t);
             }
-            hwaddr avail = block->used_length - x;
+            hwaddr avail = used - x;
             if (pl == 0 || pl > avail) {
                 pl = avail;
             }
@@ -52,8 +58,9 @@ MemoryRegion *translate_internal(FlatView *view, hwaddr addr, hwaddr *xlat,
             *plen = pl;
         }
         if (likely(!mr->iommu_ops)) {
-            *xlat = x;
-            *piece = pl;
+            t->xlat = x;
+            t->piece = pl;
+            t->direct = fr->direct;
             return mr;
         }
         IOMMUTLBEntry e = mr->iommu_ops->translate(mr, x, is_write);
@@ -63,10 +70,9 @@ MemoryRegion *translate_internal(FlatView *view, hwaddr addr, hwaddr *xlat,
             *plen = in_page;
         }
         if (!(e.perm & (1 << is_write)) || !e.target_as) {
-            /* C12: report the translated address and clamped length. */
-            *xlat = addr;
-            *piece = 0;
-            return &io_mem_unassigned;
+            /* A permission fault reports the translated address and the
+             * clamped length. */
+            return unassigned(addr, t);
         }
         view = as_view(e.target_as);
     }
@@ -76,11 +82,12 @@ MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr,
                                       hwaddr *xlat, hwaddr *len,
                                       bool is_write)
 {
-    hwaddr piece;
+    Translation t;
     mc_rcu_lock();
-    MemoryRegion *mr = translate_internal(as_view(as), addr, xlat, len,
-                                          is_write, &piece);
+    MemoryRegion *mr = translate_internal(as_view(as), addr, len, is_write,
+                                          &t);
     mc_rcu_unlock();
+    *xlat = t.xlat;
     return mr;
 }
 
@@ -169,6 +176,15 @@ static inline void copy_small(uint8_t *dst, const uint8_t *src, int len)
     }
 }
 
+/* The caller's bytes for an access that cannot be made: reads give 0. */
+static MemTxResult refuse(uint8_t *buf, int len, bool is_write)
+{
+    if (!is_write) {
+        memset(buf, 0, (size_t)len);
+    }
+    return MEMTX_DECODE_ERROR;
+}
+
 MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                              uint8_t *buf, int len, bool is_write)
 {
@@ -176,14 +192,19 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
     if (len <= 0) {
         return result;
     }
+    if (unlikely(crosses_2_64(addr, (hwaddr)len))) {
+        /* Nothing lies past 2^64, and an access never wraps to 0. */
+        return refuse(buf, len, is_write);
+    }
     const uint8_t want = is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ;
+    const uint8_t fast = want | FR_FAST;
     /* Small access inside one page of directly accessible memory: pieces
      * only end at page boundaries or range ends, so one lookup decides. */
     if (len <= 8 && (addr & (TARGET_PAGE_SIZE - 1)) <=
                         TARGET_PAGE_SIZE - (unsigned)len) {
         mc_rcu_lock();
         const FlatRange *fr = flatview_lookup(as_view(as), addr);
-        if (likely(fr && (fr->direct & want) &&
+        if (likely(fr && (fr->direct & fast) == fast &&
                    addr - fr->start + (unsigned)len - 1 <=
                        fr->last - fr->start)) {
             uint8_t *ptr = fr->host + (addr - fr->start);
@@ -203,16 +224,16 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
     }
     hwaddr remain = (hwaddr)len;
     mc_rcu_lock();
-    FlatView *view = as_view(as);
+    const FlatView *view = as_view(as);
     while (remain > 0) {
-        hwaddr l = remain, xlat, piece;
+        hwaddr l = remain, xlat;
         MemoryRegion *mr;
         uint8_t *ptr;
         /* Direct memory, the common case, without the general translation:
          * the range carries its host address and a piece never crosses a
-         * page unless the range is page aligned there (C2 for ROMD). */
+         * page unless the range is page aligned there. */
         const FlatRange *fr = flatview_lookup(view, addr);
-        if (fr && (fr->direct & want)) {
+        if (fr && (fr->direct & fast) == fast) {
             mr = fr->mr;
             xlat = fr->offset_in_region + (addr - fr->start);
             hwaddr pl = flatrange_piece_last(fr, addr) - addr + 1;
@@ -221,13 +242,15 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
             }
             ptr = fr->host + (addr - fr->start);
         } else {
-            mr = translate_internal(view, addr, &xlat, &l, is_write, &piece);
-            if (!memory_access_is_direct(mr, is_write)) {
+            Translation t;
+            mr = translate_internal(view, addr, &l, is_write, &t);
+            xlat = t.xlat;
+            if (!(t.direct & want)) {
                 result |= mmio_chunk(mr, xlat, buf, &l, is_write, attrs);
                 goto next;
             }
-            l = clamp_direct(mr, l, piece);
-            ptr = ramblock_ptr(mr->ram_block, xlat);
+            l = clamp_direct(mr, l, t.piece);
+            ptr = region_host(mr, xlat);
         }
         if (is_write) {
             memcpy(ptr, buf, l);
@@ -277,23 +300,24 @@ MemTxResult address_space_read_continue(AddressSpace *as, hwaddr addr,
 void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
                                    const uint8_t *buf, int len)
 {
-    if (len <= 0) {
+    if (len <= 0 || crosses_2_64(addr, (hwaddr)len)) {
         return;
     }
     hwaddr remain = (hwaddr)len;
     mc_rcu_lock();
-    FlatView *view = as_view(as);
+    const FlatView *view = as_view(as);
     while (remain > 0) {
-        hwaddr l = remain, xlat, piece;
-        MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, true,
-                                              &piece);
-        if (mr->ram || (mr->rom_device && mr->romd_mode)) {
-            l = clamp_direct(mr, l, piece);
-            memcpy(ramblock_ptr(mr->ram_block, xlat), buf, l);
-            invalidate_and_set_dirty(mr, xlat, l);
+        hwaddr l = remain;
+        Translation t;
+        MemoryRegion *mr = translate_internal(view, addr, &l, true, &t);
+        /* RAM, ROM and ROM devices in ROMD mode: what reads copy from. */
+        if (t.direct & FR_DIRECT_READ) {
+            l = clamp_direct(mr, l, t.piece);
+            memcpy(region_host(mr, t.xlat), buf, l);
+            invalidate_and_set_dirty(mr, t.xlat, l);
         } else {
-            /* C3: MMIO and ROM devices outside ROMD mode are skipped. */
-            l = memory_access_size(mr, l > 8 ? 8 : (unsigned)l, xlat);
+            /* MMIO and ROM devices outside ROMD mode are skipped. */
+            l = memory_access_size(mr, l > 8 ? 8 : (unsigned)l, t.xlat);
         }
         remain -= l;
         buf += l;
@@ -308,20 +332,24 @@ bool address_space_access_valid(AddressSpace *as, hwaddr addr, int len,
     if (len <= 0) {
         return true;
     }
+    if (crosses_2_64(addr, (hwaddr)len)) {
+        return false;
+    }
+    const uint8_t want = is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ;
     hwaddr remain = (hwaddr)len;
     bool ok = true;
     mc_rcu_lock();
-    FlatView *view = as_view(as);
+    const FlatView *view = as_view(as);
     while (remain > 0) {
-        hwaddr l = remain, xlat, piece;
-        MemoryRegion *mr = translate_internal(view, addr, &xlat, &l, is_write,
-                                              &piece);
-        if (memory_access_is_direct(mr, is_write)) {
-            l = clamp_direct(mr, l, piece);
+        hwaddr l = remain;
+        Translation t;
+        MemoryRegion *mr = translate_internal(view, addr, &l, is_write, &t);
+        if (t.direct & want) {
+            l = clamp_direct(mr, l, t.piece);
         } else {
-            /* C11/D19: chunks sized by the offset within the region. */
-            l = memory_access_size(mr, l > 8 ? 8 : (unsigned)l, xlat);
-            if (!memory_region_access_valid(mr, xlat, (unsigned)l,
+            /* Chunks sized by the offset within the region. */
+            l = memory_access_size(mr, l > 8 ? 8 : (unsigned)l, t.xlat);
+            if (!memory_region_access_valid(mr, t.xlat, (unsigned)l,
                                             is_write)) {
                 ok = false;
                 break;

@@ -8,6 +8,7 @@
  * regions by name, the UART logs and `quit`.
  */
 #include "machine.h"
+#include <malloc.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,10 @@ Machine *machine_create(Board *board, bool read_only, Diag *d)
         machine_destroy(m);
         return NULL;
     }
+    /* Building a big board in one transaction leaves megabytes of render
+     * scratch in the heap; give it back once, as QEMU's RCU thread does.
+     * A process-wide choice, so it is memcored's and not libmemcore's. */
+    malloc_trim(0);
     return m;
 }
 

@@ -486,23 +486,19 @@ START_TEST(test_dispatch_subpage)
         "\t  2..511  skip=0  ptr=#0\n"
         "\n";
     char *text = mtree_text(MTREE_FLATVIEW | MTREE_DISPATCH);
-    char *clean = without_mru(text);
-    check_text(clean, expected, "-f -d");
-    free(clean);
-    free(text);
+    ck_assert_ptr_null(strstr(text, " [MRU]"));
+    check_text(text, expected, "-f -d");
 
-    /* After an access at 0x1100 the lookup cache holds the page-level
-     * section of Q's page, the subpage (D4), and only that one. */
+    /* QEMU marks the section its shared lookup cache holds [MRU].  memcore
+     * has no shared cache (readers write nothing shared), so an access
+     * changes nothing in the dump. */
     uint8_t b;
     ck_assert_uint_eq(address_space_read(&sub.as, 0x1100,
                                          MEMTXATTRS_UNSPECIFIED, &b, 1),
                       MEMTX_OK);
-    text = mtree_text(MTREE_FLATVIEW | MTREE_DISPATCH);
-    char *mru = line_with(text, " [MRU]");
-    ck_assert_ptr_nonnull(mru);
-    ck_assert_str_eq(mru, "      #1 @0000000000001000..0000000000001fff (noname) [MRU]");
-    ck_assert_ptr_null(strstr(strstr(text, " [MRU]") + 1, " [MRU]"));
-    free(mru);
+    char *after = mtree_text(MTREE_FLATVIEW | MTREE_DISPATCH);
+    ck_assert_str_eq(after, text);
+    free(after);
     free(text);
 }
 END_TEST
