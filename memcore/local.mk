@@ -27,6 +27,8 @@ memcore_libmemcore_la_SOURCES = \
 	memcore/ioeventfd.c \
 	memcore/iommu.c \
 	memcore/map.c \
+	memcore/mtree_internal.h \
+	memcore/mtree_dispatch.c \
 	memcore/mtree.c
 memcore_libmemcore_la_CFLAGS = $(AM_CFLAGS) -D_LGPL_SOURCE -ftls-model=initial-exec $(URCU_CFLAGS)
 memcore_libmemcore_la_LIBADD = $(URCU_LIBS) -lpthread

@@ -3,7 +3,7 @@
  * flat views and their dispatch sections, printed as text.
  *
  * The output is QEMU 7.2's, byte for byte where QEMU's output is defined
- * (memory-semantics.md §6): region lines `START-END (prio P, TYPE): NAME`,
+ * (SEMANTICS.md, mtree output): region lines `START-END (prio P, TYPE): NAME`,
  * address spaces grouped by root, `memory-region:` blocks for alias
  * targets, `FlatView #N` blocks for -f, a dispatch dump for -f -d.  Where
  * QEMU's order depends on a hash table, ours is creation order.  Two
@@ -13,31 +13,18 @@
  *
  * The file reads top-down in the order the output is produced: shared
  * line pieces, the tree walk and its alias queue, the tree entry point,
- * the flat views, then the dispatch dump, which rebuilds QEMU's section
- * table and page radix tree from a FlatView (libmemcore dispatches through
- * the FlatView itself, so the dump is a faithful re-enactment of what
- * QEMU would have built for the same ranges, not a view of our tables).
+ * then the flat views.  The dispatch dump inside each flat view is
+ * mtree_dispatch.c's; the sink and line helpers the two files share are
+ * in mtree_internal.h.
  *
  * Everything runs under memcore_lock(): the tree must not change while it
  * is walked, and the address-space list is only stable under the lock.
  * Allocation failures never abort a diagnostic: the affected part is
  * printed in a degraded form or replaced by a note.
  */
-#include "internal.h"
+#include "mtree_internal.h"
 
 #include <inttypes.h>
-#include <stdio.h>
-
-#define MTREE_INDENT "  "
-
-/* A sink and the options of one mtree_info_flags() call. */
-typedef struct Printer {
-    fprintf_function pr;
-    FILE *f;
-    unsigned flags;
-} Printer;
-
-#define out(p, ...) ((p)->pr((p)->f, __VA_ARGS__))
 
 /* ---- Pieces shared by every line kind ------------------------------------ */
 
@@ -78,17 +65,6 @@ static void print_owner(Printer *p, const MemoryRegion *mr)
     } else {
         out(p, " owner:{obj}");
     }
-}
-
-/* Last address of @size bytes from @start (64-bit wrap, size 0 → start). */
-static hwaddr range_end(hwaddr start, u128 size)
-{
-    return size ? start + (hwaddr)(size - 1) : start;
-}
-
-static void print_oom(Printer *p, const char *what)
-{
-    out(p, MTREE_INDENT "memcore: out of memory printing %s\n", what);
 }
 
 /* ---- Alias queue: targets to print as `memory-region:` blocks ------------ */
@@ -386,315 +362,6 @@ static void mtree_print_trees(Printer *p)
     alias_queue_free(&q);
 }
 
-/* ---- Dispatch dump (-f -d) ----------------------------------------------- */
-
-/*
- * QEMU's dispatch for a FlatView: a section table (0 = unassigned, all of
- * 2^64) and a radix tree over page numbers, 9 bits per level, whose
- * entries are {skip, ptr}: skip 0 means ptr is a section, otherwise a node
- * (NIL: nothing below) that is skip levels down.  Each range is cut into
- * an unaligned head, a body of whole pages and a tail (§3.1); head and
- * tail go into a per-page "subpage" section shared with the neighbours.
- * The tree is built and compacted exactly as QEMU does, so the dump is
- * QEMU's for the same ranges (less QEMU's stale labels of sections 1–3).
- */
-#define P_L2_BITS 9
-#define P_L2_SIZE (1u << P_L2_BITS)
-#define P_L2_LEVELS ((64 - TARGET_PAGE_BITS - 1) / P_L2_BITS + 1)
-#define PHYS_NIL ((1u << 26) - 1)
-
-typedef struct PhysEntry {
-    uint32_t skip : 6;
-    uint32_t ptr : 26;
-} PhysEntry;
-
-typedef PhysEntry PhysNode[P_L2_SIZE];
-
-enum { SEC_UNASSIGNED, SEC_SUBPAGE, SEC_PIECE };
-
-typedef struct DispSection {
-    hwaddr start;
-    u128 size;
-    const FlatRange *fr; /* SEC_PIECE only */
-    int kind;
-} DispSection;
-
-typedef struct Dispatch {
-    DispSection *sec;
-    unsigned nsec, capsec;
-    PhysNode *nodes;
-    unsigned nnodes, capnodes;
-    PhysEntry root;
-    bool oom;
-} Dispatch;
-
-/* Returns the new section's index, or -1 when out of memory. */
-static int disp_add_section(Dispatch *d, hwaddr start, u128 size,
-                            const FlatRange *fr, int kind)
-{
-    if (d->nsec == d->capsec) {
-        unsigned cap = d->capsec ? d->capsec * 2 : 64;
-        DispSection *s = realloc(d->sec, cap * sizeof(*s));
-        if (!s) {
-            d->oom = true;
-            return -1;
-        }
-        d->sec = s;
-        d->capsec = cap;
-    }
-    d->sec[d->nsec] = (DispSection){ start, size, fr, kind };
-    return (int)d->nsec++;
-}
-
-static uint32_t disp_alloc_node(Dispatch *d, bool leaf)
-{
-    if (d->nnodes == d->capnodes) {
-        unsigned cap = d->capnodes ? d->capnodes * 2 : 16;
-        /* Node numbers must stay below NIL, as in QEMU's 26-bit field. */
-        PhysNode *nodes = cap < PHYS_NIL
-                              ? realloc(d->nodes, cap * sizeof(*nodes))
-                              : NULL;
-        if (!nodes) {
-            d->oom = true;
-            return PHYS_NIL;
-        }
-        d->nodes = nodes;
-        d->capnodes = cap;
-    }
-    /* Fresh inner nodes point nowhere; fresh leaves say "unassigned". */
-    PhysEntry e = { .skip = leaf ? 0 : 1, .ptr = leaf ? 0 : PHYS_NIL };
-    for (unsigned i = 0; i < P_L2_SIZE; i++) {
-        d->nodes[d->nnodes][i] = e;
-    }
-    return d->nnodes++;
-}
-
-/* Map @*nb pages from page @*index to section @leaf, below the entry
- * *@lp of level @level (QEMU's phys_page_set_level). */
-static void disp_set_level(Dispatch *d, PhysEntry *lp, uint64_t *index,
-                           uint64_t *nb, uint32_t leaf, int level)
-{
-    uint64_t step = (uint64_t)1 << (level * P_L2_BITS);
-
-    if (lp->skip && lp->ptr == PHYS_NIL) {
-        uint32_t node = disp_alloc_node(d, level == 0);
-        if (node == PHYS_NIL) {
-            *nb = 0;
-            return;
-        }
-        lp->ptr = node;
-    }
-    uint32_t node = lp->ptr;
-    unsigned i = (*index >> (level * P_L2_BITS)) & (P_L2_SIZE - 1);
-
-    for (; *nb && i < P_L2_SIZE; i++) {
-        if ((*index & (step - 1)) == 0 && *nb >= step) {
-            d->nodes[node][i].skip = 0;
-            d->nodes[node][i].ptr = leaf;
-            *index += step;
-            *nb -= step;
-        } else {
-            /* Recursion may move d->nodes: index it afresh each time. */
-            PhysEntry e = d->nodes[node][i];
-            disp_set_level(d, &e, index, nb, leaf, level - 1);
-            d->nodes[node][i] = e;
-        }
-    }
-}
-
-static void disp_set_pages(Dispatch *d, uint64_t index, uint64_t nb,
-                           uint32_t leaf)
-{
-    disp_set_level(d, &d->root, &index, &nb, leaf, P_L2_LEVELS - 1);
-}
-
-/* The section page @index resolves to in the uncompacted tree. */
-static uint32_t disp_find_page(const Dispatch *d, uint64_t index)
-{
-    PhysEntry lp = d->root;
-    for (int i = P_L2_LEVELS; lp.skip && (i -= lp.skip) >= 0;) {
-        if (lp.ptr == PHYS_NIL) {
-            return 0;
-        }
-        lp = d->nodes[lp.ptr][(index >> (i * P_L2_BITS)) & (P_L2_SIZE - 1)];
-    }
-    return lp.ptr;
-}
-
-/* A head or tail piece: it shares its page through a subpage section.
- * Returns that subpage's index (the page-level section), or -1. */
-static int disp_add_subpage_piece(Dispatch *d, hwaddr start, u128 size,
-                                  const FlatRange *fr)
-{
-    hwaddr page = start & TARGET_PAGE_MASK;
-    int sub = (int)disp_find_page(d, page >> TARGET_PAGE_BITS);
-
-    if ((unsigned)sub >= d->nsec || d->sec[sub].kind != SEC_SUBPAGE) {
-        sub = disp_add_section(d, page, TARGET_PAGE_SIZE, NULL, SEC_SUBPAGE);
-        if (sub < 0) {
-            return -1;
-        }
-        disp_set_pages(d, page >> TARGET_PAGE_BITS, 1, (uint32_t)sub);
-    }
-    return disp_add_section(d, start, size, fr, SEC_PIECE) < 0 ? -1 : sub;
-}
-
-/*
- * Register one range.  Returns the section QEMU's lookup cache would hold
- * after an access to it, or -1: the cache keeps page-level sections (D4),
- * so that is the body of whole pages, else the subpage of its first piece.
- */
-static int disp_add_range(Dispatch *d, const FlatRange *fr)
-{
-    hwaddr start = fr->start;
-    u128 size = (u128)(fr->last - fr->start) + 1;
-    int first = -1, body = -1;
-
-    if (start & ~TARGET_PAGE_MASK) {
-        u128 head = MC_MIN((u128)TARGET_PAGE_SIZE - (start & ~TARGET_PAGE_MASK),
-                           size);
-        first = disp_add_subpage_piece(d, start, head, fr);
-        start += (hwaddr)head;
-        size -= head;
-    }
-    if (size >= TARGET_PAGE_SIZE) {
-        u128 pages = size >> TARGET_PAGE_BITS;
-        body = disp_add_section(d, start, pages << TARGET_PAGE_BITS, fr,
-                                SEC_PIECE);
-        if (body >= 0) {
-            disp_set_pages(d, start >> TARGET_PAGE_BITS, (uint64_t)pages,
-                           (uint32_t)body);
-        }
-        start += (hwaddr)(pages << TARGET_PAGE_BITS);
-        size -= pages << TARGET_PAGE_BITS;
-    }
-    if (size) {
-        int tail = disp_add_subpage_piece(d, start, size, fr);
-        if (first < 0) {
-            first = tail;
-        }
-    }
-    return body >= 0 ? body : first;
-}
-
-/* QEMU's phys_page_compact: a node with a single child absorbs it. */
-static void disp_compact(Dispatch *d, PhysEntry *lp)
-{
-    unsigned valid = 0, valid_i = 0;
-
-    if (lp->ptr == PHYS_NIL) {
-        return;
-    }
-    uint32_t node = lp->ptr;
-    for (unsigned i = 0; i < P_L2_SIZE; i++) {
-        if (d->nodes[node][i].ptr == PHYS_NIL) {
-            continue;
-        }
-        valid_i = i;
-        valid++;
-        if (d->nodes[node][i].skip) {
-            disp_compact(d, &d->nodes[node][i]);
-        }
-    }
-    if (valid != 1) {
-        return;
-    }
-    PhysEntry child = d->nodes[node][valid_i];
-    if (lp->skip + child.skip >= (1 << 6)) {
-        return; /* would not fit in the skip bits */
-    }
-    lp->ptr = child.ptr;
-    lp->skip = child.skip ? lp->skip + child.skip : 0;
-}
-
-static void print_phys_entries(Printer *p, unsigned first, unsigned last,
-                               PhysEntry e)
-{
-    if (first == last) {
-        out(p, "\t%3u      ", first);
-    } else {
-        out(p, "\t%3u..%-3u ", first, last);
-    }
-    out(p, " skip=%u ", (unsigned)e.skip);
-    if (e.ptr == PHYS_NIL) {
-        out(p, " ptr=NIL");
-    } else if (!e.skip) {
-        out(p, " ptr=#%u", (unsigned)e.ptr);
-    } else {
-        out(p, " ptr=[%u]", (unsigned)e.ptr);
-    }
-    out(p, "\n");
-}
-
-static void print_dispatch(Printer *p, FlatView *view)
-{
-    Dispatch d = { .root = { .skip = 1, .ptr = PHYS_NIL } };
-    /* memcore keeps no shared lookup cache (readers write nothing
-     * shared), so no section is ever marked [MRU]. */
-    const FlatRange *mru = NULL;
-    int mru_sec = -1;
-
-    disp_add_section(&d, 0, U128_2_64, NULL, SEC_UNASSIGNED);
-    const FlatRange *fr;
-    FLATVIEW_FOREACH(view, fr) {
-        if (d.oom) {
-            break;
-        }
-        int s = disp_add_range(&d, fr);
-        if (fr == mru) {
-            mru_sec = s;
-        }
-    }
-    if (d.oom) {
-        print_oom(p, "the dispatch sections");
-        goto out_free;
-    }
-    if (d.root.skip) {
-        disp_compact(&d, &d.root);
-    }
-
-    out(p, MTREE_INDENT "Dispatch\n");
-    out(p, MTREE_INDENT MTREE_INDENT "Physical sections\n");
-    for (unsigned i = 0; i < d.nsec; i++) {
-        const DispSection *s = &d.sec[i];
-        const MemoryRegion *mr = s->fr ? s->fr->mr : NULL;
-
-        out(p, "      #%u @%016" PRIx64 "..%016" PRIx64 " %s%s%s%s%s", i,
-            s->start, range_end(s->start, s->size),
-            mr && mr->name ? mr->name : "(noname)",
-            s->kind == SEC_UNASSIGNED ? " [unassigned]" : "",
-            mr && mr == view->root ? " [ROOT]" : "",
-            (int)i == mru_sec ? " [MRU]" : "",
-            mr && mr->iommu_ops ? " [iommu]" : "");
-        if (mr && mr->alias) {
-            out(p, " alias=%s", mr->alias->name ? mr->alias->name : "noname");
-        }
-        out(p, "\n");
-    }
-
-    out(p, MTREE_INDENT MTREE_INDENT
-        "Nodes (%d bits per level, %d levels) ptr=[%u] skip=%u\n",
-        P_L2_BITS, P_L2_LEVELS, (unsigned)d.root.ptr, (unsigned)d.root.skip);
-    for (unsigned i = 0; i < d.nnodes; i++) {
-        const PhysEntry *node = d.nodes[i];
-        unsigned first = 0;
-
-        out(p, "      [%u]\n", i);
-        for (unsigned j = 1; j <= P_L2_SIZE; j++) {
-            if (j < P_L2_SIZE && node[j].ptr == node[first].ptr &&
-                node[j].skip == node[first].skip) {
-                continue;
-            }
-            print_phys_entries(p, first, j - 1, node[first]);
-            first = j;
-        }
-    }
-
-out_free:
-    free(d.sec);
-    free(d.nodes);
-}
-
 /* ---- Flat views (-f) ----------------------------------------------------- */
 
 /* One distinct FlatView and the address spaces showing it. */
@@ -738,7 +405,7 @@ static void print_flatview(Printer *p, unsigned number, const ViewGroup *g)
         out(p, "\n");
     }
     if ((p->flags & MTREE_DISPATCH) && view->root) {
-        print_dispatch(p, view);
+        mtree_print_dispatch(p, view);
     }
     out(p, "\n");
 }
