@@ -9,7 +9,8 @@
  *      (the board may list an alias before its target);
  *   3. RAM and ROM get their fill and image bytes through the host
  *      pointer (no address space exists yet, and ROM is not writable
- *      through one);
+ *      through one), each write checked against the host memory memcore
+ *      really mapped for the region;
  *   4. subregions are mapped in document order, so equal-priority
  *      siblings overlap as the board lists them (the later one wins);
  *   5. the transaction commits, then the address spaces are created in
@@ -20,9 +21,15 @@
  * an RCU barrier so no reader still holds a FlatView, then devices and
  * owners.
  */
+#include <inttypes.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <memcore/memcore.h>
 
 #include "board.h"
 #include "board_internal.h"
@@ -32,19 +39,124 @@ static Object *owner_obj(BoardRegion *r)
     return r->owner ? &r->owner->obj : NULL;
 }
 
-static void load_contents(BoardRegion *r)
+/* ---- filling RAM ---------------------------------------------------------- */
+
+/* @v in hex for messages; 2^64 is "0x10000000000000000". */
+static const char *hex128(char buf[24], u128 v)
+{
+    if (v >> 64) {
+        snprintf(buf, 24, "0x%" PRIx64 "%016" PRIx64, (uint64_t)(v >> 64),
+                 (uint64_t)v);
+    } else {
+        snprintf(buf, 24, "0x%" PRIx64, (uint64_t)v);
+    }
+    return buf;
+}
+
+typedef struct BlockLookup {
+    const MemoryRegion *mr;
+    const uint8_t *host;
+    uint64_t length;
+    bool found;
+} BlockLookup;
+
+static int lookup_block(const RAMBlockInfo *info, void *opaque)
+{
+    BlockLookup *l = opaque;
+
+    if (info->mr != l->mr) {
+        return 0;
+    }
+    l->found = true;
+    l->host = info->host;
+    l->length = info->used_length < info->max_length ? info->used_length
+                                                     : info->max_length;
+    return 1;
+}
+
+/*
+ * How many bytes from @host (the region's memory_region_get_ram_ptr)
+ * memcore really backs: the used length of the region's own RAM block
+ * when @host is that block's start, and for RAM backed by a file no more
+ * than the file holds (a mapping past the end of a file faults).  0 when
+ * there is no such block.  The loader writes only inside this, whatever
+ * size the region claims: a size memcore could not map in full must never
+ * turn into a write next to the mapping.
+ */
+static u128 host_bytes(BoardRegion *r, const uint8_t *host)
+{
+    BlockLookup l = { .mr = &r->mr };
+    u128 len;
+    int fd;
+
+    qemu_ram_foreach_block_info(lookup_block, &l);
+    if (!l.found || !host || l.host != host) {
+        return 0;
+    }
+    len = l.length;
+    fd = memory_region_get_fd(&r->mr);
+    if (fd >= 0) {
+        struct stat st;
+
+        if (fstat(fd, &st) != 0) {
+            return 0;
+        }
+        if (S_ISREG(st.st_mode) && (u128)st.st_size < len) {
+            len = st.st_size > 0 ? (u128)st.st_size : 0;
+        }
+    }
+    return len;
+}
+
+/* Whether [@off, @off + @len) lies inside @avail bytes (no sum wraps). */
+static bool fits(u128 off, u128 len, u128 avail)
+{
+    return off <= avail && len <= avail - off;
+}
+
+/*
+ * The region's fill and image bytes, through the host pointer (no address
+ * space exists yet, and ROM is not writable through one).  board_parse
+ * has checked them against the board's size; here every write is checked
+ * again against the host memory memcore actually gave the region, and a
+ * region that memcore backs with less than its size is refused outright.
+ */
+static bool load_contents(BoardRegion *r, Diag *d)
 {
     uint8_t *host = memory_region_get_ram_ptr(&r->mr);
+    uint64_t api_size = memory_region_size(&r->mr);
+    u128 size = api_size == UINT64_MAX ? U128_2_64 : api_size;
+    u128 avail = host_bytes(r, host);
+    char a[24], b[24];
 
-    if (!host) {
-        return;
+    if (avail < size) {
+        diag_error(d, r->path, "memcore backs only %s of the region's %s "
+                   "bytes with host memory", hex128(a, avail),
+                   hex128(b, size));
+        return false;
     }
     if (r->has_fill) {
-        memset(host, r->fill, (size_t)size_to_api(r->size));
+        /* [0, size) is inside the avail bytes just checked */
+        memset(host, r->fill, (size_t)size);
     }
     if (r->image_len) {
+        if (!fits(r->image_offset, r->image_len, size) ||
+            !fits(r->image_offset, r->image_len, avail)) {
+            char *path;
+
+            if (asprintf(&path, "%s.image", r->path) < 0) {
+                d->oom = true;
+            } else {
+                diag_error(d, path, "%zu bytes at offset 0x%" PRIx64 " do "
+                           "not fit in the region's %s bytes of host memory",
+                           r->image_len, r->image_offset, hex128(a, avail));
+                free(path);
+            }
+            return false;
+        }
         memcpy(host + r->image_offset, r->image, r->image_len);
     }
+    return true;
 }
 
 /* The IOMMU model's table, from the region memcore hands its translate
@@ -131,7 +243,8 @@ static bool init_region(Board *b, BoardRegion *r, Diag *d)
         memory_region_set_readonly(&r->mr, true);
     }
     if (r->type == BR_RAM || r->type == BR_ROM || r->type == BR_ROMD) {
-        load_contents(r);
+        /* inited: a refusal here is undone by board_build's teardown */
+        return load_contents(r, d);
     }
     return true;
 }

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "board.h"
 #include "board_check.h"
@@ -366,7 +367,57 @@ static void parse_placement(Parser *p, const json_t *obj, BoardRegion *r)
     }
 }
 
-static void parse_ram_backing(Parser *p, const json_t *obj, BoardRegion *r)
+/* ---- sizes of RAM ---------------------------------------------------------- */
+
+/*
+ * memcore maps RAM, ROM and ROM-device memory in whole pages: the host's
+ * page size, and at least TARGET_PAGE_SIZE.  A size whose round-up to a
+ * page reaches 2^64 does not fit in the 64-bit lengths of the memory API
+ * (it would wrap to a mapping of a page or none), and 2^64 itself cannot
+ * be mapped; the loader refuses both here, with the value's JSON path,
+ * before memcore sees them.  Sizes that round up below 2^64 but are more
+ * than the host can reserve are refused by memcore's constructor when the
+ * board is built (board_build.c reports its message).
+ */
+static u128 ram_page_size(void)
+{
+    long host = sysconf(_SC_PAGESIZE);
+    u128 page = host > 0 ? (u128)host : TARGET_PAGE_SIZE;
+
+    return page > TARGET_PAGE_SIZE ? page : TARGET_PAGE_SIZE;
+}
+
+/* Whether RAM of @size bytes (0 .. 2^64) rounds up to whole pages below
+ * 2^64; 128-bit arithmetic, so nothing wraps. */
+static bool ram_size_mappable(u128 size)
+{
+    u128 page = ram_page_size();
+
+    return (size + page - 1) / page * page < U128_2_64;
+}
+
+/* Report @key of @obj (a size or max-size already read as a number) when
+ * RAM of that many bytes cannot be mapped; false then. */
+static bool check_ram_size(Parser *p, const json_t *obj, const char *key,
+                           const BoardRegion *r, u128 size)
+{
+    char *text;
+
+    if (ram_size_mappable(size)) {
+        return true;
+    }
+    text = json_describe(json_object_get(obj, key));
+    chk_error(p, key, "%s cannot be mapped: a %s region's %s, rounded up to "
+              "whole pages, must be below 2^64", text,
+              type_names[r->type], key);
+    if (strcmp(text, "value") != 0) {
+        free(text);
+    }
+    return false;
+}
+
+static void parse_ram_backing(Parser *p, const json_t *obj, BoardRegion *r,
+                              bool size_ok)
 {
     const char *file = chk_string(p, obj, "file", false);
     bool present;
@@ -380,9 +431,11 @@ static void parse_ram_backing(Parser *p, const json_t *obj, BoardRegion *r)
     }
     if (json_object_get(obj, "max-size")) {
         if (chk_number(p, obj, "max-size", NUM_SIZE, &r->max_size,
-                       &present)) {
+                       &present) &&
+            check_ram_size(p, obj, "max-size", r, r->max_size)) {
             r->has_max_size = true;
-            if (r->max_size < r->size) {
+            /* against a size that is itself refused, say nothing more */
+            if (size_ok && r->max_size < r->size) {
                 chk_error(p, "max-size", "is smaller than \"size\"");
             }
         }
@@ -458,6 +511,10 @@ static BoardRegion *parse_region(Parser *p, const json_t *obj,
             chk_error(p, "size", "a %s region cannot be empty",
                  type_names[r->type]);
             size_ok = false;
+        } else if ((r->type == BR_RAM || r->type == BR_ROM ||
+                    r->type == BR_ROMD) &&
+                   !check_ram_size(p, obj, "size", r, r->size)) {
+            size_ok = false;
         }
     }
 
@@ -472,7 +529,7 @@ static BoardRegion *parse_region(Parser *p, const json_t *obj,
     switch (r->type) {
     case BR_RAM:
         r->readonly = chk_bool(p, obj, "readonly", false);
-        parse_ram_backing(p, obj, r);
+        parse_ram_backing(p, obj, r, size_ok);
         /* fill and image as for ROM */
         __attribute__((fallthrough));
     case BR_ROM:

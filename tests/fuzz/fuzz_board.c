@@ -31,11 +31,15 @@
  *     '/' anywhere, or "..") is skipped before loading;
  *   - sizes: anonymous RAM is mmap'ed with MAP_NORESERVE, so a large size
  *     costs nothing until touched, but memcore marks new RAM dirty (3 bits
- *     a page) and "fill" touches every byte.  Inputs whose ram/rom/romd
- *     regions add up to more than MAX_RAM_TOTAL (counting max-size; a size
- *     of exactly 2^64 is free, memcore refuses it unmapped), or whose
- *     filled regions add up to more than MAX_FILL_TOTAL, are skipped.
- *     Skipped inputs return -1, so libFuzzer keeps them out of the corpus.
+ *     a page) and "fill" touches every byte.  The budget is taken after
+ *     board_parse, from the sizes the loader accepted, and counts only RAM
+ *     the host can actually reserve: sizes the loader refuses (rounded up
+ *     to whole pages they reach 2^64) and sizes mmap cannot reserve (2^63)
+ *     cost nothing, and their error paths are worth reaching.  A parsed
+ *     board whose ram/rom/romd regions add up to more than MAX_RAM_TOTAL
+ *     (counting max-size), or whose filled regions add up to more than
+ *     MAX_FILL_TOTAL, is not built.  Skipped inputs return -1, so
+ *     libFuzzer keeps them out of the corpus.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -43,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <jansson.h>
 #include <memcore/memcore.h>
@@ -61,28 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* ---- containment ---------------------------------------------------------- */
 
-typedef struct Budget {
-    u128 ram;
-    u128 fill;
+typedef struct Containment {
     bool refused;
-} Budget;
-
-/* A number as the loader reads it; 0 when it is not one (the loader then
- * refuses the board before allocating anything for it). */
-static u128 number_of(const json_t *v)
-{
-    u128 out = 0;
-
-    if (json_is_integer(v)) {
-        json_int_t i = json_integer_value(v);
-
-        return i > 0 ? (u128)i : 0;
-    }
-    if (json_is_string(v) && num_parse_string(json_string_value(v), &out) == 0) {
-        return out;
-    }
-    return 0;
-}
+} Containment;
 
 static bool file_name_is_contained(const json_t *v)
 {
@@ -98,7 +84,8 @@ static bool file_name_is_contained(const json_t *v)
            strcmp(s, "..") != 0;
 }
 
-static void walk(const json_t *v, Budget *b)
+/* Before loading: every "file" value must stay in the scratch directory. */
+static void walk(const json_t *v, Containment *b)
 {
     const char *key;
     json_t *child;
@@ -119,22 +106,58 @@ static void walk(const json_t *v, Budget *b)
         }
         walk(child, b);
     }
+}
 
-    const json_t *type = json_object_get(v, "type");
-    const char *t = json_is_string(type) ? json_string_value(type) : "";
+/*
+ * Whether memcore could reserve @size bytes of RAM here.  Up to the budget
+ * it is simply counted; above it, a PROT_NONE probe with MAP_NORESERVE
+ * (never touched) asks the host.  Where the probe fails memcore's own
+ * mmap fails too, before anything is touched, so such RAM costs nothing:
+ * the build is refused with the constructor's message.
+ */
+static bool host_can_reserve(u128 size)
+{
+    void *p;
 
-    if (strcmp(t, "ram") == 0 || strcmp(t, "rom") == 0 ||
-        strcmp(t, "romd") == 0) {
-        /* 2^64 costs nothing: memcore refuses such RAM before mapping
-         * it, and that refusal is worth reaching. */
-        u128 sz = number_of(json_object_get(v, "size")) % U128_2_64;
-        u128 max = number_of(json_object_get(v, "max-size")) % U128_2_64;
+    if (size <= MAX_RAM_TOTAL) {
+        return true;
+    }
+    if (size >= U128_2_64 || size > SIZE_MAX) {
+        return false;
+    }
+    p = mmap(NULL, (size_t)size, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        return false;
+    }
+    munmap(p, (size_t)size);
+    return true;
+}
 
-        b->ram += sz > max ? sz : max;
-        if (json_object_get(v, "fill")) {
-            b->fill += sz;
+/* After board_parse: whether building @b stays within the host memory the
+ * fuzzer lets one input touch (dirty bitmaps, fill, backing files). */
+static bool within_budget(const Board *b)
+{
+    u128 ram = 0, fill = 0;
+
+    for (size_t i = 0; i < b->nregions; i++) {
+        const BoardRegion *r = b->regions[i];
+        u128 mapped;
+
+        if (r->type != BR_RAM && r->type != BR_ROM && r->type != BR_ROMD) {
+            continue;
+        }
+        mapped = r->has_max_size && r->max_size > r->size ? r->max_size
+                                                           : r->size;
+        if (!host_can_reserve(mapped)) {
+            continue;
+        }
+        ram += mapped;
+        if (r->has_fill) {
+            fill += r->size;
         }
     }
+    return ram <= MAX_RAM_TOTAL && fill <= MAX_FILL_TOTAL;
 }
 
 /* ---- what a user would do with the machine --------------------------------- */
@@ -375,7 +398,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     json_error_t err;
     json_t *doc;
-    Budget budget = { 0 };
+    Containment contained = { 0 };
     Board *b;
     Diag d;
 
@@ -407,11 +430,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
 
-    walk(doc, &budget);
-    if (budget.refused || budget.ram > MAX_RAM_TOTAL ||
-        budget.fill > MAX_FILL_TOTAL) {
-        report(budget.refused ? "skipped: a file name leaves the scratch "
-               "directory" : "skipped: more RAM or fill than the budget", NULL);
+    walk(doc, &contained);
+    if (contained.refused) {
+        report("skipped: a file name leaves the scratch directory", NULL);
         json_decref(doc);
         diag_free(&d);
         return -1;
@@ -424,6 +445,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_refusal(&d, "board_parse");
         check_empty("a board refused by board_parse");
         report("refused by board_parse", &d);
+    } else if (!within_budget(b)) {
+        report("skipped: more RAM or fill than the budget", NULL);
+        board_destroy(b);
+        check_empty("an unbuilt board");
+        diag_free(&d);
+        scratch_dir_clear();
+        return -1;
     } else if (!board_build(b, &host, &d)) {
         check_refusal(&d, "board_build");
         board_destroy(b); /* a failed build leaves a parsed board to free */

@@ -21,4 +21,14 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 	tests/boards/bad-duplicate-id.json tests/boards/bad-duplicate-id.expected \
 	tests/boards/bad-many.json tests/boards/bad-many.expected \
 	tests/boards/bad-size.json tests/boards/bad-size.expected \
-	tests/boards/bad-syntax.json tests/boards/bad-syntax.expected
+	tests/boards/bad-syntax.json tests/boards/bad-syntax.expected \
+	tests/boards/bad-ram-wraps-fill.json \
+	tests/boards/bad-ram-wraps-fill.expected \
+	tests/boards/bad-ram-wraps-image.json \
+	tests/boards/bad-ram-wraps-image.expected \
+	tests/boards/bad-max-size-wraps.json \
+	tests/boards/bad-max-size-wraps.expected \
+	tests/boards/bad-ram-2-64.json tests/boards/bad-ram-2-64.expected \
+	tests/boards/bad-image-too-big.json \
+	tests/boards/bad-image-too-big.expected \
+	tests/boards/huge-ram.json tests/boards/edge-fill.json

@@ -49,6 +49,52 @@ for board in "$BOARDS"/bad-*.json; do
 	check "$name: the expected messages" same "$BOARDS/$name.expected" "$TMP/msgs"
 done
 
+# ---- RAM that cannot be mapped (issue 7, item 6) --------------------------------
+# Once a crash in memset or a write next to a one-page mapping: now exit 2
+# with the message on stderr, whatever the front-end would have run.
+for name in bad-ram-wraps-fill bad-ram-wraps-image bad-max-size-wraps \
+	bad-ram-2-64 bad-image-too-big; do
+	"$MEMCORED" --board "$BOARDS/$name.json" --exec quit >"$TMP/out" 2>"$TMP/err"
+	check "$name --exec quit: exit status 2" test $? -eq 2
+	check "$name --exec quit: nothing on stdout" test ! -s "$TMP/out"
+	check "$name --exec quit: the message on stderr" contains "$TMP/err" \
+		"memcored: $BOARDS/$name.json: $(head -n 1 "$BOARDS/$name.expected")"
+done
+# 2^63 bytes of RAM: the board format allows it, the host cannot reserve
+# it.  memcore's constructor says why (its wording is memcore's): one
+# message at the region's path, exit 2, and no fill was attempted.
+"$MEMCORED" --board "$BOARDS/huge-ram.json" --exec quit >"$TMP/out" 2>"$TMP/err"
+check "huge-ram: exit status 2" test $? -eq 2
+check "huge-ram: nothing on stdout" test ! -s "$TMP/out"
+check "huge-ram: one message" test "$(wc -l <"$TMP/err")" -eq 1
+check "huge-ram: the message names the region's JSON path" contains "$TMP/err" \
+	"memcored: $BOARDS/huge-ram.json: regions[0].subregions[1]: "
+
+# fill and image that end exactly at a region's end load, and nothing past
+# the region changes; the monitor (--exec and on standard input) reads them.
+"$MEMCORED" --board "$BOARDS/edge-fill.json" --exec 'xp /3xb 0x1ffe' \
+	--exec 'xp /1xb 0x3000' --exec 'xp /4xb 0x4000' \
+	--exec 'xp /2xb 0x10ffe' >"$TMP/out" 2>"$TMP/err"
+check "edge-fill.json builds" test $? -eq 0
+check "edge-fill.json: nothing on stderr" test ! -s "$TMP/err"
+check "edge-fill.json: fill, then the image's last byte at the region's end" \
+	contains "$TMP/out" "0000000000001ffe: 0x5a 0xa1 0xb2"
+check "edge-fill.json: the next region keeps its fill" \
+	contains "$TMP/out" "0000000000003000: 0x33"
+check "edge-fill.json: an image file as large as its ROM" \
+	contains "$TMP/out" "0000000000004000: 0x74 0x69 0x6e 0x79"
+check "edge-fill.json: resizeable RAM: image at the end of its size" \
+	contains "$TMP/out" "0000000000010ffe: 0x77 0xc3"
+"$MEMCORED" --board "$BOARDS/edge-fill.json" --exec 'xp /1xb 0x2001' \
+	>"$TMP/out" 2>&1
+check "edge-fill.json: nothing mapped past the 0x1001-byte region" \
+	contains "$TMP/out" "0000000000002001: Cannot access memory"
+printf 'xp /3xb 0x1ffe\nquit\n' | timeout 30 "$MEMCORED" \
+	--board "$BOARDS/edge-fill.json" --monitor stdio >"$TMP/out" 2>&1
+check "edge-fill.json: stdio monitor: quit exits 0" test $? -eq 0
+check "edge-fill.json: stdio monitor reads the region's end" \
+	contains "$TMP/out" "0000000000001ffe: 0x5a 0xa1 0xb2"
+
 # ---- a good board file (board-format.md's example) ---------------------------
 "$MEMCORED" --board "$BOARDS/tiny.json" --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
 check "tiny.json builds" test $? -eq 0

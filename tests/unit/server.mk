@@ -3,6 +3,7 @@
 
 UNIT_BOARD_TESTS = \
 	tests/unit/test_board_errors \
+	tests/unit/test_board_sizes \
 	tests/unit/test_board_load \
 	tests/unit/test_board_devices \
 	tests/unit/test_board_kernel \
@@ -21,6 +22,12 @@ tests_unit_test_board_errors_SOURCES = tests/unit/test_board_errors.c
 tests_unit_test_board_errors_CPPFLAGS = $(UNIT_BOARD_CPPFLAGS)
 tests_unit_test_board_errors_CFLAGS = $(UNIT_BOARD_CFLAGS)
 tests_unit_test_board_errors_LDADD = $(UNIT_BOARD_LDADD)
+
+tests_unit_test_board_sizes_SOURCES = tests/unit/test_board_sizes.c \
+	$(UNIT_BOARD_FIXTURE)
+tests_unit_test_board_sizes_CPPFLAGS = $(UNIT_BOARD_CPPFLAGS)
+tests_unit_test_board_sizes_CFLAGS = $(UNIT_BOARD_CFLAGS)
+tests_unit_test_board_sizes_LDADD = $(UNIT_BOARD_LDADD)
 
 tests_unit_test_board_load_SOURCES = tests/unit/test_board_load.c \
 	$(UNIT_BOARD_FIXTURE)

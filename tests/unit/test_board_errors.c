@@ -178,6 +178,70 @@ static const BadCase cases[] = {
     { BOARD("{'name': 'sys', 'type': 'rom', 'size': 4, 'image': "
             "{'hex': '01 02 03 04 05'}}"),
       "regions[0].image: 5 bytes at offset 0x0 do not fit in the region", 1 },
+    { BOARD("{'name': 'sys', 'type': 'rom', 'size': '4K', 'image': "
+            "{'hex': '01 02', 'offset': '0xfff'}}"),
+      "regions[0].image: 2 bytes at offset 0xfff do not fit in the region",
+      1 },
+    /* offset + length wraps in 64 bits: still refused */
+    { BOARD("{'name': 'sys', 'type': 'rom', 'size': '4K', 'image': "
+            "{'hex': '01 02', 'offset': '0xffffffffffffffff'}}"),
+      "regions[0].image: 2 bytes at offset 0xffffffffffffffff do not fit in "
+      "the region", 1 },
+
+    /* RAM that cannot be mapped (issue 7): rounded up to whole pages the
+     * size passes 2^64, so memcore would map one page, or none, and fill
+     * and image would write past it.  One message, at the size. */
+    { BOARD(SYS("{'addr': 0, 'name': 'r', 'type': 'ram', "
+                "'size': '0xfffffffffffff001', 'fill': 165}")),
+      "regions[0].subregions[0].size: \"0xfffffffffffff001\" cannot be "
+      "mapped: a ram region's size, rounded up to whole pages, must be "
+      "below 2^64", 1 },
+    { BOARD(SYS("{'addr': 0, 'name': 'r', 'type': 'ram', "
+                "'size': '0xfffffffffffff001', "
+                "'image': {'hex': '01 02 03 04 05 06 07 08', "
+                "'offset': '0x1000'}}")),
+      "regions[0].subregions[0].size: \"0xfffffffffffff001\" cannot be "
+      "mapped: a ram region's size, rounded up to whole pages, must be "
+      "below 2^64", 1 },
+    { BOARD("{'name': 'sys', 'type': 'ram', 'size': '1M', "
+            "'max-size': '0xfffffffffffff001'}"),
+      "regions[0].max-size: \"0xfffffffffffff001\" cannot be mapped: a ram "
+      "region's max-size, rounded up to whole pages, must be below 2^64", 1 },
+    { BOARD("{'name': 'sys', 'type': 'ram', 'size': '1M', "
+            "'max-size': '16E'}"),
+      "regions[0].max-size: \"16E\" cannot be mapped: a ram region's "
+      "max-size, rounded up to whole pages, must be below 2^64", 1 },
+    /* a refused size is not also compared with max-size */
+    { BOARD("{'name': 'sys', 'type': 'ram', 'size': '16E', "
+            "'max-size': '1M'}"),
+      "regions[0].size: \"16E\" cannot be mapped: a ram region's size, "
+      "rounded up to whole pages, must be below 2^64", 1 },
+    /* 2^64, and 2^64-1 (which the API would read as 2^64) */
+    { BOARD("{'name': 'sys', 'type': 'ram', 'size': '16E', 'fill': 1}"),
+      "regions[0].size: \"16E\" cannot be mapped: a ram region's size, "
+      "rounded up to whole pages, must be below 2^64", 1 },
+    { BOARD("{'name': 'sys', 'type': 'ram', 'size': '0x10000000000000000'}"),
+      "regions[0].size: \"0x10000000000000000\" cannot be mapped: a ram "
+      "region's size, rounded up to whole pages, must be below 2^64", 1 },
+    { BOARD("{'name': 'sys', 'type': 'ram', 'size': '0xffffffffffffffff'}"),
+      "regions[0].size: \"0xffffffffffffffff\" cannot be mapped: a ram "
+      "region's size, rounded up to whole pages, must be below 2^64", 1 },
+    { BOARD("{'name': 'sys', 'type': 'ram', 'size': '18446744073709551615', "
+            "'readonly': true}"),
+      "regions[0].size: \"18446744073709551615\" cannot be mapped: a ram "
+      "region's size, rounded up to whole pages, must be below 2^64", 1 },
+    { BOARD("{'name': 'sys', 'type': 'ram', 'size': '0xfffffffffffff001', "
+            "'file': '/nonexistent/memcore-ram.img'}"),
+      "regions[0].size: \"0xfffffffffffff001\" cannot be mapped: a ram "
+      "region's size, rounded up to whole pages, must be below 2^64", 1 },
+    { BOARD("{'name': 'sys', 'type': 'rom', 'size': '0xfffffffffffff001', "
+            "'image': {'hex': '01'}}"),
+      "regions[0].size: \"0xfffffffffffff001\" cannot be mapped: a rom "
+      "region's size, rounded up to whole pages, must be below 2^64", 1 },
+    { BOARD("{'name': 'sys', 'type': 'romd', 'size': '16E', 'fill': 0, "
+            "'device': {'model': 'zero'}}"),
+      "regions[0].size: \"16E\" cannot be mapped: a romd region's size, "
+      "rounded up to whole pages, must be below 2^64", 1 },
     { BOARD("{'name': 'sys', 'type': 'rom', 'size': 4, 'image': "
             "{'hex': '0g'}}"),
       "regions[0].image.hex: is not a list of hex byte pairs (e.g. "
