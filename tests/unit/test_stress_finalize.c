@@ -216,24 +216,26 @@ static void *reader_thread(void *arg)
             ((i & 255) == 0 && rb_now() > deadline)) {
             break;
         }
-        /* The owned region: whichever owner is (or was just) mapped. */
+        /* The owned region: any owner mapped at some time during the
+         * load, i.e. from the one mapped before it (seq - 1) to the one
+         * being mapped after it (seq read again afterwards). */
         seq = atomic_load(&dev_mapped_seq);
         if (seq > 0) {
             MemTxResult res = 0xdead;
             hwaddr off = 0x10 + 4 * ((i + id) % 64);
             uint32_t v = address_space_ldl_le(&as, DEV_BASE + off,
                                               MEMTXATTRS_UNSPECIFIED, &res);
+            unsigned seq_after = atomic_load(&dev_mapped_seq);
             bool ok = res == MEMTX_DECODE_ERROR && v == 0;
 
-            /* It may already be the next owner's region. */
-            for (unsigned d = seq - 1; !ok && d <= seq && d < MAX_OWNERS;
+            for (unsigned d = seq - 1; !ok && d <= seq_after && d < MAX_OWNERS;
                  d++) {
                 ok = res == MEMTX_OK && v == le32_of(dev_byte, d, off);
             }
             if (!ok) {
-                rb_fail("ldl_le(0x%" PRIx64 ") of owner %u's region gave "
-                        "0x%08x result %u", (hwaddr)DEV_BASE + off, seq - 1,
-                        v, res);
+                rb_fail("ldl_le(0x%" PRIx64 ") while owners %u..%u were "
+                        "mapped gave 0x%08x result %u",
+                        (hwaddr)DEV_BASE + off, seq - 1, seq_after, v, res);
                 break;
             }
         }

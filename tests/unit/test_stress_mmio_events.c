@@ -14,25 +14,31 @@
  *
  * Set-up: "dev", an MMIO region whose callbacks count reads and writes
  * atomically (valid and impl: 4 bytes), and "flush", a second MMIO region
- * whose reads are counted; both without global locking.  Two writer
+ * whose reads are counted; both without global locking.  An eventfd for
+ * any write at dev+0xffc stays registered for the whole run (last in
+ * address order, behind NBALLAST other entries).  Two writer
  * threads loop stl_le/ldl_le on dev at a few offsets and read flush every
- * few accesses.  A third thread, in transactions, adds and removes
- * eventfds on dev (with and without match_data, plus a batch of entries
- * that never match so the array is reallocated and shifted), adds and
- * clears coalesced ranges (also set_coalescing on the whole region), and
- * toggles set/clear_flush_coalesced on flush.
+ * few accesses.  A third thread, in transactions and outside them, adds
+ * and removes eventfds on dev (one with match_data, plus a batch of
+ * entries that never match, so that the array is reallocated and
+ * shifted), frees and rebuilds dev's coalesced ranges (also
+ * set_coalescing on the whole region), and toggles
+ * set/clear_flush_coalesced on flush.
  *
  * Asserted: no crash; afterwards (a final transaction_begin/commit
  * flushes the coalesced ring) writes issued == writes the device received
  * + the sum of every notifier's eventfd counter (read raw with read(2) on
  * event_notifier_get_fd: event_notifier_test_and_clear only says whether
- * it was non-zero); reads issued == reads the device received.
+ * it was non-zero); no write at 0xffc ever reaches the device and the
+ * eventfd there counted every one; reads issued == reads the device
+ * received.
  *
  * Why it fails today: dispatch walks dev's ioeventfd array and coalesced
  * list without any protection, while add_eventfd reallocs the array,
  * del_eventfd memmoves it and clear_coalescing frees the list: a writer
- * signals a stale or garbage notifier, or crashes (SIGSEGV), and writes
- * go missing from the count.
+ * reads freed or shifting entries, so it misses the eventfd at 0xffc
+ * (the write reaches the device: the assertion in dev_write), signals a
+ * garbage notifier, or crashes (SIGSEGV).
  */
 #include <check.h>
 #include <errno.h>
@@ -53,8 +59,9 @@
 #define FLUSH_SIZE 0x100u
 
 #define NWRITERS 2
-#define NBALLAST 48            /* never-matching eventfd entries */
-#define DATA_MATCH 0xa5a5a5a5u /* the value the match_data eventfd wants */
+#define NBALLAST 96            /* never-matching eventfd entries */
+#define DATA_MATCH 0xa5a5a5a5u
+#define ANY_ADDR 0xffcu        /* the permanent eventfd, last in order */ /* the value the match_data eventfd wants */
 #define RUN_SECONDS 2.0
 #define WRITER_MAX_ITERATIONS 50000000UL
 #define CHANGER_MAX_ITERATIONS 10000000UL
@@ -67,13 +74,15 @@ static atomic_ulong dev_writes_received;
 static atomic_ulong dev_reads_received;
 static atomic_ulong flush_reads_received;
 static atomic_ulong writes_issued;
+static atomic_ulong writes_at_any;     /* of which at ANY_ADDR */
 static atomic_ulong reads_issued;
 static atomic_ulong flush_reads_issued;
 static atomic_ulong changes_done;
 static atomic_int writers_running;
 
-/* en[0]: any write at 0x0; en[1]: DATA_MATCH at 0x4; en[2]: the ballast
- * entries at 0x800.. (data never written). */
+/* en[0]: any write at ANY_ADDR, registered for the whole run; en[1]:
+ * DATA_MATCH at 0x4, toggled; en[2]: the ballast entries at 0x800..
+ * (data never written), toggled. */
 static EventNotifier en[3];
 
 static uint64_t dev_read(void *opaque, hwaddr addr, unsigned size)
@@ -88,6 +97,10 @@ static void dev_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
     (void)opaque, (void)data;
     if (size != 4 || addr >= DEV_SIZE || (addr & 3)) {
         rb_fail("dev: write of %u bytes at 0x%" PRIx64, size, addr);
+    }
+    if (addr == ANY_ADDR) {
+        rb_fail("dev: a write at 0xffc reached the device although an "
+                "eventfd for any write there was registered all along");
     }
     atomic_fetch_add(&dev_writes_received, 1);
 }
@@ -135,6 +148,8 @@ static void setup(void)
     for (int i = 0; i < 3; i++) {
         ck_assert_int_eq(event_notifier_init(&en[i], 0), 0);
     }
+    memory_region_add_eventfd(&dev, ANY_ADDR, 0, false, 0, &en[0]);
+    atomic_store(&writes_at_any, 0);
     atomic_store(&dev_writes_received, 0);
     atomic_store(&dev_reads_received, 0);
     atomic_store(&flush_reads_received, 0);
@@ -170,11 +185,12 @@ static uint64_t eventfd_count(EventNotifier *e)
 
 static void *writer_thread(void *arg)
 {
-    static const hwaddr offsets[] = { 0x0, 0x4, 0x8, 0xc, 0x10, 0x40 };
+    static const hwaddr offsets[] = { ANY_ADDR, 0x4, ANY_ADDR, 0x8, 0xc,
+                                     ANY_ADDR, 0x10, 0x40 };
     const unsigned noff = sizeof(offsets) / sizeof(offsets[0]);
     unsigned id = (unsigned)(uintptr_t)arg;
     double deadline = rb_now() + RUN_SECONDS;
-    unsigned long i, writes = 0, reads = 0, flush_reads = 0;
+    unsigned long i, writes = 0, writes0 = 0, reads = 0, flush_reads = 0;
 
     for (i = 0; i < WRITER_MAX_ITERATIONS; i++) {
         hwaddr off = offsets[(i + id) % noff];
@@ -188,6 +204,7 @@ static void *writer_thread(void *arg)
                              (i & 1) ? DATA_MATCH : (uint32_t)i,
                              MEMTXATTRS_UNSPECIFIED, &res);
         writes++;
+        writes0 += off == ANY_ADDR;
         if (res != MEMTX_OK) {
             rb_fail("writer %u: stl_le(dev+0x%" PRIx64 ") result %u", id, off,
                     res);
@@ -217,6 +234,7 @@ static void *writer_thread(void *arg)
         }
     }
     atomic_fetch_add(&writes_issued, writes);
+    atomic_fetch_add(&writes_at_any, writes0);
     atomic_fetch_add(&reads_issued, reads);
     atomic_fetch_add(&flush_reads_issued, flush_reads);
     atomic_fetch_sub(&writers_running, 1);
@@ -225,23 +243,10 @@ static void *writer_thread(void *arg)
 
 /* The eventfds and coalesced ranges the changer has set on dev. */
 static struct {
-    bool any;      /* en[0] at 0x0, any size */
     bool match;    /* en[1] at 0x4, 4 bytes, DATA_MATCH */
     bool ballast;  /* NBALLAST entries of en[2] */
     bool coalesced;
 } cur;
-
-static void set_any(bool on)
-{
-    if (on != cur.any) {
-        if (on) {
-            memory_region_add_eventfd(&dev, 0x0, 0, false, 0, &en[0]);
-        } else {
-            memory_region_del_eventfd(&dev, 0x0, 0, false, 0, &en[0]);
-        }
-        cur.any = on;
-    }
-}
 
 static void set_match(bool on)
 {
@@ -282,8 +287,13 @@ static void set_coalesced(unsigned how)
         cur.coalesced = false;
         break;
     case 1:
+        /* Several ranges, so that dispatch walks a list of several
+         * nodes; only 0x8..0xf and 0x40 are written. */
+        memory_region_add_coalescing(&dev, 0x100, 0x10);
         memory_region_add_coalescing(&dev, 0x8, 8);
+        memory_region_add_coalescing(&dev, 0x200, 0x10);
         memory_region_add_coalescing(&dev, 0x40, 4);
+        memory_region_add_coalescing(&dev, 0x300, 0x10);
         cur.coalesced = true;
         break;
     default:
@@ -306,16 +316,13 @@ static void *changer_thread(void *arg)
         }
         memory_region_transaction_begin();
         set_ballast(k % 3 != 2);
-        set_any(k % 2 == 0);
         set_match(k % 4 < 2);
         memory_region_transaction_commit();
 
+        /* The coalesced list is freed and rebuilt every round. */
         memory_region_transaction_begin();
-        if (k % 5 == 0) {
-            set_coalesced(0);
-        } else if (!cur.coalesced) {
-            set_coalesced(k % 3 == 0 ? 2 : 1);
-        }
+        set_coalesced(0);
+        set_coalesced(k % 4 == 0 ? 2 : 1);
         memory_region_transaction_commit();
 
         /* Outside a transaction too: each call is its own change. */
@@ -325,9 +332,8 @@ static void *changer_thread(void *arg)
         } else {
             memory_region_clear_flush_coalesced(&flush);
         }
-        if (k % 7 == 3) {
-            set_coalesced(0);
-        }
+        set_coalesced(0);
+        set_coalesced(1);
         atomic_store(&changes_done, k + 1);
     }
     return NULL;
@@ -364,6 +370,10 @@ START_TEST(mmio_vs_eventfd_and_coalescing_changes)
            atomic_load(&changes_done));
     rb_assert_no_failure();
     ck_assert_uint_eq(counts[2], 0); /* the ballast never matches */
+    ck_assert_msg(counts[0] == atomic_load(&writes_at_any), "%lu writes at "
+                  "0xffc, whose eventfd was registered all along, but it "
+                  "counted %llu", atomic_load(&writes_at_any),
+                  (unsigned long long)counts[0]);
     ck_assert_msg(atomic_load(&writes_issued) ==
                       atomic_load(&dev_writes_received) + events,
                   "%lu writes issued but %lu reached the device and %llu "
