@@ -10,7 +10,8 @@ INTEGRATION_TESTS = \
 	tests/integration/test_cli.sh \
 	tests/integration/test_monitor_sockets.sh \
 	tests/integration/test_qemu_board.sh \
-	tests/integration/test_exec_commands.sh
+	tests/integration/test_exec_commands.sh \
+	tests/integration/test_moved_root.sh
 TESTS += $(INTEGRATION_TESTS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
