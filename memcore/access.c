@@ -151,7 +151,7 @@ static MemTxResult access_with_adjusted_size(MemoryRegion *mr, hwaddr addr,
 
 bool mmio_lock_prepare(MemoryRegion *mr)
 {
-    if (mr->global_locking && !memcore_lock_held()) {
+    if (MC_LOAD(mr->global_locking) && !memcore_lock_held()) {
         memcore_lock();
         return true;
     }
@@ -179,8 +179,9 @@ MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr,
                                         uint64_t *pval, unsigned size,
                                         MemTxAttrs attrs)
 {
-    while (mr->alias) { /* D13 */
-        addr += mr->alias_offset;
+    /* An alias reads its target at the alias offset (a later QEMU fix). */
+    while (mr->alias) {
+        addr += MC_LOAD(mr->alias_offset);
         mr = mr->alias;
     }
     if (!memory_region_access_valid(mr, addr, size, false)) {
@@ -213,8 +214,8 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
                                          uint64_t data, unsigned size,
                                          MemTxAttrs attrs)
 {
-    while (mr->alias) { /* D13 */
-        addr += mr->alias_offset;
+    while (mr->alias) {
+        addr += MC_LOAD(mr->alias_offset);
         mr = mr->alias;
     }
     if (!memory_region_access_valid(mr, addr, size, true)) {
@@ -222,15 +223,22 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
         return MEMTX_DECODE_ERROR;
     }
     data = mr_to_device_order(mr, data, size);
-    if (mr->ioeventfd_nb) {
+    /* The eventfd and coalesced sets are replaced under the lock and freed
+     * after a grace period: read them inside a read section (a caller
+     * outside the access path may not be in one). */
+    if (MC_LOAD(mr->ioeventfd_nb) || __atomic_load_n(&mr->coalesced,
+                                                     __ATOMIC_RELAXED)) {
+        mc_rcu_lock();
         EventNotifier *e = ioeventfd_match(mr, addr, size, data);
+        bool queued = !e && coalesced_queue(mr, addr, data, size, attrs);
+        mc_rcu_unlock();
         if (e) {
             event_notifier_set(e);
             return MEMTX_OK;
         }
-    }
-    if (mr->coalesced && coalesced_queue(mr, addr, data, size, attrs)) {
-        return MEMTX_OK;
+        if (queued) {
+            return MEMTX_OK;
+        }
     }
     return mmio_write_to_device(mr, addr, data, size, attrs);
 }

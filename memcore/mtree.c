@@ -176,8 +176,10 @@ static void print_region_line(Printer *p, const MemoryRegion *mr,
     bool fmt2016 = p->flags & MTREE_FORMAT_2016;
     char kind[8];
 
-    /* Overflow detection arrived in 2017 (b31f841262), after 2016. */
-    if (!fmt2016 && (start < base || end < start)) {
+    /* A region reaching past 2^64 would print an end below its start:
+     * flag it, as QEMU does since 2017 (a later fix, adopted for the 2016
+     * format too, so that no line wraps unannounced). */
+    if (start < base || end < start) {
         out(p, "[DETECTED OVERFLOW!] ");
     }
     for (unsigned i = 0; i < level; i++) {

@@ -346,7 +346,12 @@ END_TEST
 
 /* ---- top: a region across 2^64 --------------------------------------------- */
 
-/* Every "START-END" range mtree prints must not end below its start. */
+/*
+ * Every "START-END" range mtree prints must not end below its start,
+ * except where the tree shows a region's own extent past 2^64: there
+ * QEMU 7.2 (whose output mtree reproduces) prints "[DETECTED OVERFLOW!]"
+ * before the line, and so does memcore.  Flat views never wrap.
+ */
 static void check_mtree_no_wrap(unsigned flags)
 {
     char *text = NULL;
@@ -366,8 +371,11 @@ static void check_mtree_no_wrap(unsigned flags)
          line = strtok_r(NULL, "\n", &save)) {
         const char *p = line;
 
-        ck_assert_msg(!strstr(line, "OVERFLOW"), "mtree (flags %u): %s",
-                      flags, line);
+        if (strstr(line, "[DETECTED OVERFLOW!]")) {
+            ck_assert_msg(!(flags & MTREE_FLATVIEW), "mtree (flags %u): %s",
+                          flags, line);
+            continue;
+        }
         /* Find "%016x-%016x" anywhere in the line. */
         while ((p = strchr(p, '-')) != NULL) {
             unsigned long long start, end;
