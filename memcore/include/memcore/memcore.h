@@ -34,14 +34,28 @@ bool memcore_lock_held(void);
  * memcore_rcu_read_lock / memcore_rcu_read_unlock: a read section in which
  * regions returned by address_space_translate stay alive.  Nestable; the
  * calling thread needs no registration.
+ *
+ * memcore uses liburcu's memb flavour.  A thread liburcu already knows
+ * (registered by the embedder, or liburcu's own call_rcu thread) is used
+ * as it is and left registered; memcore registers any other thread on its
+ * first access and unregisters it when it exits.  An embedder thread that
+ * uses liburcu-memb itself must register before its first memcore call
+ * and stay registered while it makes them (liburcu refuses to register a
+ * thread twice).
  */
 void memcore_rcu_read_lock(void);
 void memcore_rcu_read_unlock(void);
 
 /*
- * memcore_rcu_barrier: wait until every view, dispatch table and RAM block
- * retired so far has been freed (and the owner references they held
- * dropped).  Must not be called inside a read section.
+ * memcore_rcu_barrier: wait until every view, RAM block and destroyed
+ * region's state retired so far has been freed (and the owner references
+ * they held dropped, so their finalizers have run), including what those
+ * frees retire in turn.  When other threads keep retiring objects it
+ * returns after a bounded number of rounds.  It is misuse (reported,
+ * and the call does nothing) inside a read section, with the global lock
+ * held (a finalizer waiting for the lock would deadlock), and from an RCU
+ * callback, i.e. from a finalizer that runs on liburcu's call_rcu thread
+ * (it would wait for itself).
  */
 void memcore_rcu_barrier(void);
 

@@ -6,17 +6,42 @@
  * devices, MMIO with MemoryRegionOps, aliases, IOMMUs).  An AddressSpace
  * renders a root region into a FlatView of disjoint ranges and dispatches
  * accesses through it.  Names and signatures follow QEMU's header so that
- * a device model ports with an include change; the behaviour is the one
- * written down in memory-semantics.md (QEMU 2.6 with the fixes D1–D18).
+ * a device model ports with an include change; the behaviour is QEMU
+ * 2.6's with later QEMU fixes adopted (memcore/SEMANTICS.md in the source
+ * tree tells it rule by rule).
  *
  * Threads: topology changes (init, add/del subregion, set_*, transactions)
  * take memcore's global lock themselves (see memcore_lock() in
  * <memcore/memcore.h>); every access path (address_space_rw/read/write,
- * ld*, st*, translate, map, memory_region_find, mtree_info) may run on any
- * thread without it.  No per-thread set-up is needed.
+ * ld*, st*, translate, map/unmap, memory_region_find, mtree_info) may run
+ * on any thread without it, while other threads change the topology, and
+ * each call sees one consistent view.  No per-thread set-up is needed:
+ * a thread is registered with liburcu on its first access (unless liburcu
+ * already knows it) and unregistered when it exits.  Readers write no
+ * shared memory, so readers on several cores do not slow each other.
+ *
+ * Lifetimes: what a view shows stays valid for readers that entered it,
+ * however the topology changes meanwhile: a destroyed region's state, RAM
+ * and the views that show it are freed after an RCU grace period.  The
+ * MemoryRegion structure itself is the caller's: keep its storage (and the
+ * device state its callbacks use) until a grace period has passed after
+ * memory_region_destroy() — memcore_rcu_barrier() waits for that — or, as
+ * QEMU does, free it in the owner's finalize callback (see Object in
+ * <memcore/types.h> for where finalizers run).
+ *
+ * Sizes and addresses are 65-bit: a region's size may be 2^64 (pass
+ * UINT64_MAX), and a region may reach past 2^64 (a root moved up); what
+ * lies past 2^64 is clipped, never wrapped to address 0.  An access or a
+ * query that would cross 2^64 is refused as a whole (MEMTX_DECODE_ERROR,
+ * reads give 0); RAM that cannot be mapped whole is refused with an Error.
  *
  * A constructor that fails (through its Error **) leaves the region
  * uninitialised and owning nothing: there is nothing to destroy.
+ *
+ * Out of memory for its own bookkeeping (names, views, listener lists),
+ * memcore prints "memcore: out of memory (N bytes)" and aborts: no caller
+ * could go on with half a topology.  Guest RAM is not bookkeeping: RAM
+ * that cannot be reserved is reported through the constructor's Error.
  *
  * Misuse the API cannot report through an Error (adding a region that is
  * already mapped, a subregion of an alias, a cyclic alias chain, deleting
@@ -299,8 +324,10 @@ void memory_region_init_io(MemoryRegion *mr, Object *owner,
  * length is rounded up to the host page size.  The block starts dirty for
  * every client.
  *
- * @errp: receives an error when the memory cannot be reserved; the region
- *        is then left uninitialised (nothing to destroy)
+ * @errp: receives an error when the memory cannot be reserved — too big
+ *        for the host, 2^64 (UINT64_MAX), or a size whose page round-up
+ *        would pass 2^64; the region is then left uninitialised (nothing
+ *        to destroy).  memcore never maps less than @size.
  */
 void memory_region_init_ram(MemoryRegion *mr, Object *owner, const char *name,
                             uint64_t size, Error **errp);
@@ -389,10 +416,15 @@ void memory_region_init_iommu(MemoryRegion *mr, Object *owner,
 
 /*
  * memory_region_destroy: tear a region down (QEMU does this when the
- * owner is finalised).  The region must have no container.  It is
- * disabled, its subregions are removed in one transaction, its coalescing
- * and ioeventfds are dropped and its RAM block is released after the RCU
- * grace period, so readers already inside a read section stay safe.
+ * owner is finalised).  The region must have no container and must not be
+ * the target of an alias (both are misuse).  It is disabled and its
+ * subregions are removed in one transaction, queued coalesced writes to it
+ * are delivered, and its coalescing and ioeventfds are dropped.  Readers
+ * that entered a view showing it before that may still use it: its RAM
+ * block, state and name are freed only after an RCU grace period, and the
+ * caller must keep the MemoryRegion's storage (and its device's state)
+ * that long too (memcore_rcu_barrier() waits for it).  Afterwards the
+ * structure may be initialised again.  Destroying twice does nothing.
  */
 void memory_region_destroy(MemoryRegion *mr);
 
@@ -480,7 +512,8 @@ void *memory_region_get_ram_ptr(MemoryRegion *mr);
 
 /*
  * memory_region_ram_resize: change the used size of resizeable RAM.
- * Fails (through @errp) for other RAM and beyond the maximum size.
+ * Fails (through @errp), changing nothing, for other RAM and beyond the
+ * maximum size (a @newsize whose page round-up would pass 2^64 included).
  */
 void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
                               Error **errp);
@@ -530,8 +563,12 @@ void memory_region_set_coalescing(MemoryRegion *mr);
 /*
  * memory_region_add_coalescing: queue writes to [@offset, @offset+@size)
  * of @mr in the coalesced ring instead of calling the device at once; they
- * reach the device in order when a flush-coalesced region is accessed,
- * when a transaction begins, or when the ring fills.
+ * reach the device in queue order when a flush-coalesced region is
+ * accessed, when a transaction begins, or when the ring fills.  From any
+ * number of threads, every write queued before an access to a
+ * flush-coalesced region reaches its device before that access does.
+ * Queued writes are delivered by one thread at a time, holding the global
+ * lock (even for regions without global locking).
  */
 void memory_region_add_coalescing(MemoryRegion *mr, hwaddr offset,
                                   uint64_t size);
@@ -550,7 +587,11 @@ void memory_region_clear_flush_coalesced(MemoryRegion *mr);
  * global lock (the default). */
 void memory_region_set_global_locking(MemoryRegion *mr);
 
-/* memory_region_clear_global_locking: @mr's callbacks run without it. */
+/*
+ * memory_region_clear_global_locking: @mr's callbacks run without it, on
+ * whatever threads access @mr, possibly at the same time; ioeventfds and
+ * coalescing may still change meanwhile.
+ */
 void memory_region_clear_global_locking(MemoryRegion *mr);
 
 /*
@@ -624,8 +665,10 @@ bool memory_region_is_mapped(MemoryRegion *mr);
  * Climbs @mr's container links to a root, picks the first address space
  * (creation order) rendered from it, and returns the lowest-addressed
  * range overlapping the query, clipped to it.  .mr is NULL (and .size 0)
- * when nothing is there or the root is not an address space's.  A
- * reference is taken on the returned region: memory_region_unref() it.
+ * when nothing is there, @size is 0, the query starts past 2^64 or the
+ * root is not an address space's.  @size UINT64_MAX means 2^64; a query
+ * ending past 2^64 is cut there.  A reference is taken on the returned
+ * region: memory_region_unref() it.
  */
 MemoryRegionSection memory_region_find(MemoryRegion *mr, hwaddr addr,
                                        uint64_t size);
@@ -705,7 +748,8 @@ void address_space_destroy(AddressSpace *as);
  * address_space_rw: read or write @len bytes at @addr.  RAM is copied
  * directly; MMIO is split into accesses the device accepts.  Returns the
  * OR of every piece's result: a failing piece does not stop the others
- * (failed read bytes are 0).
+ * (failed read bytes are 0).  A range that would cross 2^64 is refused
+ * whole: MEMTX_DECODE_ERROR, nothing written, every byte read 0.
  */
 MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                              uint8_t *buf, int len, bool is_write);
@@ -722,8 +766,9 @@ MemTxResult address_space_read(AddressSpace *as, hwaddr addr,
  * address_space_ld* / st*: one naturally aligned access of 1, 2, 4 or 8
  * bytes; _le/_be name the byte order, none means the target's.  An access
  * that crosses the end of the region it starts in goes to that region as
- * one MMIO access (so RAM answers MEMTX_DECODE_ERROR and 0).  @result may
- * be NULL.
+ * one MMIO access (so RAM answers MEMTX_DECODE_ERROR and 0); one that
+ * would cross 2^64 is refused (MEMTX_DECODE_ERROR, 0, no device called).
+ * @result may be NULL.
  */
 uint32_t address_space_ldub(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                             MemTxResult *result);
@@ -773,32 +818,37 @@ void address_space_stl_notdirty(AddressSpace *as, hwaddr addr, uint32_t val,
 /*
  * address_space_translate: the terminal region behind @addr, the offset
  * in it (@xlat) and how many of *@len bytes it covers (for RAM: to the end
- * of the dispatch piece; MMIO lengths are not clamped).  IOMMUs are
- * followed; a permission fault returns the unassigned region.  Call it
- * inside memcore_rcu_read_lock()/unlock(): the region is only guaranteed
- * to live that long.
+ * of the dispatch piece; MMIO lengths are not clamped, except that no
+ * length reaches past 2^64).  IOMMUs are followed; a permission fault
+ * returns the unassigned region.  Call it inside
+ * memcore_rcu_read_lock()/unlock(): the region is only guaranteed to live
+ * that long.
  */
 MemoryRegion *address_space_translate(AddressSpace *as, hwaddr addr,
                                       hwaddr *xlat, hwaddr *len,
                                       bool is_write);
 
 /* address_space_access_valid: whether every byte of the range can be
- * accessed (RAM, or MMIO whose ops accept the access sizes used). */
+ * accessed (RAM, or MMIO whose ops accept the access sizes used); false
+ * for a range that would cross 2^64. */
 bool address_space_access_valid(AddressSpace *as, hwaddr addr, int len,
                                 bool is_write);
 
 /*
  * address_space_map: a host pointer to up to *@plen bytes at @addr.
- * RAM is mapped directly (*@plen may shrink to what is contiguous);
- * anything else goes through one page-sized bounce buffer (device reads
- * happen now; writes at unmap).  NULL with *@plen = 0 when the bounce
- * buffer is busy: cpu_register_map_client() says when to retry.
+ * RAM is mapped directly (*@plen may shrink to what is contiguous, and
+ * never reaches past 2^64); anything else goes through one page-sized
+ * bounce buffer (device reads happen now; writes at unmap).  NULL with
+ * *@plen = 0 when the bounce buffer is busy: cpu_register_map_client()
+ * says when to retry.  A direct mapping holds a reference on the region's
+ * owner until unmap.
  */
 void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
                         bool is_write);
 
 /* address_space_unmap: release a mapping; marks @access_len bytes dirty
- * (direct) or writes them back (bounce) when @is_write. */
+ * (direct) or writes them back (bounce) when @is_write.  Takes no global
+ * lock for a direct mapping. */
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          int is_write, hwaddr access_len);
 
@@ -813,7 +863,8 @@ void cpu_unregister_map_client(void *handle);
 
 /*
  * cpu_physical_memory_write_rom: loader write that also fills ROM and
- * ROM devices in ROMD mode; other regions are skipped silently.
+ * ROM devices in ROMD mode; other regions are skipped silently, and a
+ * range that would cross 2^64 writes nothing.
  */
 void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
                                    const uint8_t *buf, int len);

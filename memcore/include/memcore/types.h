@@ -99,11 +99,21 @@ enum device_endian {
  * Object: the reference-counted owner of memory regions.
  *
  * Memory regions have no count of their own; references taken on a region
- * (by a container, a FlatView, memory_region_find, address_space_map) go
- * to its owner.  @path names the owner in `info mtree -o` output
- * (` owner:{obj path=PATH}`).  @finalize, when set, runs when the last
- * reference goes away.  All fields are read-only for callers once
- * object_initialize_owner() has run; use the functions below.
+ * (by a container, a FlatView, memory_region_find, address_space_map, a
+ * queued coalesced write) go to its owner.  @path names the owner in
+ * `info mtree -o` output (` owner:{obj path=PATH}`).  @finalize, when set,
+ * runs when the last reference goes away.  All fields are read-only for
+ * callers once object_initialize_owner() has run; use the functions below.
+ *
+ * Where finalize runs: on the thread that drops the last reference.  As
+ * retired FlatViews hold references until a grace period has passed, that
+ * is usually liburcu's call_rcu thread, with no memcore lock held and
+ * outside any read section; it can also be any thread that unmaps,
+ * deletes or unrefs, possibly holding the global lock (which is
+ * recursive).  A finalizer may call any memcore function — destroy its
+ * regions, change the topology, make accesses — except
+ * memcore_rcu_barrier(); it must not wait for another thread that is
+ * itself waiting for the global lock.
  */
 typedef struct Object Object;
 struct Object {
@@ -126,7 +136,9 @@ void object_initialize_owner(Object *obj, const char *path,
 /* object_ref: add one reference to @obj (no-op for NULL). */
 void object_ref(Object *obj);
 
-/* object_unref: drop one reference; the last one runs @finalize. */
+/* object_unref: drop one reference; the last one runs @finalize.  Dropping
+ * a reference of a count that is already zero is misuse (reported; the
+ * count stays zero). */
 void object_unref(Object *obj);
 
 /* object_ref_count: the current count (for diagnostics and tests). */
