@@ -1,13 +1,15 @@
 # tests/unit/robust.mk: Check programs for the promises of the lock-free
 # access path (any thread, no set-up, while another thread changes the
 # topology) and for sizes and addresses at 2^64.  Each program is one test
-# file plus tests/unit/robust.h; they use only the public headers.
+# file plus tests/unit/robust.h; they use only the public headers, except
+# test_stress_readers, which inspects the FlatView it watches.
 
 UNIT_ROBUST_TESTS = \
 	tests/unit/test_stress_destroy \
 	tests/unit/test_stress_finalize \
 	tests/unit/test_stress_mmio_events \
 	tests/unit/test_stress_coalesced_order \
+	tests/unit/test_stress_readers \
 	tests/unit/test_wrap \
 	tests/unit/test_moved_root
 
@@ -41,6 +43,13 @@ tests_unit_test_stress_coalesced_order_SOURCES = \
 	tests/unit/test_stress_coalesced_order.c tests/unit/robust.h
 tests_unit_test_stress_coalesced_order_CFLAGS = $(UNIT_ROBUST_CFLAGS)
 tests_unit_test_stress_coalesced_order_LDADD = $(UNIT_ROBUST_LDADD)
+
+# Readers on two ranges change no byte of the view they read.
+tests_unit_test_stress_readers_SOURCES = tests/unit/test_stress_readers.c \
+	tests/unit/robust.h
+tests_unit_test_stress_readers_CFLAGS = $(UNIT_ROBUST_CFLAGS) \
+	-I$(srcdir)/memcore $(URCU_CFLAGS)
+tests_unit_test_stress_readers_LDADD = $(UNIT_ROBUST_LDADD) $(URCU_LIBS)
 
 # Sizes and addresses at 2^64: constructors, resize, clipping, access,
 # map/translate and find never wrap to address 0.
