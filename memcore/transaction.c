@@ -29,42 +29,75 @@ typedef struct Window {
     u128 lo, hi;
 } Window;
 
+/* The windows of this transaction, one per region, found by a pointer
+ * hash: a transaction that adds 100,000 regions records a window for each
+ * (any of them might be the root of a view), so a search must not be
+ * linear. */
 static struct {
     Window *w;
     size_t n, cap;
+    uint32_t *slot; /* window index + 1, 0: free; 2 * cap of them */
     bool all;
-    size_t last_hit;
 } dirty;
+
+static size_t window_hash(const MemoryRegion *mr, size_t mask)
+{
+    uintptr_t x = (uintptr_t)mr;
+    x ^= x >> 17;
+    x *= 0x9e3779b97f4a7c15ULL;
+    return (size_t)(x >> 32) & mask;
+}
+
+static uint32_t *window_slot(const MemoryRegion *mr)
+{
+    size_t mask = 2 * dirty.cap - 1;
+    for (size_t i = window_hash(mr, mask);; i = (i + 1) & mask) {
+        uint32_t k = dirty.slot[i];
+        if (k == 0 || dirty.w[k - 1].mr == mr) {
+            return &dirty.slot[i];
+        }
+    }
+}
+
+/* Double the window array and rehash; false when out of memory. */
+static bool windows_grow(void)
+{
+    size_t cap = dirty.cap ? dirty.cap * 2 : 16;
+    Window *w = realloc(dirty.w, cap * sizeof(*w));
+    if (w) {
+        dirty.w = w;
+    }
+    uint32_t *slot = w ? calloc(2 * cap, sizeof(*slot)) : NULL;
+    if (!slot) {
+        return false;
+    }
+    free(dirty.slot);
+    dirty.slot = slot;
+    dirty.cap = cap;
+    for (size_t i = 0; i < dirty.n; i++) {
+        *window_slot(dirty.w[i].mr) = (uint32_t)i + 1;
+    }
+    return true;
+}
 
 static void window_add(MemoryRegion *mr, u128 lo, u128 hi)
 {
-    if (dirty.last_hit < dirty.n && dirty.w[dirty.last_hit].mr == mr) {
-        Window *w = &dirty.w[dirty.last_hit];
-        w->lo = MC_MIN(w->lo, lo);
-        w->hi = MC_MAX(w->hi, hi);
+    if (dirty.cap) {
+        uint32_t *k = window_slot(mr);
+        if (*k) {
+            Window *w = &dirty.w[*k - 1];
+            w->lo = MC_MIN(w->lo, lo);
+            w->hi = MC_MAX(w->hi, hi);
+            return;
+        }
+    }
+    if (dirty.n == dirty.cap && !windows_grow()) {
+        /* Without memory to remember windows, render everything. */
+        dirty.all = true;
         return;
     }
-    for (size_t i = 0; i < dirty.n; i++) {
-        if (dirty.w[i].mr == mr) {
-            dirty.w[i].lo = MC_MIN(dirty.w[i].lo, lo);
-            dirty.w[i].hi = MC_MAX(dirty.w[i].hi, hi);
-            dirty.last_hit = i;
-            return;
-        }
-    }
-    if (dirty.n == dirty.cap) {
-        size_t n = dirty.cap ? dirty.cap * 2 : 16;
-        Window *w = realloc(dirty.w, n * sizeof(*w));
-        if (!w) {
-            /* Without memory to remember windows, render everything. */
-            dirty.all = true;
-            return;
-        }
-        dirty.w = w;
-        dirty.cap = n;
-    }
     dirty.w[dirty.n] = (Window){ mr, lo, hi };
-    dirty.last_hit = dirty.n++;
+    *window_slot(mr) = (uint32_t)++dirty.n;
 }
 
 void mark_render_all(void)
@@ -230,10 +263,11 @@ static void commit_topology(void)
     Window *w = dirty.w;
     size_t nw = dirty.n;
     bool all = dirty.all;
+    free(dirty.slot);
     dirty.w = NULL;
+    dirty.slot = NULL;
     dirty.n = dirty.cap = 0;
     dirty.all = false;
-    dirty.last_hit = 0;
 
     size_t nas = 0;
     for (AddressSpace *as = mc_as_head; as; as = as->as_next) {

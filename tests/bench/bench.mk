@@ -8,7 +8,9 @@ BENCH_PROGS += \
 	tests/bench/bench_map
 
 tests_bench_bench_access_SOURCES = tests/bench/bench_access.c
-tests_bench_bench_access_LDADD = memcore/libmemcore.la $(PTHREAD_LIBS)
+tests_bench_bench_access_CFLAGS = $(AM_CFLAGS) $(URCU_CFLAGS)
+tests_bench_bench_access_LDADD = memcore/libmemcore.la $(URCU_LIBS) \
+	$(PTHREAD_LIBS)
 
 tests_bench_bench_commit_SOURCES = tests/bench/bench_commit.c
 tests_bench_bench_commit_LDADD = memcore/libmemcore.la
