@@ -92,15 +92,15 @@ static inline void set_result(MemTxResult *result, MemTxResult r)
 }
 
 /*
- * The general path, in a read section of its own (the fast path left
- * its section before calling: one call still sees one view).  An access
- * whose translation is shorter than N goes to the first region as one
- * N-byte MMIO access, so RAM answers MEMTX_DECODE_ERROR and 0 (a kept
- * QEMU quirk, SEMANTICS.md "Fixed-size accesses").
+ * The general path, inside the caller's read section.  An access whose
+ * translation is shorter than N goes to the first region as one N-byte
+ * MMIO access, so RAM answers MEMTX_DECODE_ERROR and 0 (a kept QEMU quirk,
+ * SEMANTICS.md "Fixed-size accesses").  Out of line, so that the fast
+ * path keeps few registers.
  */
 static __attribute__((noinline)) uint64_t
-ld_slow(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result,
-        unsigned n, enum endian e)
+ld_slow(const FlatView *view, hwaddr addr, MemTxAttrs attrs,
+        MemTxResult *result, unsigned n, enum endian e)
 {
     if (unlikely(crosses_2_64(addr, n))) {
         set_result(result, MEMTX_DECODE_ERROR);
@@ -108,10 +108,9 @@ ld_slow(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result,
     }
     uint64_t v;
     MemTxResult r = MEMTX_OK;
-    mc_rcu_lock();
     hwaddr l = n;
     Translation t;
-    MemoryRegion *mr = translate_internal(as_view(as), addr, &l, false, &t);
+    MemoryRegion *mr = translate_internal(view, addr, &l, false, &t);
     if (!mr->ram && t.piece && l > t.piece) {
         l = t.piece;
     }
@@ -127,7 +126,6 @@ ld_slow(AddressSpace *as, hwaddr addr, MemTxAttrs attrs, MemTxResult *result,
     } else {
         v = host_load(region_host(mr, t.xlat), n, want_big(e));
     }
-    mc_rcu_unlock();
     set_result(result, r);
     return v;
 }
@@ -136,20 +134,23 @@ static inline __attribute__((always_inline)) uint64_t
 ld_common(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
           MemTxResult *result, unsigned n, enum endian e)
 {
+    uint64_t v;
     mc_rcu_lock();
-    const FlatRange *fr = fast_range(as_view(as), addr, n, FR_DIRECT_READ);
+    const FlatView *view = as_view(as);
+    const FlatRange *fr = fast_range(view, addr, n, FR_DIRECT_READ);
     if (likely(fr)) {
-        uint64_t v = host_load(fr->host + (addr - fr->start), n, want_big(e));
-        mc_rcu_unlock();
+        v = host_load(fr->host + (addr - fr->start), n, want_big(e));
         set_result(result, MEMTX_OK);
-        return v;
+    } else {
+        v = ld_slow(view, addr, attrs, result, n, e);
     }
+    /* Only @v is live across the unlock (which may wake a writer). */
     mc_rcu_unlock();
-    return ld_slow(as, addr, attrs, result, n, e);
+    return v;
 }
 
 static __attribute__((noinline)) void
-st_slow(AddressSpace *as, hwaddr addr, uint64_t v, MemTxAttrs attrs,
+st_slow(const FlatView *view, hwaddr addr, uint64_t v, MemTxAttrs attrs,
         MemTxResult *result, unsigned n, enum endian e, bool notdirty)
 {
     if (unlikely(crosses_2_64(addr, n))) {
@@ -157,10 +158,9 @@ st_slow(AddressSpace *as, hwaddr addr, uint64_t v, MemTxAttrs attrs,
         return;
     }
     MemTxResult r = MEMTX_OK;
-    mc_rcu_lock();
     hwaddr l = n;
     Translation t;
-    MemoryRegion *mr = translate_internal(as_view(as), addr, &l, true, &t);
+    MemoryRegion *mr = translate_internal(view, addr, &l, true, &t);
     if (l < n || !(t.direct & FR_DIRECT_WRITE)) {
         if (e != ENDIAN_TARGET &&
             want_big(e) != MC_LOAD(mc_target_big_endian)) {
@@ -178,7 +178,6 @@ st_slow(AddressSpace *as, hwaddr addr, uint64_t v, MemTxAttrs attrs,
             invalidate_and_set_dirty(mr, t.xlat, n);
         }
     }
-    mc_rcu_unlock();
     set_result(result, r);
 }
 
@@ -187,20 +186,16 @@ st_common(AddressSpace *as, hwaddr addr, uint64_t v, MemTxAttrs attrs,
           MemTxResult *result, unsigned n, enum endian e)
 {
     mc_rcu_lock();
-    const FlatRange *fr = fast_range(as_view(as), addr, n, FR_DIRECT_WRITE);
-    if (likely(fr)) {
-        hwaddr off = addr - fr->start;
-        host_store(fr->host + off, n, want_big(e), v);
-        /* The range's mask is the region's, as of this view's commit. */
-        if (unlikely(fr->dirty_log_mask)) {
-            invalidate_and_set_dirty(fr->mr, fr->offset_in_region + off, n);
-        }
-        mc_rcu_unlock();
+    const FlatView *view = as_view(as);
+    const FlatRange *fr = fast_range(view, addr, n, FR_DIRECT_WRITE);
+    if (likely(fr && !fr->dirty_log_mask)) {
+        host_store(fr->host + (addr - fr->start), n, want_big(e), v);
         set_result(result, MEMTX_OK);
-        return;
+    } else {
+        /* Logged RAM (the dirty bitmaps), MMIO and the rest. */
+        st_slow(view, addr, v, attrs, result, n, e, false);
     }
     mc_rcu_unlock();
-    st_slow(as, addr, v, attrs, result, n, e, false);
 }
 
 #define DEFINE_LD(name, type, n, e)                                         \
@@ -242,5 +237,7 @@ DEFINE_ST(address_space_stq, uint64_t, 8, ENDIAN_TARGET)
 void address_space_stl_notdirty(AddressSpace *as, hwaddr addr, uint32_t val,
                                 MemTxAttrs attrs, MemTxResult *result)
 {
-    st_slow(as, addr, val, attrs, result, 4, ENDIAN_TARGET, true);
+    mc_rcu_lock();
+    st_slow(as_view(as), addr, val, attrs, result, 4, ENDIAN_TARGET, true);
+    mc_rcu_unlock();
 }
