@@ -1,6 +1,8 @@
 /*
- * access.c — one MMIO access to one region: validity (D2), splitting and
- * widening to what the callbacks implement (§4.3), byte order (§4.4),
+ * access.c — one MMIO access to one region: validity (the valid sizes are
+ * enforced, as QEMU does since its 2020 fix), splitting and widening to
+ * what the callbacks implement, byte order (SEMANTICS.md, Access sizes
+ * and Endianness),
  * ioeventfds and coalesced writes, and the global lock around callbacks.
  */
 #include "internal.h"
@@ -140,7 +142,8 @@ static MemTxResult access_with_adjusted_size(MemoryRegion *mr, hwaddr addr,
     bool big = mr_device_big_endian(mr);
     MemTxResult r = MEMTX_OK;
     for (unsigned i = 0; i < size; i += as) {
-        /* D3: may be negative when the access is narrower than amin. */
+        /* Negative when the access is narrower than amin: shift right
+         * instead (a later QEMU fix; 2.6 shifted by a negative count). */
         int shift = big ? ((int)size - (int)as - (int)i) * 8 : (int)i * 8;
         r |= fn(mr, addr + i, value, as, shift, mask, attrs);
     }

@@ -1,7 +1,8 @@
 /*
  * address_space.c — AddressSpaces: creation (a commit renders the new
  * one, sharing a view with any address space of the same physical root),
- * shareable address spaces, destruction (C4: silent, freed after a grace
+ * shareable address spaces, destruction (silent: no listener call and no
+ * new view; listeners filtered on it unregister first; freed after a grace
  * period) and iteration in creation order.
  */
 #include "internal.h"

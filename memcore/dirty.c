@@ -1,5 +1,6 @@
 /*
- * dirty.c — dirty logging (§9): one bitmap per client over ram_addr space
+ * dirty.c — dirty logging (SEMANTICS.md, Dirty logging): one bitmap per
+ * client over ram_addr space
  * at target-page granularity, the region-level API, and the listener
  * callbacks that logging changes produce.
  *
@@ -157,7 +158,8 @@ uint8_t memory_region_get_dirty_log_mask(MemoryRegion *mr)
 {
     uint8_t mask = MC_LOAD(mr->dirty_log_mask);
     if (MC_LOAD(mc_global_dirty_log) && (mr->ram_block || mr->iommu_ops)) {
-        mask |= 1 << DIRTY_MEMORY_MIGRATION; /* D12 */
+        /* Only RAM-backed regions and IOMMUs (2.6 logged MMIO too). */
+        mask |= 1 << DIRTY_MEMORY_MIGRATION;
     }
     return mask;
 }
@@ -180,7 +182,7 @@ static void set_dirty_masked(MemoryRegion *mr, hwaddr off, hwaddr len,
         }
     }
     if (mask & (1u << DIRTY_MEMORY_CODE)) {
-        /* C6: the hook invalidates; the core never sets the CODE bit. */
+        /* The hook invalidates; the core never sets the CODE bit. */
         void (*hook)(ram_addr_t, ram_addr_t) =
             MC_LOAD(mc_code_invalidate_hook);
         if (hook) {
@@ -298,7 +300,7 @@ void address_space_sync_dirty_bitmap(AddressSpace *as)
 void memory_global_dirty_log_start(void)
 {
     memcore_lock();
-    if (mc_global_dirty_log) { /* D18 */
+    if (mc_global_dirty_log) { /* starting twice is a no-op */
         memcore_unlock();
         return;
     }
@@ -318,7 +320,7 @@ void memory_global_dirty_log_start(void)
 void memory_global_dirty_log_stop(void)
 {
     memcore_lock();
-    if (!mc_global_dirty_log) { /* C13 */
+    if (!mc_global_dirty_log) { /* stopping while stopped: a no-op */
         memcore_unlock();
         return;
     }

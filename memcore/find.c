@@ -1,7 +1,8 @@
 /*
- * find.c — memory_region_find and memory_region_present (§5): what the
+ * find.c — memory_region_find and memory_region_present: what the
  * address space actually shows at a region-relative address, found by
- * climbing container links (never aliases, Q4) to a root.
+ * climbing container links to a root (never aliases: a region reachable
+ * only through an alias is not found, as in QEMU).
  */
 #include "internal.h"
 

@@ -7,7 +7,7 @@
  * RCU grace period, and when the count reaches zero the view drops the
  * region references its ranges held.  Readers that keep a view beyond
  * their read section take a reference that never resurrects a dying view
- * (D11).
+ * (a later QEMU fix).
  */
 #include "internal.h"
 
@@ -204,7 +204,7 @@ FlatView *address_space_get_flatview(AddressSpace *as)
     for (;;) {
         view = as_view(as);
         unsigned ref = atomic_load(&view->ref);
-        /* D11: only take a reference on a view that is still alive. */
+        /* Only take a reference on a view that is still alive. */
         while (ref != 0 &&
                !atomic_compare_exchange_weak(&view->ref, &ref, ref + 1)) {
         }

@@ -6,11 +6,14 @@
  * topology change marks the address window it may affect (transaction.c,
  * mark_dirty_*); the outermost commit re-renders only those windows of
  * each FlatView (render.c), diffs old and new views for the listeners
- * (transaction.c, listener.c) and publishes the new view with
- * rcu_assign_pointer.  A FlatView is a sorted array of FlatRanges and is
- * its own dispatch table: lookups try a per-view MRU range, then binary
- * search (flatview.c).  The access path (rw.c, ldst.c, access.c) runs
- * under an RCU read section on any thread; RAM lives in mmap()ed blocks
+ * (transaction.c, listener.c) and publishes the new view with a release
+ * store.  A FlatView is an immutable array of FlatRanges in shared chunks
+ * with its own dispatch index (flatview.c, dispatch.c); whether an access
+ * to a range is a plain copy was decided when it was rendered.  The access
+ * path (rw.c, ldst.c, access.c) runs under an RCU read section on any
+ * thread and writes nothing shared; whatever a commit or a destroy
+ * replaces (views, RAM blocks, a region's eventfd and coalesced sets) is
+ * freed after a grace period (rcu.c).  RAM lives in mmap()ed blocks
  * (ramblock.c) with dirty bitmaps per client (dirty.c).
  */
 #ifndef MEMCORE_INTERNAL_H
@@ -143,7 +146,7 @@ static inline bool mr_device_big_endian(const MemoryRegion *mr)
     }
 }
 
-/* A value in target order as the device sees it, and back (§4.4). */
+/* A value in target order as the device sees it, and back. */
 static inline uint64_t mr_to_device_order(const MemoryRegion *mr, uint64_t v,
                                           unsigned size)
 {

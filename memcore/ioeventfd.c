@@ -1,8 +1,10 @@
 /*
- * ioeventfd.c — ioeventfds (§7.5): a write matching (address, size, data)
- * signals an eventfd instead of calling the device (D9, C5), and each
+ * ioeventfd.c — ioeventfds (SEMANTICS.md, ioeventfds): a write matching
+ * (address, size, data) signals an eventfd instead of calling the device
+ * (an eventfd of size 0 matches any write at its address), and each
  * address space keeps the list of its eventfds at AS addresses so that
- * listeners hear eventfd_add/del as the topology changes (Q7, Q10).
+ * listeners hear eventfd_add/del as the topology changes (in reverse
+ * listener order for add, with no region in the section: QEMU quirks).
  */
 #include "internal.h"
 
@@ -183,7 +185,7 @@ static MemoryRegionSection eventfd_section(AddressSpace *as,
                                            const MemoryRegionIoeventfd *fd)
 {
     MemoryRegionSection sec = {
-        .mr = NULL, /* Q10 */
+        .mr = NULL, /* QEMU passes no region for eventfd sections */
         .address_space = as,
         .offset_within_address_space = fd->addr,
         .size = fd->size,
@@ -209,7 +211,8 @@ void listener_eventfds_one(MemoryListener *l, bool add, AddressSpace *as)
     }
 }
 
-/* Q7: eventfd_add in reverse listener order, eventfd_del forward. */
+/* eventfd_add in reverse listener order, eventfd_del forward (the
+ * inverse of region_add/del: a kept QEMU quirk). */
 static void eventfd_notify_all(bool add, AddressSpace *as,
                                const MemoryRegionIoeventfd *fd)
 {
@@ -239,7 +242,7 @@ static void update_one(AddressSpace *as)
         for (unsigned k = 0; set && k < set->n; k++) {
             MemoryRegionIoeventfd fd = set->fd[k];
             fd.addr += fr->start - fr->offset_in_region;
-            /* Intersection, not containment (§7.5). */
+            /* Intersection, not containment. */
             bool hit = (fd.addr >= fr->start && fd.addr <= fr->last) ||
                        (fd.size && fr->start >= fd.addr &&
                         fr->start - fd.addr < fd.size);

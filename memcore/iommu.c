@@ -1,5 +1,5 @@
 /*
- * iommu.c — IOMMU regions (§3.5): notifiers and replay.  The translation
+ * iommu.c — IOMMU regions: notifiers and replay.  The translation
  * itself is followed by the access path (rw.c, translate_internal).
  */
 #include "internal.h"

@@ -1,8 +1,9 @@
 /*
  * listener.c — MemoryListeners: the ordered list, delivery in the
- * direction each callback kind requires (memory-semantics §7.1), and the
- * replay a listener receives when it registers (D5, D14) or unregisters
- * (D6).
+ * direction each callback kind requires (additions in priority order,
+ * removals in reverse), and the replay a listener receives when it
+ * registers (region_add then log_start, and eventfd_add) or unregisters
+ * (the matching removals, inside begin/commit) — SEMANTICS.md, Listeners.
  */
 #include "internal.h"
 

@@ -1,6 +1,7 @@
 /*
- * map.c — address_space_map/unmap (§10.1, §10.2): direct pointers into RAM
- * for DMA, and one page-sized bounce buffer (Q9) for everything else, with
+ * map.c — address_space_map/unmap: direct pointers into RAM for DMA, and
+ * one page-sized bounce buffer (one mapping at a time, as QEMU) for
+ * everything else, with
  * map clients told when it frees up.
  */
 #include "internal.h"

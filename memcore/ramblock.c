@@ -6,7 +6,8 @@
  * 4 GiB region costs nothing until the guest touches it and resizeable
  * RAM never moves.  Each block also owns a slice of ram_addr space (the
  * index of the dirty bitmaps), placed in the smallest gap that fits
- * (§9.3).  Blocks are unmapped only after an RCU grace period, since
+ * (SEMANTICS.md, Dirty logging).  Blocks are unmapped only after an RCU
+ * grace period, since
  * readers may still copy from them.
  */
 #include "internal.h"
@@ -53,7 +54,7 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 /* Smallest gap between existing blocks that holds @size (best fit). */
 /* Blocks start on a 64-page boundary, so each block's dirty bits begin
  * a bitmap word and scans of one block take whole words (as QEMU has done
- * since 2.12; §9.3). */
+ * since 2.12). */
 #define RAM_OFFSET_ALIGN ((ram_addr_t)64 << TARGET_PAGE_BITS)
 
 static ram_addr_t align_offset(ram_addr_t v)
@@ -169,7 +170,7 @@ RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
     b->offset = find_ram_offset(MC_MAX(b->max_length, (ram_addr_t)1));
     link_block(b);
     memcore_unlock();
-    /* Q11: a new block is dirty for every client. */
+    /* A new block is dirty for every client (as in QEMU). */
     dirty_set_range(b->offset, b->used_length, DIRTY_CLIENTS_ALL);
     return b;
 }
@@ -279,7 +280,7 @@ int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
     return ret;
 }
 
-/* ---- Resize (§10.3) -------------------------------------------------------- */
+/* ---- Resize ------------------------------------------------------------------ */
 
 void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
                               Error **errp)
@@ -327,14 +328,14 @@ void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
     dirty_set_range(b->offset, b->used_length, DIRTY_CLIENTS_ALL);
     memory_region_set_size(mr, newsize);
     memcore_unlock();
-    /* C13: after the topology update (depth 0 here unless the caller has a
+    /* After the topology update (depth 0 here unless the caller has a
      * transaction open, in which case the listeners run later). */
     if (b->resized) {
         b->resized(b->idstr, newsize, b->host);
     }
 }
 
-/* ---- RAM from a file (§10.4, D17) ------------------------------------------ */
+/* ---- RAM from a file: an existing non-empty file is never resized ---------- */
 
 static int open_backing(const char *path, const char *name, bool *created,
                         Error **errp)

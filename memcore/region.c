@@ -491,7 +491,8 @@ static void add_subregion_common(const char *func, MemoryRegion *c,
     sub->container = c;
     sub->addr = offset;
     sub->priority = priority;
-    /* D15: a container holds no reference on regions of its own owner. */
+    /* A container holds no reference on regions of its own owner (an owner
+     * would otherwise keep itself alive). */
     if (sub->owner != c->owner) {
         memory_region_ref(sub);
     }

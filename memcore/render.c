@@ -1,7 +1,7 @@
 /*
  * render.c — turning a region tree into FlatRanges.
  *
- * QEMU's rule (memory-semantics §2): walk the tree depth first, children in
+ * QEMU's rule (SEMANTICS.md, Rendering): walk the tree depth first, children in
  * list order before their container's own content, and let the first
  * region that renders an address own it.  QEMU implements that by array
  * insertion, O(regions × ranges).  We split it in two steps instead:
@@ -15,7 +15,7 @@
  *     is the open painter of lowest rank.
  *
  * Together O(P log P) for P painters in the window.  Simplification then
- * merges neighbours that continue each other (§2.3); since that merge is
+ * merges neighbours that continue each other; since that merge is
  * canonical, a view rendered window by window equals one rendered whole.
  */
 #include "internal.h"

@@ -5,7 +5,7 @@
  *
  * Everything here runs inside an RCU read section on whatever thread calls
  * it.  A range is walked piece by piece: RAM pieces are copied directly,
- * anything else is cut into accesses the device accepts (§4.1.2) and
+ * anything else is cut into accesses the device accepts and
  * dispatched; the results of all pieces are ORed, without early exit.
  */
 #include "internal.h"
@@ -122,7 +122,8 @@ static void buf_store_target(uint8_t *buf, unsigned l, uint64_t v)
     }
 }
 
-/* Clamp a direct access to a ROM device to its piece (C2): translate only
+/* Clamp a direct access to a ROM device to its piece (a direct access
+ * never runs past its dispatch piece; QEMU 2.6 did): translate only
  * clamps RAM. */
 static inline hwaddr clamp_direct(MemoryRegion *mr, hwaddr l, hwaddr piece)
 {

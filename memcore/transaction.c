@@ -14,7 +14,7 @@
  * only the recorded window when the old view came from the same root,
  * diffs old and new ranges for the listeners and publishes the new view.
  * What listeners observe is exactly what a full re-render would give
- * (memory-semantics §7.2, §8).
+ * (SEMANTICS.md, Listeners and Transactions).
  */
 #include "internal.h"
 
@@ -160,7 +160,7 @@ static const Window *window_find(const Window *w, size_t n, MemoryRegion *mr)
     return NULL;
 }
 
-/* ---- Listener diff (§7.2) --------------------------------------------- */
+/* ---- Listener diff ---------------------------------------------------- */
 
 static bool flatrange_equal(const FlatRange *a, const FlatRange *b)
 {
@@ -256,7 +256,7 @@ static FlatView *view_for(RenderedView *done, size_t *ndone,
 
 static void commit_topology(void)
 {
-    /* D8: clear the pending state before any callback runs, so that a
+    /* Clear the pending state before any callback runs, so that a
      * listener may open (and commit) a transaction of its own. */
     mc_topology_pending = false;
     mc_ioeventfd_pending = false;
