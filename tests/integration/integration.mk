@@ -11,7 +11,8 @@ INTEGRATION_TESTS = \
 	tests/integration/test_monitor_sockets.sh \
 	tests/integration/test_qemu_board.sh \
 	tests/integration/test_exec_commands.sh \
-	tests/integration/test_moved_root.sh
+	tests/integration/test_moved_root.sh \
+	tests/integration/test_resize_wrap.sh
 TESTS += $(INTEGRATION_TESTS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
