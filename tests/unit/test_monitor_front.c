@@ -439,22 +439,91 @@ typedef struct Term {
     char *pending; /* read from the terminal but not yet consumed */
 } Term;
 
+/*
+ * The prompt runs in a child on the pseudo-terminal.  The child execs this
+ * program again (see main) instead of running the monitor in the forked
+ * copy: after fork(2) only async-signal-safe calls are safe, and another
+ * thread of ours (liburcu's call_rcu worker freeing the views the fixture
+ * replaced) may hold the allocator's lock at the moment of the fork.  With
+ * ASan's allocator, which takes no lock around fork, the child then hangs
+ * in its first malloc.  Everything is prepared before the fork.
+ */
+static const char *self_exe;
+
 static void term_start(Term *t)
 {
+    extern char **environ;
+    char stopfd[16];
+    char home[400];
+    char *argv[4];
+    char **envp;
+    size_t n = 0, k = 0;
+
     ck_assert_int_eq(pipe(t->stop), 0);
     t->pending = strdup("");
+    ck_assert_ptr_nonnull(t->pending);
+    snprintf(stopfd, sizeof(stopfd), "%d", t->stop[0]);
+    snprintf(home, sizeof(home), "HOME=%s", tm_tmpdir());
+    while (environ[n]) {
+        n++;
+    }
+    envp = calloc(n + 4, sizeof(*envp));
+    ck_assert_ptr_nonnull(envp);
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(environ[i], "HOME=", 5) != 0 &&
+            strncmp(environ[i], "TERM=", 5) != 0 &&
+            strncmp(environ[i], "INPUTRC=", 8) != 0) {
+            envp[k++] = environ[i];
+        }
+    }
+    envp[k++] = home;
+    envp[k++] = "TERM=dumb";
+    envp[k++] = "INPUTRC=/dev/null";
+    argv[0] = (char *)self_exe;
+    argv[1] = "--terminal-child";
+    argv[2] = stopfd;
+    argv[3] = NULL;
     t->pid = forkpty(&t->master, NULL, NULL, NULL);
     ck_assert_int_ge(t->pid, 0);
     if (t->pid == 0) {
-        int r;
-        setenv("HOME", tm_tmpdir(), 1);
-        setenv("TERM", "dumb", 1);
-        setenv("INPUTRC", "/dev/null", 1);
         close(t->stop[1]);
-        r = monitor_terminal_run(&tm.mm, t->stop[0]);
-        _exit(r == MONITOR_QUIT ? 42 : 0);
+        execve(self_exe, argv, envp);
+        _exit(127);
     }
+    free(envp);
     close(t->stop[0]);
+}
+
+/*
+ * The child of term_start: a fresh fixture and the prompt on its tty.  It
+ * runs as a test of its own (the fixture asserts, and Check's assertions
+ * need a running test), silent and unforked, and leaves with the prompt's
+ * result as its exit status.
+ */
+static int child_stop_fd = -1;
+
+START_TEST(terminal_child_run)
+{
+    int r = monitor_terminal_run(&tm.mm, child_stop_fd);
+    fflush(NULL);
+    _exit(r == MONITOR_QUIT ? 42 : 0);
+}
+END_TEST
+
+static int terminal_child(int stop_fd)
+{
+    Suite *s = suite_create("terminal-child");
+    TCase *tc = tcase_create("prompt");
+    SRunner *sr;
+
+    child_stop_fd = stop_fd;
+    tcase_add_checked_fixture(tc, tm_setup, tm_teardown);
+    tcase_add_test(tc, terminal_child_run);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_SILENT);
+    return 1; /* only reached when the fixture failed */
 }
 
 /* The child's exit status (-1 when it died of a signal). */
@@ -649,15 +718,27 @@ static Suite *suite(void)
     return s;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-    SRunner *sr = srunner_create(suite());
+    SRunner *sr;
     int failed;
+
+    if (argc == 3 && strcmp(argv[1], "--terminal-child") == 0) {
+        return terminal_child(atoi(argv[2]));
+    }
+    /* The real binary, not a libtool wrapper script: term_start execs it. */
+    self_exe = realpath("/proc/self/exe", NULL);
+    if (!self_exe) {
+        perror("/proc/self/exe");
+        return EXIT_FAILURE;
+    }
+    sr = srunner_create(suite());
 
     /* A client that goes away must not kill the test with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
+    free((char *)self_exe);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
