@@ -12,3 +12,4 @@ include $(srcdir)/tests/unit/iommu_dirty.mk
 include $(srcdir)/tests/bench/bench4.mk
 include $(srcdir)/tests/bench/bench_monitor.mk
 include $(srcdir)/tests/fuzz/fuzz.mk
+include $(srcdir)/tests/data/data.mk
