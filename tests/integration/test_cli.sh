@@ -49,7 +49,7 @@ for board in "$BOARDS"/bad-*.json; do
 	check "$name: the expected messages" same "$BOARDS/$name.expected" "$TMP/msgs"
 done
 
-# ---- a good board file (board-format.md's example) ---------------------------
+# ---- a good board file (tiny.json, after memcored-board(5)'s example) --------
 "$MEMCORED" --board "$BOARDS/tiny.json" --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
 check "tiny.json builds" test $? -eq 0
 check "tiny.json: info mtree" same "$BOARDS/tiny.mtree" "$TMP/out"
