@@ -86,8 +86,8 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd);
  * the connection, types quit (MONITOR_QUIT), sends a first line that
  * looks like HTTP (`GET `, `POST `, `Host:` ...: dropped at once against
  * DNS rebinding, see monitor/README.md), or when the server calls
- * shutdown(fd, SHUT_RDWR) from another thread at exit.  It never closes @fd: the caller does.  Blocking I/O;
- * run one per client thread.
+ * shutdown(fd, SHUT_RDWR) from another thread at exit.  It never closes
+ * @fd: the caller does.  Blocking I/O; run one per client thread.
  */
 int monitor_socket_session(const MonitorMachine *machine, int fd);
 
