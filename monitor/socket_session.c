@@ -8,7 +8,8 @@
  * (or every 64 KiB), so a client that pipelines thousands of commands
  * costs a few system calls per batch.  A first line that looks like HTTP
  * ends the session at once: a web page could otherwise make a browser
- * type commands into a loopback monitor (DNS rebinding; rest.md).
+ * type commands into a loopback monitor (DNS rebinding; see
+ * monitor/README.md).
  */
 #include <errno.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /*
  * server/devices/iommu_static.h — an IOMMU with a fixed translation table:
- * the model behind a board's "iommu" regions (board-format.md).
+ * the model behind a board's "iommu" regions (memcored-board(5)).
  *
  * Like the device models it is an ordinary libmemcore user, here of
  * MemoryRegionIOMMUOps: iommu_static_create() checks the region's

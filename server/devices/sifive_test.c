@@ -4,8 +4,9 @@
  *
  * A 32-bit write to offset 0 whose low 16 bits are
  *   0x5555  powers the machine off: memcored shuts down cleanly, exit 0;
- *   0x3333  asks for a reset (board-format.md's meaning of the code; the
- *           0x7777 code QEMU's model uses for reset is accepted as well).
+ *   0x3333  asks for a reset (the meaning memcored-board(5) gives the
+ *           code; the 0x7777 code QEMU's model uses for reset is accepted
+ *           as well).
  * Other values and offsets are ignored; reads return 0.  The device only
  * asks: the DeviceHost decides when the machine actually stops, since the
  * request arrives on the vCPU's thread in the middle of an access.

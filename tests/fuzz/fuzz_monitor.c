@@ -269,9 +269,10 @@ static bool logging_on(void)
 
 /*
  * After each line: when a view changed, a commit rendered it, and what it
- * rendered must be what rendering the whole tree gives (memory-semantics
- * §2.1: a view is rendered from the root at every commit; memcore renders
- * only the changed window, which must not make a difference).  A view that
+ * rendered must be what rendering the whole tree gives (SEMANTICS.md,
+ * "Incremental rendering": a view is as if rendered from the root at every
+ * commit; memcore renders only the changed window, which must not make a
+ * difference).  A view that
  * did not change is not compared: QEMU too leaves a view stale until the
  * next commit after a change that does not commit (moving a root region).
  * @prev holds the views after the previous line and is updated.

@@ -2,8 +2,9 @@
  * tests/fuzz/view_check.h — the fuzz targets' oracle for FlatViews:
  * take a fingerprint of an address space's current view, render every
  * view again from scratch, and compare.  memcore re-renders only the
- * window a commit changed; memory-semantics §2.1 says a view is what
- * rendering the whole tree gives, so the two must never differ.
+ * window a commit changed, but a view must be what rendering the whole
+ * tree gives (memcore/SEMANTICS.md, "Incremental rendering"), so the two
+ * must never differ.
  */
 #ifndef FUZZ_VIEW_CHECK_H
 #define FUZZ_VIEW_CHECK_H

@@ -6,8 +6,8 @@
  * comparison treats each output as a multiset of blank-line separated
  * blocks, with "FlatView #N" numbers blanked.  The `AS "..."` lines that
  * open a FlatView block are compared as a set too: they follow the
- * address spaces' creation order, and a board file (the spec's
- * riscv64-virt board.json lists them alphabetically) does not record
+ * address spaces' creation order, and a board file (the riscv64-virt
+ * board.json of tests/data lists them alphabetically) does not record
  * QEMU's creation order.  Everything else must match byte for byte.
  *
  * Usage: blockcmp EXPECTED ACTUAL; exit 0 when they match, else 1 with

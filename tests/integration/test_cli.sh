@@ -49,7 +49,7 @@ for board in "$BOARDS"/bad-*.json; do
 	check "$name: the expected messages" same "$BOARDS/$name.expected" "$TMP/msgs"
 done
 
-# ---- RAM that cannot be mapped (issue 7, item 6) --------------------------------
+# ---- RAM that cannot be mapped ----------------------------------------------
 # Once a crash in memset or a write next to a one-page mapping: now exit 2
 # with the message on stderr, whatever the front-end would have run.
 for name in bad-ram-wraps-fill bad-ram-wraps-image bad-max-size-wraps \
@@ -95,7 +95,7 @@ check "edge-fill.json: stdio monitor: quit exits 0" test $? -eq 0
 check "edge-fill.json: stdio monitor reads the region's end" \
 	contains "$TMP/out" "0000000000001ffe: 0x5a 0xa1 0xb2"
 
-# ---- a good board file (board-format.md's example) ---------------------------
+# ---- a good board file (tiny.json, after memcored-board(5)'s example) --------
 "$MEMCORED" --board "$BOARDS/tiny.json" --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
 check "tiny.json builds" test $? -eq 0
 check "tiny.json: info mtree" same "$BOARDS/tiny.mtree" "$TMP/out"

@@ -1,7 +1,8 @@
 #!/bin/sh
-# test_exec_commands.sh — every command of monitor.md through
-# `memcored --exec` on the built-in virt board, checking what a user sees:
-# the output and the exit status (0, or 1 when a command failed).
+# test_exec_commands.sh — every monitor command (`help` lists them; see
+# monitor/README.md) through `memcored --exec` on the built-in virt board,
+# checking what a user sees: the output and the exit status (0, or 1 when
+# a command failed).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 # ex OUT CMD...: run the commands in one memcored; output into $TMP/OUT.

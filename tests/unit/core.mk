@@ -1,7 +1,8 @@
 # tests/unit/core.mk: Check programs for the core of libmemcore —
-# rendering (§12 A), translate and the direct access corrections (B, C1–C3),
-# memory_region_find (D) and lifetimes (RCU, owners, scale).  Each program
-# is one test file plus the shared fixtures (tests/unit/fixtures.c).
+# rendering (conformance cases A of memcore/SEMANTICS.md), translate and
+# where direct accesses stop (B), memory_region_find (D) and lifetimes
+# (RCU, owners, scale).  Each program is one test file plus the shared
+# fixtures (tests/unit/fixtures.c).
 
 UNIT_CORE_TESTS = \
 	tests/unit/test_render \

@@ -1,7 +1,8 @@
 /*
- * tests/unit/fixtures.c — the shared §12 fixtures declared in fixtures.h:
- * root + address space set-up, the pattern device, the recording listener,
- * FlatView rendering and the string logs they all write to.
+ * tests/unit/fixtures.c — the shared conformance-case fixtures declared in
+ * fixtures.h: root + address space set-up, the pattern device, the
+ * recording listener, FlatView rendering and the string logs they all
+ * write to.
  *
  * Everything here reports through Check (ck_abort_msg) so that a broken
  * fixture fails the test that used it rather than the whole program.

@@ -1,7 +1,7 @@
 /*
  * tests/unit/fixtures.h — shared fixtures of the Check unit tests, in the
- * notation of memory-semantics.md §12 ("Fixture notation"), so that a test
- * reads like the conformance case it checks:
+ * notation of memcore/SEMANTICS.md ("Conformance cases", "Fixture
+ * notation"), so that a test reads like the conformance case it checks:
  *
  *   root/as   fx_setup() builds a fresh container `root` of size 2^64 and
  *             an address space `as` on it; fx_teardown() destroys the
@@ -116,10 +116,10 @@ void fx_check_log(const FxLog *log, const char *const *expected, size_t n,
 
 /*
  * fx_render_fv: the current FlatView of @as (taken with
- * address_space_get_flatview, released with flatview_unref) in §12
- * notation: entries "[start-end] NAME@offset" (hex, no 0x, end inclusive)
- * plus " ro" when readonly, joined by ", ".  An empty view is "".  A region
- * without a name prints "(noname)".
+ * address_space_get_flatview, released with flatview_unref) in the
+ * fixture notation: entries "[start-end] NAME@offset" (hex, no 0x, end
+ * inclusive) plus " ro" when readonly, joined by ", ".  An empty view is
+ * "".  A region without a name prints "(noname)".
  */
 char *fx_render_fv(AddressSpace *as);
 
@@ -198,7 +198,7 @@ void fx_pattern_set_accepts(FxPatternDev *d,
  * d->name, size). */
 void fx_pattern_init_io(FxPatternDev *d, Object *owner, uint64_t size);
 
-/* fx_io: the §12 io(n, s): fx_pattern_init (little-endian, plain
+/* fx_io: the fixture notation's io(n, s): fx_pattern_init (little-endian, plain
  * read/write) + fx_pattern_init_io without owner.  Returns &d->mr. */
 MemoryRegion *fx_io(FxPatternDev *d, const char *name, uint64_t size);
 
@@ -210,7 +210,7 @@ uint64_t fx_pattern_value(hwaddr addr, unsigned size,
 void fx_pattern_reset(FxPatternDev *d);
 
 /*
- * fx_calls_str: the call log in §12 notation joined by ",":
+ * fx_calls_str: the call log in the fixture notation joined by ",":
  * reads "(0x10,1)", writes "(0x10,0x44,1)".  Empty log: "".
  */
 char *fx_calls_str(FxPatternDev *d);
@@ -238,7 +238,9 @@ void fx_check_calls(FxPatternDev *d, const char *expected, const char *file,
  *   "eventfd_add 0x3040 4 1 0x7"   offset_within_address_space, size
  *                               (decimal), match_data (0/1), data (hex);
  *                               " mr=NAME" is appended if section.mr is
- *                               not NULL (Q10 says it is NULL)
+ *                               not NULL (it must be NULL: "kept
+ *                               quirk: eventfd sections have no
+ *                               region")
  *   "eventfd_del ..."           same form
  *   "coalesced_add 0x3000 0x100"  addr, len
  *   "coalesced_del 0x3000 0x100"

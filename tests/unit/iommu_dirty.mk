@@ -1,9 +1,10 @@
 # tests/unit/iommu_dirty.mk: Check programs for the rest of memory.h
-# (issue 4): IOMMUs (§3.5, cases 32-35), ioeventfds (§7.5, cases 54, 71),
-# coalesced MMIO (§7.6, case 72), dirty logging (§9, cases 75-78),
-# address_space_map/unmap (§10.1-10.2, cases 79-82) and resizeable and
-# file-backed RAM (§10.3-10.4, cases 83-84).  Each program is one test
-# file plus the shared fixtures (tests/unit/fixtures.c).
+# (issue 4), each in the section of memcore/SEMANTICS.md named here, with
+# its conformance cases: IOMMUs (cases 32-35), ioeventfds (cases 54, 71),
+# coalesced MMIO (case 72), dirty logging (cases 75-78), map, unmap and
+# the bounce buffer (cases 79-82), resizeable RAM and RAM from file
+# (cases 83-84).  Each program is one test file plus the shared fixtures
+# (tests/unit/fixtures.c).
 
 UNIT_ISSUE4_TESTS = \
 	tests/unit/test_iommu \

@@ -1,10 +1,11 @@
 # tests/unit/monitor.mk: Check programs for monitor/ — the parser and
 # expressions, every command against a small machine built in the test,
-# the QEMU 7.2 captures of shared/spec/examples/qemu-riscv64-virt/, and the
+# the QEMU 7.2 captures of tests/data/qemu-riscv64-virt/, and the
 # socket, terminal (pseudo-terminal) and completion front-ends.
 #
-# The captures are read at run time from the spec directory that sits
-# beside the clone (../shared/spec relative to the source tree).
+# The captures are read at run time from tests/data of the source tree
+# ($top_srcdir/tests/data, else TEST_DATA_DIR below); they ship with the
+# tree (tests/data/data.mk), so a missing one is a failure.
 
 MONITOR_UNIT_TESTS = \
 	tests/unit/test_monitor_capture \
@@ -18,7 +19,7 @@ TESTS += $(MONITOR_UNIT_TESTS)
 
 MONITOR_TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
 	-I$(srcdir)/monitor/include \
-	-DSPEC_DIR=\"$(abs_top_srcdir)/../shared/spec\"
+	-DTEST_DATA_DIR=\"$(abs_top_srcdir)/tests/data\"
 MONITOR_TEST_LDADD = monitor/libmonitor.la memcore/libmemcore.la $(CHECK_LIBS)
 MONITOR_TEST_FIXTURE = tests/unit/test_monitor_fixture.c \
 	tests/unit/test_monitor_fixture.h

@@ -1,11 +1,11 @@
 # tests/unit/mtree.mk: Check programs for mtree_info / mtree_info_flags.
 #
-# test_mtree checks the §6 formats on small trees (cases 31, 57-62);
-# test_mtree_virt rebuilds the riscv64-virt machine of the spec examples
-# and compares its output with the real QEMU 7.2 captures there.  It
-# finds them through MTREE_SPEC_DIR (shared/ beside the source tree; the
-# environment variable MEMCORE_SPEC_DIR overrides it) and skips when they
-# are missing, e.g. in an unpacked tarball.
+# test_mtree checks the output formats (memcore/SEMANTICS.md, "mtree
+# output") on small trees (conformance cases 31, 57-62); test_mtree_virt
+# rebuilds the riscv64-virt machine of tests/data/qemu-riscv64-virt/ and
+# compares its output with the real QEMU 7.2 captures there.  It finds
+# them through $top_srcdir/tests/data, else TEST_DATA_DIR below; they ship
+# with the tree (tests/data/data.mk), so a missing one is a failure.
 
 UNIT_MTREE_TESTS = tests/unit/test_mtree tests/unit/test_mtree_virt
 
@@ -20,6 +20,6 @@ tests_unit_test_mtree_LDADD = memcore/libmemcore.la $(CHECK_LIBS)
 tests_unit_test_mtree_virt_SOURCES = tests/unit/test_mtree_virt.c
 tests_unit_test_mtree_virt_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
 	$(JANSSON_CFLAGS) \
-	-DMTREE_SPEC_DIR='"$(abs_top_srcdir)/../shared/spec"'
+	-DTEST_DATA_DIR='"$(abs_top_srcdir)/tests/data"'
 tests_unit_test_mtree_virt_LDADD = memcore/libmemcore.la $(CHECK_LIBS) \
 	$(JANSSON_LIBS)

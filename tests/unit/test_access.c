@@ -1,10 +1,14 @@
 /*
- * tests/unit/test_access.c — the access path (spec §4, conformance cases
- * 36–53): how address_space_read/write split MMIO accesses by impl/valid,
- * endianness, accepts, attributes, unassigned space, ROM, readonly aliases
- * (Q2), ROM devices, old_mmio and dispatch through an alias (D13); plus
- * cpu_physical_memory_write_rom (C3), address_space_access_valid (§4.8,
- * C11), unassigned_io_ops and the target byte order setting.
+ * tests/unit/test_access.c — the access path (memcore/SEMANTICS.md,
+ * Access path; conformance cases 36–53): how address_space_read/write
+ * split MMIO accesses by impl/valid, endianness, accepts, attributes,
+ * unassigned space, ROM, readonly aliases (kept quirk: inherited readonly
+ * does not block writes), ROM devices, old_mmio and dispatch through an
+ * alias (later fix adopted: dispatch on an alias forwards to its target);
+ * plus cpu_physical_memory_write_rom (write_rom skips ROM devices outside
+ * ROMD mode), address_space_access_valid (memcore choice: access_valid
+ * chunks sized by the region offset), unassigned_io_ops and the target
+ * byte order setting.
  *
  * Devices are the fixtures' pattern devices (read(a, k) returns the bytes
  * (a+i) & 0xff in the device's order) mapped at 0 unless a case says
@@ -160,7 +164,9 @@ START_TEST(t39_impl_max4_be)
 }
 END_TEST
 
-/* ---- 40: impl.min larger than the access (Q6, D3) --------------------------- */
+/* ---- 40: impl.min larger than the access --------------------------------- */
+/* Kept quirk: widened access at the unaligned address; later fix adopted:
+ * big-endian widening shifts right. */
 
 static uint64_t value_aabbccdd(FxPatternDev *d, hwaddr addr, unsigned size)
 {
@@ -241,7 +247,8 @@ START_TEST(t42_unaligned_allowed)
 }
 END_TEST
 
-/* ---- 43: valid sizes without accepts (D2) ----------------------------------- */
+/* ---- 43: valid sizes without accepts ------------------------------------- */
+/* Later fix adopted: valid access sizes enforced. */
 
 START_TEST(t43_valid_sizes_enforced)
 {
@@ -420,13 +427,14 @@ START_TEST(t49_rom_write_discarded_write_rom_lands)
 END_TEST
 
 /*
- * write_rom (§4.7, C3) over ROM | MMIO | RAM | unassigned | ROM device in
- * ROMD mode | ROM device outside ROMD mode: RAM-backed parts and the ROMD
- * device get the bytes, nothing is called, the rest is skipped.
+ * write_rom (SEMANTICS.md, write_rom) over ROM | MMIO | RAM | unassigned |
+ * ROM device in ROMD mode | ROM device outside ROMD mode: RAM-backed parts
+ * and the ROMD device get the bytes, nothing is called, the rest is
+ * skipped.
  */
 static FxPatternDev romd_on, romd_off;
 
-START_TEST(t49_write_rom_c3)
+START_TEST(t49_write_rom_over_every_kind)
 {
     uint8_t data[0x6000];
     uint8_t *rom_host, *ram_host, *on_host, *off_host;
@@ -474,11 +482,12 @@ START_TEST(t49_write_rom_c3)
 }
 END_TEST
 
-/* ---- 50: readonly alias (Q2) ---------------------------------------------------- */
+/* ---- 50: readonly alias -------------------------------------------------- */
+/* Kept quirk: inherited readonly does not block writes. */
 
 static MemoryRegion alias;
 
-START_TEST(t50_readonly_alias_q2)
+START_TEST(t50_readonly_alias_still_writable)
 {
     static const uint8_t b = 0x77;
     FxListener l;
@@ -632,9 +641,10 @@ START_TEST(t52_old_mmio)
 }
 END_TEST
 
-/* ---- 53: dispatch on an alias (D13) ----------------------------------------------- */
+/* ---- 53: dispatch on an alias -------------------------------------------- */
+/* Later fix adopted: dispatch on an alias forwards to its target. */
 
-START_TEST(t53_alias_dispatch_d13)
+START_TEST(t53_alias_dispatch_forwards)
 {
     uint64_t v = 0;
 
@@ -669,7 +679,8 @@ START_TEST(unassigned_read_write)
 END_TEST
 
 /* The unassigned-access hook sees accesses that end on nothing; for the
- * unassigned region the offset is the address itself (§3.3). */
+ * unassigned region the offset is the address itself (SEMANTICS.md,
+ * Translate). */
 static FxLog hook_log;
 
 static void unassigned_hook(hwaddr addr, bool is_write, unsigned size)
@@ -693,7 +704,8 @@ START_TEST(unassigned_access_hook)
 }
 END_TEST
 
-/* A reservation fails like unassigned space (§3.4). */
+/* A reservation fails like unassigned space (SEMANTICS.md, Unassigned
+ * accesses). */
 START_TEST(reservation_is_unassigned)
 {
     static MemoryRegion resv;
@@ -794,7 +806,8 @@ START_TEST(native_endian_big_target)
 END_TEST
 
 /* A big-endian target changes nothing for RAM bytes nor for impl.max=1
- * devices (§4.4: the buffer is the device's bytes in its own order). */
+ * devices (SEMANTICS.md, Endianness: the buffer is the device's bytes in
+ * its own order). */
 START_TEST(big_target_le_device_bytes)
 {
     uint8_t buf[4];
@@ -811,7 +824,7 @@ START_TEST(big_target_le_device_bytes)
 }
 END_TEST
 
-/* ---- address_space_access_valid (§4.8, C11) ---------------------------------------- */
+/* ---- address_space_access_valid ------------------------------------------ */
 
 START_TEST(access_valid_ram_rom_unassigned)
 {
@@ -865,12 +878,12 @@ START_TEST(access_valid_accepts)
 END_TEST
 
 /*
- * C11 / D19: chunk sizes come from the offset within the region.  A device
+ * Memcore choice: access_valid chunks sized by the region offset.  A device
  * that only takes aligned 4-byte accesses, mapped at 0x4002: a 4-byte
  * check at 0x4002 is region offset 0, one valid chunk (QEMU master would
  * size the chunk from 0x4002 and refuse it).
  */
-START_TEST(access_valid_chunks_by_region_offset_c11)
+START_TEST(access_valid_chunks_by_region_offset)
 {
     dev_prepare(DEVICE_LITTLE_ENDIAN);
     dev.ops.valid.min_access_size = 4;
@@ -908,11 +921,11 @@ int main(void)
     tcase_add_test(tc, t47_read_past_ram_end);
     tcase_add_test(tc, t47_write_past_ram_end);
     tcase_add_test(tc, t49_rom_write_discarded_write_rom_lands);
-    tcase_add_test(tc, t49_write_rom_c3);
-    tcase_add_test(tc, t50_readonly_alias_q2);
+    tcase_add_test(tc, t49_write_rom_over_every_kind);
+    tcase_add_test(tc, t50_readonly_alias_still_writable);
     tcase_add_test(tc, t51_rom_device);
     tcase_add_test(tc, t52_old_mmio);
-    tcase_add_test(tc, t53_alias_dispatch_d13);
+    tcase_add_test(tc, t53_alias_dispatch_forwards);
     tcase_add_test(tc, unassigned_read_write);
     tcase_add_test(tc, unassigned_access_hook);
     tcase_add_test(tc, reservation_is_unassigned);
@@ -923,7 +936,7 @@ int main(void)
     tcase_add_test(tc, access_valid_ram_rom_unassigned);
     tcase_add_test(tc, access_valid_mmio_sizes);
     tcase_add_test(tc, access_valid_accepts);
-    tcase_add_test(tc, access_valid_chunks_by_region_offset_c11);
+    tcase_add_test(tc, access_valid_chunks_by_region_offset);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

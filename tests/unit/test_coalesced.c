@@ -1,8 +1,9 @@
 /*
- * tests/unit/test_coalesced.c — coalesced MMIO (memory-semantics.md §7.6,
- * D7): conformance case 72 and the D7 details (announcements follow the
- * topology, only the new range is announced, ranges are cut to what each
- * FlatRange shows), set/clear_coalescing, set/clear_flush_coalesced, and
+ * tests/unit/test_coalesced.c — coalesced MMIO (memcore/SEMANTICS.md,
+ * Coalesced MMIO): conformance case 72 and the details of the adopted fix
+ * "coalesced ranges follow topology" (announcements follow the topology,
+ * only the new range is announced, ranges are cut to what each FlatRange
+ * shows), set/clear_coalescing, set/clear_flush_coalesced, and
  * the in-process ring: writes to a coalesced range are held back and
  * reach the device, in the order written, when a flush-coalesced region
  * is accessed, when a transaction begins, or when the ring (1024 entries)
@@ -30,7 +31,7 @@ static void map_dev(void)
     memory_region_add_subregion(fx_root, 0x3000, fx_io(&dev, "dev", 0x1000));
 }
 
-/* ---- 72 and D7: announcements ---------------------------------------------- */
+/* ---- 72, coalesced ranges follow topology: announcements ----------------- */
 
 START_TEST(t72_coalesced_follows_topology)
 {
@@ -43,7 +44,7 @@ START_TEST(t72_coalesced_follows_topology)
     memory_region_add_coalescing(&dev.mr, 0, 0x100);
     fx_assert_log(&l.log, "coalesced_add 0x3000 0x100");
 
-    /* Moving: del before region_del, add after region_add (D7). */
+    /* Moving: del before region_del, add after region_add. */
     fx_log_reset(&l.log);
     memory_region_set_address(&dev.mr, 0x5000);
     fx_assert_log(&l.log, "begin", "coalesced_del 0x3000 0x100",
@@ -63,7 +64,7 @@ START_TEST(t72_coalesced_follows_topology)
 }
 END_TEST
 
-/* D7: a later add_coalescing announces only the new range (2.6 announced
+/* A later add_coalescing announces only the new range (2.6 announced
  * del+add of everything). */
 START_TEST(t72_add_announces_only_new_range)
 {
@@ -79,7 +80,7 @@ START_TEST(t72_add_announces_only_new_range)
 }
 END_TEST
 
-/* D7: coalescing set on an unmapped region is announced when it is mapped
+/* Coalescing set on an unmapped region is announced when it is mapped
  * (2.6 never did). */
 START_TEST(t72_announced_on_later_mapping)
 {
@@ -149,9 +150,9 @@ START_TEST(t72_listener_order)
 }
 END_TEST
 
-/* §7.3/§7.4 with D6: registration replays coalesced_mmio_add after the
- * region's region_add; unregistration coalesced_mmio_del before
- * region_del. */
+/* Listener replay (SEMANTICS.md, Replay on register / Replay on
+ * unregister): registration replays coalesced_mmio_add after the region's
+ * region_add; unregistration coalesced_mmio_del before region_del. */
 START_TEST(t72_register_unregister_replay)
 {
     FxListener l;

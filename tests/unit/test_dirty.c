@@ -1,9 +1,9 @@
 /*
- * tests/unit/test_dirty.c — dirty logging (memory-semantics.md §9):
- * conformance cases 75–78, the corrections C6 (the code-invalidate hook;
- * the core never sets CODE) and C13 (stopping global logging while it is
- * stopped is a no-op), D12 (global logging adds MIGRATION only to
- * RAM-backed and IOMMU regions), D18 (a second start is a no-op),
+ * tests/unit/test_dirty.c — dirty logging (memcore/SEMANTICS.md, Dirty
+ * logging): conformance cases 75–78, the code-invalidate hook (the core
+ * never sets the CODE bit), the adopted fixes "global logging only for
+ * RAM-backed and IOMMU regions" and "repeated global log start is a no-op"
+ * (and stopping global logging while it is stopped is one too),
  * set_dirty / test_and_clear / reset over page ranges,
  * address_space_sync_dirty_bitmap, and every write path (rw, st*,
  * unmap, write_rom) marking exactly the pages it wrote.
@@ -208,7 +208,7 @@ START_TEST(t78_sync_dirty_bitmap_per_flatrange)
     FxListener l1, l2, other;
 
     map_r(0, 0x4000);
-    memory_region_set_log(&reg_r, true, VGA); /* C13 */
+    memory_region_set_log(&reg_r, true, VGA); /* case 78 has VGA logging */
     memory_region_add_subregion_overlap(fx_root, 0x1000,
                                         fx_io(&overlay, "O", 0x1000), 1);
     fx_assert_fv(fx_as, "[0-fff] R@0, [1000-1fff] O@0, [2000-3fff] R@2000");
@@ -258,7 +258,7 @@ START_TEST(t78_sync_dirty_bitmap_per_flatrange)
 }
 END_TEST
 
-/* ---- C6: the code-invalidate hook --------------------------------------------- */
+/* ---- the code-invalidate hook: the core never sets the CODE bit ---------- */
 
 static FxLog hook_log;
 
@@ -268,7 +268,7 @@ static void code_hook(ram_addr_t start, ram_addr_t len)
                (uint64_t)len);
 }
 
-START_TEST(c6_code_invalidate_hook)
+START_TEST(code_invalidate_hook_not_code_bit)
 {
     static MemoryRegion plain;
     char want[64];
@@ -281,7 +281,8 @@ START_TEST(c6_code_invalidate_hook)
     ra = memory_region_get_ram_addr(&reg_r);
     ck_assert_uint_ne(ra, RAM_ADDR_INVALID);
 
-    /* Fresh RAM is CODE-dirty (Q11), i.e. holds no code: no hook. */
+    /* Fresh RAM is CODE-dirty (kept quirk: new RAM is dirty for every
+     * client), i.e. holds no code: no hook. */
     write_byte(0x10010, 1);
     fx_assert_log_empty(&hook_log);
 
@@ -329,7 +330,7 @@ START_TEST(c6_code_invalidate_hook)
 }
 END_TEST
 
-/* ---- D12: which regions global logging reaches ---------------------------------- */
+/* ---- which regions global logging reaches (RAM-backed and IOMMU only) ---- */
 
 static IOMMUTLBEntry null_translate(MemoryRegion *iommu, hwaddr addr,
                                     bool is_write)
@@ -344,7 +345,7 @@ static const MemoryRegionIOMMUOps null_iommu_ops = {
     .translate = null_translate,
 };
 
-START_TEST(d12_global_logging_ram_and_iommu_only)
+START_TEST(global_logging_ram_and_iommu_only)
 {
     static MemoryRegion ram, rom, romd, ptr, iommu, container, reservation,
         alias;
@@ -396,9 +397,9 @@ START_TEST(d12_global_logging_ram_and_iommu_only)
 }
 END_TEST
 
-/* D12 as listeners see it: global start gives log_start to the ranges of
+/* The same as listeners see it: global start gives log_start to the ranges of
  * RAM, ROM devices and IOMMUs, only region_nop to MMIO. */
-START_TEST(d12_global_logging_log_start_per_kind)
+START_TEST(global_logging_log_start_per_kind)
 {
     static MemoryRegion romd, iommu;
     static FxPatternDev io, romd_dev;
@@ -459,9 +460,9 @@ START_TEST(dirty_bits_per_region)
 }
 END_TEST
 
-/* ---- D18 and C13: start twice, stop twice ------------------------------------------ */
+/* ---- repeated global log start/stop: start twice, stop twice ------------- */
 
-START_TEST(d18_second_start_is_noop)
+START_TEST(global_log_second_start_is_noop)
 {
     map_r(0x10000, 0x4000);
     memory_global_dirty_log_start();
@@ -476,7 +477,7 @@ START_TEST(d18_second_start_is_noop)
 }
 END_TEST
 
-START_TEST(c13_stop_while_stopped_is_noop)
+START_TEST(global_log_stop_while_stopped_is_noop)
 {
     FxListener l;
 
@@ -615,7 +616,8 @@ START_TEST(write_across_pages_marks_both)
 }
 END_TEST
 
-/* §9.2: set_log takes only VGA; anything else is misuse. */
+/* set_log takes only VGA; anything else is misuse (SEMANTICS.md, Clients
+ * and masks). */
 START_TEST(set_log_other_client_aborts)
 {
     map_r(0x10000, 0x1000);
@@ -637,12 +639,12 @@ int main(void)
     tcase_add_test(tc, t77_clear_ranges_round_outward);
     tcase_add_test(tc, t77_writes_mark_mask_clients_only);
     tcase_add_test(tc, t78_sync_dirty_bitmap_per_flatrange);
-    tcase_add_test(tc, c6_code_invalidate_hook);
-    tcase_add_test(tc, d12_global_logging_ram_and_iommu_only);
-    tcase_add_test(tc, d12_global_logging_log_start_per_kind);
+    tcase_add_test(tc, code_invalidate_hook_not_code_bit);
+    tcase_add_test(tc, global_logging_ram_and_iommu_only);
+    tcase_add_test(tc, global_logging_log_start_per_kind);
     tcase_add_test(tc, dirty_bits_per_region);
-    tcase_add_test(tc, d18_second_start_is_noop);
-    tcase_add_test(tc, c13_stop_while_stopped_is_noop);
+    tcase_add_test(tc, global_log_second_start_is_noop);
+    tcase_add_test(tc, global_log_stop_while_stopped_is_noop);
     tcase_add_test(tc, writes_through_every_path_mark_dirty);
     tcase_add_test(tc, write_across_pages_marks_both);
     tcase_add_test_raise_signal(tc, set_log_other_client_aborts, SIGABRT);

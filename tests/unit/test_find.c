@@ -1,9 +1,11 @@
 /*
  * tests/unit/test_find.c — memory_region_find and memory_region_present:
- * memory-semantics.md §12 cases 55–56 (D) and §5.  find describes what the
- * address space actually shows (which may be another region than the one
- * asked about), clipped to the query, follows container links only (Q4),
- * and takes a reference on the returned region's owner.
+ * conformance cases 55–56 (D) and the rules of memcore/SEMANTICS.md,
+ * memory_region_find.  find describes what the address space actually
+ * shows (which may be another region than the one asked about), clipped to
+ * the query, follows container links only (kept quirk: find follows
+ * container links only), and takes a reference on the returned region's
+ * owner.
  */
 #include <check.h>
 #include <stdint.h>
@@ -71,7 +73,7 @@ START_TEST(t55_find_ram_and_nothing)
 }
 END_TEST
 
-/* §5: only the lowest-addressed overlap is returned, even when the next
+/* Only the lowest-addressed overlap is returned, even when the next
  * range is adjacent; B's owner is not touched. */
 START_TEST(t55_find_first_overlap_only)
 {
@@ -130,7 +132,8 @@ START_TEST(t56_find_hidden_returns_sibling)
 }
 END_TEST
 
-/* Case 56 / Q4: a region visible only through an alias is not found. */
+/* Case 56 (kept quirk: find follows container links only): a region
+ * visible only through an alias is not found. */
 START_TEST(t56_find_alias_only_not_found)
 {
     static MemoryRegion T, AT;

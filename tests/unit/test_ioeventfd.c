@@ -1,11 +1,12 @@
 /*
- * tests/unit/test_ioeventfd.c — ioeventfds (memory-semantics.md §4.2,
- * §7.5): conformance cases 54 (matching at dispatch, D9) and 71 (listener
- * eventfd_add/del: Q7 order, Q10 sections without a region), C5
- * (deletion needs the exact key; a size-0 eventfd matches any write at
- * its address), D14 (registration replays eventfd_add), D6 (unregister
- * replays eventfd_del), the EventNotifier helpers, and a test that reads
- * the eventfd's counter with read(2).
+ * tests/unit/test_ioeventfd.c — ioeventfds (memcore/SEMANTICS.md,
+ * ioeventfds): conformance cases 54 (matching at dispatch; a size-0
+ * eventfd matches any write at its address) and 71 (listener
+ * eventfd_add/del: kept quirks "eventfd callbacks in inverted order" and
+ * "eventfd sections have no region"), exact-key eventfd deletion,
+ * registration replaying eventfd_add and unregistration replaying
+ * eventfd_del (SEMANTICS.md, Listeners), the EventNotifier helpers, and a
+ * test that reads the eventfd's counter with read(2).
  *
  * The device is the fixtures' pattern device "dev" (0x100 bytes at
  * 0x3000 unless stated), so "no write call" is its call log staying empty.
@@ -143,8 +144,8 @@ START_TEST(t54_ioeventfd_match_data)
 }
 END_TEST
 
-/* D9 + C5: size 0 matches a write of any size at the address, whatever the
- * data; nothing else. */
+/* Later fix adopted: size-0 ioeventfd matches any write size, at the
+ * address, whatever the data; nothing else. */
 START_TEST(t54_ioeventfd_size0_any_write)
 {
     map_dev();
@@ -222,7 +223,7 @@ START_TEST(t54_ioeventfd_two_notifiers)
 }
 END_TEST
 
-/* §7.5: the data is given in target order and compared as a write of
+/* The data is given in target order and compared as a write of
  * that size delivers it, so a big-endian device matches the same guest
  * value as a little-endian one. */
 START_TEST(t54_ioeventfd_big_endian_device)
@@ -298,7 +299,8 @@ START_TEST(t71_eventfd_listener_sections)
     fx_listener_register(&l2, "L2", 2, fx_as, &shared);
     fx_listener_register(&l1, "L1", 1, fx_as, &shared);
 
-    /* No begin/commit, section without a region (Q10), reverse order (Q7). */
+    /* No begin/commit, section without a region, reverse order (kept
+     * quirks). */
     memory_region_add_eventfd(&dev.mr, 0x40, 4, true, 7, &e1);
     fx_assert_log(&shared, "L2: eventfd_add 0x3040 4 1 0x7",
                   "L1: eventfd_add 0x3040 4 1 0x7");
@@ -367,7 +369,7 @@ START_TEST(t71_eventfd_listener_size0_and_filters)
 }
 END_TEST
 
-/* §7.5: a region shown twice (two aliases) gives two AS-level eventfds,
+/* A region shown twice (two aliases) gives two AS-level eventfds,
  * and a write through either signals. */
 START_TEST(t71_eventfd_through_two_aliases)
 {
@@ -401,7 +403,7 @@ START_TEST(t71_eventfd_through_two_aliases)
 }
 END_TEST
 
-/* §7.5: an eventfd exists at AS level only where its region shows: hidden
+/* An eventfd exists at AS level only where its region shows: hidden
  * by a higher-priority region there is none (and writes go to that
  * region); uncovering it announces it. */
 START_TEST(t71_eventfd_hidden_by_overlay)
@@ -434,9 +436,9 @@ START_TEST(t71_eventfd_hidden_by_overlay)
 }
 END_TEST
 
-/* ---- D14 / D6: registration and unregistration replay ------------------------- */
+/* ---- registration and unregistration replay (adopted fixes) -------------- */
 
-START_TEST(t71_d14_register_replays_eventfd_add)
+START_TEST(t71_register_replays_eventfd_add)
 {
     FxListener l;
 
@@ -450,7 +452,7 @@ START_TEST(t71_d14_register_replays_eventfd_add)
                   "eventfd_add 0x3040 4 1 0x7", "commit");
     ck_assert_ptr_eq(l.last_eventfd, &e1);
 
-    /* D6: unregistering takes them back. */
+    /* Unregistering takes them back (unregister replays removal). */
     fx_log_reset(&l.log);
     memory_listener_unregister(&l.ml);
     fx_assert_log(&l.log, "begin", "del 0x3000-0x30ff dev@0",
@@ -460,64 +462,64 @@ START_TEST(t71_d14_register_replays_eventfd_add)
 }
 END_TEST
 
-/* ---- C5: deletion needs the exact key ---------------------------------------- */
+/* ---- memcore choice: deletion needs the exact key ------------------------ */
 
 /* Registers (0x40, 4, match, 7, e1) and returns with a listener attached. */
-static FxListener c5_l;
+static FxListener exact_key_l;
 
-static void c5_setup(void)
+static void exact_key_setup(void)
 {
     map_dev();
     init_notifier(&e1);
     init_notifier(&e2);
     memory_region_add_eventfd(&dev.mr, 0x40, 4, true, 7, &e1);
-    fx_listener_register(&c5_l, "L", 0, fx_as, NULL);
+    fx_listener_register(&exact_key_l, "L", 0, fx_as, NULL);
 }
 
-START_TEST(c5_del_other_size_aborts)
+START_TEST(exact_key_del_other_size_aborts)
 {
-    c5_setup();
+    exact_key_setup();
     memory_region_del_eventfd(&dev.mr, 0x40, 0, true, 7, &e1);
 }
 END_TEST
 
-START_TEST(c5_del_other_match_data_aborts)
+START_TEST(exact_key_del_other_match_data_aborts)
 {
-    c5_setup();
+    exact_key_setup();
     memory_region_del_eventfd(&dev.mr, 0x40, 4, false, 7, &e1);
 }
 END_TEST
 
-START_TEST(c5_del_other_notifier_aborts)
+START_TEST(exact_key_del_other_notifier_aborts)
 {
-    c5_setup();
+    exact_key_setup();
     memory_region_del_eventfd(&dev.mr, 0x40, 4, true, 7, &e2);
 }
 END_TEST
 
 /* Under a misuse handler every wrong key is a no-op: the eventfd stays,
  * listeners hear nothing, and the right key still deletes it. */
-START_TEST(c5_del_wrong_key_is_noop_when_handled)
+START_TEST(exact_key_del_wrong_key_is_noop_when_handled)
 {
-    c5_setup();
+    exact_key_setup();
     fx_catch_misuse();
     memory_region_del_eventfd(&dev.mr, 0x40, 0, true, 7, &e1);
     memory_region_del_eventfd(&dev.mr, 0x40, 4, false, 7, &e1);
     memory_region_del_eventfd(&dev.mr, 0x40, 4, true, 7, &e2);
     memory_region_del_eventfd(&dev.mr, 0x44, 4, true, 7, &e1);
     ck_assert_uint_eq(fx_misuse_count, 4);
-    fx_assert_log_empty(&c5_l.log);
+    fx_assert_log_empty(&exact_key_l.log);
     address_space_stl_le(fx_as, 0x3040, 7, attrs, NULL);
     fx_assert_calls(&dev, "");
     ck_assert_uint_eq(read_counter(&e1), 1);
 
     memory_region_del_eventfd(&dev.mr, 0x40, 4, true, 7, &e1);
     ck_assert_uint_eq(fx_misuse_count, 4);
-    fx_assert_log(&c5_l.log, "eventfd_del 0x3040 4 1 0x7");
+    fx_assert_log(&exact_key_l.log, "eventfd_del 0x3040 4 1 0x7");
     address_space_stl_le(fx_as, 0x3040, 7, attrs, NULL);
     fx_assert_calls(&dev, "(0x40,0x7,4)");
     ck_assert_uint_eq(read_counter(&e1), 0);
-    fx_listener_unregister(&c5_l);
+    fx_listener_unregister(&exact_key_l);
     event_notifier_cleanup(&e1);
     event_notifier_cleanup(&e2);
 }
@@ -543,16 +545,17 @@ int main(void)
     tcase_add_test(tc, t71_eventfd_listener_size0_and_filters);
     tcase_add_test(tc, t71_eventfd_through_two_aliases);
     tcase_add_test(tc, t71_eventfd_hidden_by_overlay);
-    tcase_add_test(tc, t71_d14_register_replays_eventfd_add);
+    tcase_add_test(tc, t71_register_replays_eventfd_add);
     suite_add_tcase(s, tc);
 
     tcase_add_checked_fixture(misuse, fx_setup, fx_teardown);
-    tcase_add_test_raise_signal(misuse, c5_del_other_size_aborts, SIGABRT);
-    tcase_add_test_raise_signal(misuse, c5_del_other_match_data_aborts,
+    tcase_add_test_raise_signal(misuse, exact_key_del_other_size_aborts,
                                 SIGABRT);
-    tcase_add_test_raise_signal(misuse, c5_del_other_notifier_aborts,
+    tcase_add_test_raise_signal(misuse, exact_key_del_other_match_data_aborts,
                                 SIGABRT);
-    tcase_add_test(misuse, c5_del_wrong_key_is_noop_when_handled);
+    tcase_add_test_raise_signal(misuse, exact_key_del_other_notifier_aborts,
+                                SIGABRT);
+    tcase_add_test(misuse, exact_key_del_wrong_key_is_noop_when_handled);
     suite_add_tcase(s, misuse);
 
     sr = srunner_create(s);

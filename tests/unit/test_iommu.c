@@ -1,11 +1,11 @@
 /*
- * tests/unit/test_iommu.c — IOMMU regions (memory-semantics.md §3.3, §3.5):
- * conformance cases 32–35, the corrections C7 (notifiers newest first)
- * and C12 (a permission fault reports the translated address and the
- * clamped length), memory_region_notify_iommu, and a DMA write through an
+ * tests/unit/test_iommu.c — IOMMU regions (memcore/SEMANTICS.md, IOMMUs
+ * and Translate): conformance cases 32–35, notifiers called newest first,
+ * a permission fault reporting the translated address and the clamped
+ * length, memory_region_notify_iommu, and a DMA write through an
  * IOMMU that lands in the translated RAM and marks its page dirty.
  *
- * The §12 fixture: AS `dma` rooted at the IOMMU `I` (2^32 bytes) which maps
+ * The case 32 fixture: AS `dma` rooted at the IOMMU `I` (2^32 bytes) which maps
  * addr to 0x40000000 + (addr & ~0xfff) in AS `mem` (the fixture's `as`)
  * with page mask 0xfff; RAM `R2` (1 MiB) sits at 0x40000000 in `mem`.
  * I grants RW below 0x80000, RO in [0x80000, 0x100000), NONE above.
@@ -161,9 +161,9 @@ START_TEST(t32_iommu_translate)
 }
 END_TEST
 
-/* C12: a permission fault returns the unassigned region, but xlat is the
+/* A permission fault returns the unassigned region, but xlat is the
  * translated address and len is clamped to the IOMMU page. */
-START_TEST(t32_c12_permission_fault_reports_translation)
+START_TEST(t32_permission_fault_reports_translation)
 {
     MemoryRegion *un;
 
@@ -291,7 +291,7 @@ START_TEST(t34_nested_iommus_compose)
 }
 END_TEST
 
-/* ---- notifiers: 35, C7, notify ---------------------------------------------- */
+/* ---- notifiers: 35, newest first, notify --------------------------------- */
 
 /* A recording notifier: each call appends "NAME iova=... xa=... mask=...
  * perm=..." to the shared log. */
@@ -365,9 +365,10 @@ START_TEST(t35_iommu_replay)
 }
 END_TEST
 
-/* C7 and notify_iommu: every registered notifier gets the entry itself,
- * most recently registered first; unregistered ones no longer do. */
-START_TEST(t35_c7_notify_newest_first)
+/* Newest notifier first, and notify_iommu: every registered notifier gets
+ * the entry itself, most recently registered first; unregistered ones no
+ * longer do. */
+START_TEST(t35_notify_newest_first)
 {
     RecNotifier n1, n2, n3;
     IOMMUTLBEntry e = {
@@ -662,11 +663,11 @@ int main(void)
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t32_iommu_translate);
-    tcase_add_test(tc, t32_c12_permission_fault_reports_translation);
+    tcase_add_test(tc, t32_permission_fault_reports_translation);
     tcase_add_test(tc, t33_read_crosses_iommu_page);
     tcase_add_test(tc, t34_nested_iommus_compose);
     tcase_add_test(tc, t35_iommu_replay);
-    tcase_add_test(tc, t35_c7_notify_newest_first);
+    tcase_add_test(tc, t35_notify_newest_first);
     tcase_add_test(tc, t32_dma_write_lands_and_dirties);
     tcase_add_test(tc, t32_dma_to_mmio);
     tcase_add_test(tc, t32_map_through_iommu);

@@ -1,10 +1,11 @@
 /*
  * tests/unit/test_ldst.c — the fixed-size accessors address_space_ld* and
- * address_space_st* (spec §4.6): every width and byte order on RAM and on
- * a pattern device, the suffix-less (target order) variants for both
- * target endiannesses, MemTxResult reporting, and Q5: an access whose
- * translation is shorter than its size goes as one MMIO access to the
- * first region (RAM answers 0 and MEMTX_DECODE_ERROR, case 48).
+ * address_space_st* (memcore/SEMANTICS.md, ld/st): every width and byte
+ * order on RAM and on a pattern device, the suffix-less (target order)
+ * variants for both target endiannesses, MemTxResult reporting, and the
+ * kept quirk "ld/st across a section end is one MMIO access": an access
+ * whose translation is shorter than its size goes as one MMIO access to
+ * the first region (RAM answers 0 and MEMTX_DECODE_ERROR, case 48).
  *
  * RAM cases use a RAM region at 0x1000 whose byte at offset i is i & 0xff,
  * so every load has one right answer in each byte order.
@@ -199,7 +200,7 @@ START_TEST(ld_st_unassigned_decode_error)
 }
 END_TEST
 
-/* ---- Q5: accesses crossing the end of a section ------------------------ */
+/* ---- accesses crossing the end of a section (one MMIO access) ------------ */
 
 /* Case 48: RAM [1000-1fff] filled with 0xAB, nothing above. */
 START_TEST(t48_ldl_le_crossing_ram_end)
@@ -219,9 +220,9 @@ START_TEST(t48_ldl_le_crossing_ram_end)
 }
 END_TEST
 
-/* Q5 with RAM on both sides: no splitting, the access goes to the first
+/* The same with RAM on both sides: no splitting, the access goes to the first
  * region's (unassigned) ops although every byte is RAM. */
-START_TEST(q5_crossing_into_next_ram)
+START_TEST(crossing_section_end_into_next_ram)
 {
     static MemoryRegion ram2;
     MemTxAttrs a = MEMTXATTRS_UNSPECIFIED;
@@ -246,7 +247,7 @@ START_TEST(q5_crossing_into_next_ram)
     r = 0xdead;
     address_space_stl_le(fx_as, 0x1ffe, 0x11223344, a, &r);
     ck_assert_uint_eq(r, MEMTX_DECODE_ERROR);
-    /* address_space_read, by contrast, splits at the section end (§4.1):
+    /* address_space_read, by contrast, splits at the section end:
      * both sides are readable and unchanged. */
     read_bytes(0x1ffe, buf, 4);
     ck_assert_uint_eq(buf[0], 0xfe);
@@ -309,8 +310,9 @@ static void map_pattern(enum device_endian endian)
 
 /*
  * Loads give the bytes the device holds (pattern (a+i) & 0xff) in the
- * named order, whatever the device's own order (§4.4); an 8-byte load is
- * one dispatch of 8 that the default impl.max (4) splits in two calls.
+ * named order, whatever the device's own order (SEMANTICS.md,
+ * Endianness); an 8-byte load is one dispatch of 8 that the default
+ * impl.max (4) splits in two calls.
  */
 static void check_pattern_loads(void)
 {
@@ -438,7 +440,8 @@ START_TEST(ld_st_native_pattern_big_endian_target)
 }
 END_TEST
 
-/* MemTxResult: the device's own result, and valid limits (D2). */
+/* MemTxResult: the device's own result, and valid limits (later fix
+ * adopted: valid access sizes enforced). */
 static MemTxResult result_error(FxPatternDev *d, hwaddr addr, unsigned size,
                                 bool is_write)
 {
@@ -460,7 +463,7 @@ START_TEST(ld_st_result_from_device)
     memory_region_add_subregion(fx_root, DEV_BASE, &dev.mr);
 
     r = 0xdead;
-    /* A failing device still delivers its value (§4.1: no early exit). */
+    /* A failing device still delivers its value (no early exit). */
     ck_assert_uint_eq(address_space_ldl_le(fx_as, DEV_BASE + 0x10, a, &r),
                       0x13121110);
     ck_assert_uint_eq(r, MEMTX_ERROR);
@@ -498,11 +501,12 @@ START_TEST(ld_st_refused_by_valid_sizes)
 END_TEST
 
 /*
- * Q5 on MMIO: an 8-byte load at 0x40f8 of a 0xfc-byte device followed by
- * another device goes entirely to the first one (two impl-sized calls at
- * 0xf8 and 0xfc, the second past its end); the neighbour is not called.
+ * Crossing a section end on MMIO: an 8-byte load at 0x40f8 of a 0xfc-byte
+ * device followed by another device goes entirely to the first one (two
+ * impl-sized calls at 0xf8 and 0xfc, the second past its end); the
+ * neighbour is not called.
  */
-START_TEST(q5_mmio_access_goes_to_first_region)
+START_TEST(crossing_section_end_mmio_goes_to_first_region)
 {
     MemTxAttrs a = MEMTXATTRS_UNSPECIFIED;
     MemTxResult r = 0xdead;
@@ -531,13 +535,14 @@ START_TEST(q5_mmio_access_goes_to_first_region)
 END_TEST
 
 /*
- * C2: in ld/st a ROMD section shorter than the access takes the Q5 MMIO
- * path: ROM device F (0x1000, ROMD mode) at 0 and RAM at 0x1000;
- * ldl_le(0xffe) is one read(0xffe, 4) of F's ops, while an access inside F
- * reads its RAM without calling it.  (F accepts unaligned accesses: the
+ * Direct accesses stop at the section end: in ld/st a ROMD section shorter
+ * than the access takes the MMIO path, like RAM crossing a section end:
+ * ROM device F (0x1000, ROMD mode) at 0 and RAM at 0x1000; ldl_le(0xffe)
+ * is one read(0xffe, 4) of F's ops, while an access inside F reads its
+ * RAM without calling it.  (F accepts unaligned accesses: the
  * crossing load at 0xffe is not 4-byte aligned.)
  */
-START_TEST(c2_romd_crossing_takes_mmio_path)
+START_TEST(romd_crossing_takes_mmio_path)
 {
     MemTxAttrs a = MEMTXATTRS_UNSPECIFIED;
     MemTxResult r = 0xdead;
@@ -578,7 +583,7 @@ int main(void)
     tcase_add_test(tc, st_ram_stl_notdirty_stores);
     tcase_add_test(tc, ld_st_unassigned_decode_error);
     tcase_add_test(tc, t48_ldl_le_crossing_ram_end);
-    tcase_add_test(tc, q5_crossing_into_next_ram);
+    tcase_add_test(tc, crossing_section_end_into_next_ram);
     tcase_add_test(tc, ld_st_native_big_endian_target);
     tcase_add_test(tc, ld_pattern_le_device);
     tcase_add_test(tc, ld_pattern_be_device);
@@ -587,8 +592,8 @@ int main(void)
     tcase_add_test(tc, ld_st_native_pattern_big_endian_target);
     tcase_add_test(tc, ld_st_result_from_device);
     tcase_add_test(tc, ld_st_refused_by_valid_sizes);
-    tcase_add_test(tc, q5_mmio_access_goes_to_first_region);
-    tcase_add_test(tc, c2_romd_crossing_takes_mmio_path);
+    tcase_add_test(tc, crossing_section_end_mmio_goes_to_first_region);
+    tcase_add_test(tc, romd_crossing_takes_mmio_path);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

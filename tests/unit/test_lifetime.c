@@ -1,10 +1,11 @@
 /*
- * tests/unit/test_lifetime.c — lifetimes and scale: memory-semantics.md
- * §12 case 85 (a FlatView held across a removal keeps the region's owner
- * referenced until it is dropped and a grace period passes), case 86
- * (10,000 RAM regions in one transaction), address_space_init_shareable,
- * D15 (a container refs a subregion's owner only when owners differ), D1
- * (merged ranges give their owner references back) and the cost of a
+ * tests/unit/test_lifetime.c — lifetimes and scale: conformance case 85
+ * (a FlatView held across a removal keeps the region's owner referenced
+ * until it is dropped and a grace period passes), case 86 (10,000 RAM
+ * regions in one transaction), address_space_init_shareable, and two
+ * adopted fixes of memcore/SEMANTICS.md (Owners and references): no owner
+ * self-reference (a container refs a subregion's owner only when owners
+ * differ) and merged ranges give their references back; and the cost of a
  * 4 GiB RAM region (address space only, not resident memory).
  *
  * Owner reference counts are read with object_ref_count(); a "baseline"
@@ -175,9 +176,9 @@ START_TEST(init_shareable_same_root_same_as)
 }
 END_TEST
 
-/* ---- D15: container references ------------------------------------------------- */
+/* ---- no owner self-reference: container references ----------------------- */
 
-START_TEST(d15_container_refs_foreign_owner_only)
+START_TEST(container_refs_foreign_owner_only)
 {
     static Object o, p;
     static MemoryRegion c;
@@ -210,10 +211,10 @@ START_TEST(d15_container_refs_foreign_owner_only)
 }
 END_TEST
 
-/* ---- D1: merged ranges give their references back ---------------------------- */
+/* ---- merged ranges give their references back ---------------------------- */
 
 /* Two aliases with contiguous offsets render as one merged range of R. */
-START_TEST(d01_merged_alias_ranges_release_owner)
+START_TEST(merged_alias_ranges_release_owner)
 {
     static Object o;
     static MemoryRegion R, a1, a2;
@@ -240,7 +241,7 @@ START_TEST(d01_merged_alias_ranges_release_owner)
 END_TEST
 
 /* A region split by an overlay and merged again when it is disabled. */
-START_TEST(d01_remerged_ranges_release_owner)
+START_TEST(remerged_ranges_release_owner)
 {
     static Object o;
     static MemoryRegion LO;
@@ -320,9 +321,9 @@ int main(void)
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t85_held_view_keeps_owner_referenced);
     tcase_add_test(tc, init_shareable_same_root_same_as);
-    tcase_add_test(tc, d15_container_refs_foreign_owner_only);
-    tcase_add_test(tc, d01_merged_alias_ranges_release_owner);
-    tcase_add_test(tc, d01_remerged_ranges_release_owner);
+    tcase_add_test(tc, container_refs_foreign_owner_only);
+    tcase_add_test(tc, merged_alias_ranges_release_owner);
+    tcase_add_test(tc, remerged_ranges_release_owner);
     tcase_add_test(tc, ram_4gib_is_cheap);
     suite_add_tcase(s, tc);
 

@@ -1,10 +1,12 @@
 /*
- * tests/unit/test_listener.c — memory listeners (spec §7, conformance
- * cases 63–70 and 73–74): the registration replay, the per-commit diff
- * (del before add, nop for unchanged ranges), listener order by priority
- * and range-major delivery, address-space filters (Q8: begin/commit reach
- * every listener), dirty-log callbacks, unregistration (D6) and
- * address_space_destroy (C4: no callbacks at all).
+ * tests/unit/test_listener.c — memory listeners (memcore/SEMANTICS.md,
+ * Listeners; conformance cases 63–70 and 73–74): the registration replay,
+ * the per-commit diff (del before add, nop for unchanged ranges), listener
+ * order by priority and range-major delivery, address-space filters (kept
+ * quirk: begin, commit and global log callbacks reach every listener),
+ * dirty-log callbacks, unregistration (later fix adopted: unregister
+ * replays removal) and address_space_destroy (silent: no callbacks at
+ * all).
  *
  * Listeners are the fixtures' recording listeners; a shared log records
  * "NAME: entry" when the interleaving of several listeners matters.
@@ -56,8 +58,10 @@ START_TEST(t63_register_replay)
 END_TEST
 
 /* With global dirty logging on: log_global_start first, then log_start
- * after each RAM range's region_add (D5); MIGRATION = bit 2 only for the
- * RAM range (D12). */
+ * after each RAM range's region_add (later fix adopted: log_start after
+ * region_add on registration); MIGRATION = bit 2 only for the RAM range
+ * (later fix adopted: global logging only for RAM-backed and IOMMU
+ * regions). */
 START_TEST(t63_register_replay_global_logging)
 {
     FxListener l;
@@ -284,7 +288,7 @@ START_TEST(t67_unmapped_set_enabled_full_cycle)
 }
 END_TEST
 
-/* ---- 68: filters (Q8) ------------------------------------------------------------------ */
+/* ---- 68: filters (begin and commit reach every listener) ----------------- */
 
 START_TEST(t68_filtered_listener_gets_begin_commit)
 {
@@ -306,7 +310,8 @@ START_TEST(t68_filtered_listener_gets_begin_commit)
 END_TEST
 
 /* The untouched address space still reports its ranges as unchanged
- * (§11.4: the listener sequence is the full re-render's). */
+ * (SEMANTICS.md, Incremental rendering: the listener sequence is the full
+ * re-render's). */
 START_TEST(t68_untouched_as_gets_nops)
 {
     FxListener l;
@@ -377,7 +382,7 @@ START_TEST(t70_global_dirty_log)
     ck_assert(!memory_region_is_logging(&dev_b.mr, DIRTY_MEMORY_MIGRATION));
 
     fx_log_reset(&shared);
-    memory_global_dirty_log_start(); /* D18: already on */
+    memory_global_dirty_log_start(); /* already on: a no-op */
     fx_assert_log_empty(&shared);
 
     memory_global_dirty_log_stop();
@@ -388,7 +393,7 @@ START_TEST(t70_global_dirty_log)
                   "L1: commit", "L2: commit",
                   "L2: log_global_stop", "L1: log_global_stop");
     fx_log_reset(&shared);
-    memory_global_dirty_log_stop(); /* C13: already off */
+    memory_global_dirty_log_stop(); /* already off: a no-op */
     fx_assert_log_empty(&shared);
 
     fx_listener_unregister(&l1);
@@ -397,8 +402,8 @@ START_TEST(t70_global_dirty_log)
 }
 END_TEST
 
-/* Q8: log_global_start/stop, begin and commit also reach a listener
- * filtered on an address space that has nothing in it. */
+/* Kept quirk: log_global_start/stop, begin and commit also reach a
+ * listener filtered on an address space that has nothing in it. */
 START_TEST(t70_global_dirty_log_reaches_filtered_listener)
 {
     FxListener l;
@@ -416,7 +421,7 @@ START_TEST(t70_global_dirty_log_reaches_filtered_listener)
 }
 END_TEST
 
-/* ---- 73: address_space_destroy (C4) ------------------------------------------------------- */
+/* ---- 73: address_space_destroy (silent) ---------------------------------- */
 
 START_TEST(t73_destroy_as_no_callbacks)
 {
@@ -432,7 +437,7 @@ START_TEST(t73_destroy_as_no_callbacks)
     fx_log_reset(&all.log);
 
     /* The listener filtered on as2 goes first and hears about its ranges
-     * going away (D6); the others hear nothing. */
+     * going away (unregister replays removal); the others hear nothing. */
     memory_listener_unregister(&l2.ml);
     fx_assert_log(&l2.log, "begin", "del 0x5000-0x5fff Q@0", "commit");
     fx_assert_log_empty(&all.log);
@@ -446,7 +451,7 @@ START_TEST(t73_destroy_as_no_callbacks)
 }
 END_TEST
 
-/* ---- 74: unregistration (D6) ------------------------------------------------------------- */
+/* ---- 74: unregistration (replays removal) -------------------------------- */
 
 START_TEST(t74_unregister_replay)
 {

@@ -1,12 +1,14 @@
 /*
  * tests/unit/test_map.c — address_space_map/unmap and friends
- * (memory-semantics.md §10.1, §10.2, §4.8): conformance cases 79 (direct
- * RAM mapping and its length), 80 (the bounce buffer for MMIO: device
- * reads at map time, D10, map clients), 81 (device writes at unmap time,
- * only access_len bytes), 82 (unmap marks only what was written dirty),
- * owner references held by a mapping, ROM, ROM devices in and out of ROMD
- * mode, and address_space_access_valid on MMIO with valid constraints
- * (including C11: chunks are sized by the region offset).
+ * (memcore/SEMANTICS.md, "Map, unmap and the bounce buffer" and
+ * "address_space_access_valid"): conformance cases 79 (direct RAM mapping
+ * and its length), 80 (the bounce buffer for MMIO: device reads at map
+ * time, a failed map reports zero length, map clients), 81 (device writes
+ * at unmap time, only access_len bytes), 82 (unmap marks only what was
+ * written dirty), owner references held by a mapping, ROM, ROM devices in
+ * and out of ROMD mode, and address_space_access_valid on MMIO with valid
+ * constraints (including memcore's choice: chunks are sized by the region
+ * offset).
  */
 #include <check.h>
 #include <stdint.h>
@@ -174,7 +176,8 @@ START_TEST(t80_bounce_read)
         ck_assert_uint_eq(p[i], i & 0xff);
     }
 
-    /* D10: the bounce buffer is busy: NULL and *plen = 0. */
+    /* The bounce buffer is busy: NULL and *plen = 0 (later fix adopted:
+     * failed map reports zero length). */
     plen = 0x10;
     p2 = address_space_map(fx_as, 0x18000, &plen, false);
     ck_assert_ptr_null(p2);
@@ -251,7 +254,7 @@ START_TEST(t80_map_client_when_free)
 }
 END_TEST
 
-/* D10 also for a zero-length request. */
+/* A failed map reports zero length also for a zero-length request. */
 START_TEST(t80_map_zero_length)
 {
     hwaddr plen = 0;
@@ -328,7 +331,8 @@ END_TEST
 /* ---- ROM and ROM devices --------------------------------------------------------------- */
 
 /* ROM: reads map directly, writes go through the bounce buffer and are
- * refused at unmap (Q3), leaving the ROM as it was. */
+ * refused at unmap (kept quirk: ROM writes fail with a decode error),
+ * leaving the ROM as it was. */
 START_TEST(map_rom)
 {
     static const uint8_t img[4] = { 0xaa, 0xbb, 0xcc, 0xdd };
@@ -431,7 +435,7 @@ START_TEST(map_rom_device)
 }
 END_TEST
 
-/* ---- address_space_access_valid (§4.8) -------------------------------------------- */
+/* ---- address_space_access_valid ------------------------------------------ */
 
 static bool refuse_writes(FxPatternDev *d, hwaddr addr, unsigned size,
                           bool is_write)
@@ -492,10 +496,10 @@ START_TEST(access_valid_mmio_constraints)
 }
 END_TEST
 
-/* C11: the chunk size comes from the offset in the region, so a device
- * mapped at an address that is not 4-aligned still takes a 4-byte access
- * at its offset 0. */
-START_TEST(access_valid_c11_region_offset)
+/* Memcore choice: the chunk size comes from the offset in the region, so
+ * a device mapped at an address that is not 4-aligned still takes a
+ * 4-byte access at its offset 0. */
+START_TEST(access_valid_region_offset)
 {
     static FxPatternDev strict;
 
@@ -530,7 +534,7 @@ int main(void)
     tcase_add_test(tc, map_rom);
     tcase_add_test(tc, map_rom_device);
     tcase_add_test(tc, access_valid_mmio_constraints);
-    tcase_add_test(tc, access_valid_c11_region_offset);
+    tcase_add_test(tc, access_valid_region_offset);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

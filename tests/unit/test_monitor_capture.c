@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_monitor_capture.c — the monitor against real QEMU 7.2
- * output (shared/spec/examples/qemu-riscv64-virt/): each capture file is
+ * output (tests/data/qemu-riscv64-virt/): each capture file is
  * what QEMU printed for one command on the riscv64 virt machine; the same
  * command on our copy of that machine must print the same bytes.
  *
@@ -75,7 +75,7 @@ static int expected_ret(const Capture *c, const char *text)
 START_TEST(test_capture)
 {
     const Capture *c = &plain[_i];
-    char *want = spec_capture(c->file);
+    char *want = qemu_capture(c->file);
     char *got;
     int ret;
 
@@ -109,7 +109,7 @@ static void blank_offsets(char *text)
 
 START_TEST(test_info_ramblock)
 {
-    char *want = spec_capture("info-ramblock.txt");
+    char *want = qemu_capture("info-ramblock.txt");
     char *got = tm_run("info ramblock", NULL);
 
     blank_offsets(want);
@@ -150,7 +150,7 @@ START_TEST(test_rom_dumps)
     };
     tm_load_rom_from_capture();
     for (size_t i = 0; i < 2; i++) {
-        char *want = spec_capture(rom[i].file);
+        char *want = qemu_capture(rom[i].file);
         char *got = tm_run(rom[i].line, NULL);
         ck_assert_msg(strcmp(got, want) == 0, "%s\nwant:\n%s\ngot:\n%s",
                       rom[i].file, want, got);
@@ -165,7 +165,7 @@ START_TEST(test_ram_dump)
     /* The first words of QEMU's firmware in RAM, stored little-endian. */
     static const uint32_t words[] = { 0x00050433, 0x000584b3, 0x00060933,
                                       0x554000ef };
-    char *want = spec_capture("xp-4xw-80000000.txt");
+    char *want = qemu_capture("xp-4xw-80000000.txt");
     char *got;
 
     address_space_write(&tm.as_cpu, TM_RAM_BASE, MEMTXATTRS_UNSPECIFIED,
@@ -190,7 +190,7 @@ START_TEST(test_help_syntax)
         { "help-xp.txt", "help xp" },
     };
     for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
-        char *want = spec_capture(help[i].file);
+        char *want = qemu_capture(help[i].file);
         char *got = tm_run(help[i].line, NULL);
         char *wsep = strstr(want, " -- ");
         char *gsep = strstr(got, " -- ");
@@ -211,7 +211,7 @@ END_TEST
 /* The session's x/xp sequence on one monitor: formats carry over. */
 START_TEST(test_session_sequence)
 {
-    char *session = spec_capture("session.txt");
+    char *session = qemu_capture("session.txt");
     const char *p = strstr(session, "(qemu) xp 0\n");
     int checked = 0;
 

@@ -134,8 +134,8 @@ START_TEST(test_help_info)
     free(o);
     free(bare);
 
-    /* monitor.md: help info mtree says what -D changes for a disabled
-     * region's subtree. */
+    /* help info mtree says what -D changes for a disabled region's
+     * subtree (memcore hides it, QEMU does not; see monitor/README.md). */
     o = tm_run("help info mtree", NULL);
     ck_assert_ptr_nonnull(strstr(o, "together with everything inside it"));
     free(o);
@@ -207,7 +207,8 @@ START_TEST(test_info_ramblock)
         ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "%s", line);
     }
     free(o);
-    /* memory-semantics.md 9.3: the first block created starts at 0. */
+    /* The first RAM block created starts at ram_addr 0 (SEMANTICS.md,
+     * Dirty logging, Bitmaps). */
     ck_assert_uint_eq(memory_region_get_ram_addr(&tm.ram), 0);
 }
 END_TEST

@@ -140,7 +140,8 @@ END_TEST
 START_TEST(test_rom_devices_and_rom_have_bitmaps)
 {
     tm_expect("dirty-log start", "", 0);
-    /* global logging covers every region with a RAM block (D12) */
+    /* global logging covers every region with a RAM block (SEMANTICS.md:
+     * global logging only for RAM-backed and IOMMU regions) */
     tm_expect("info dirty virt.flash0 0 0x2000",
               "virt.flash0: 0 of 2 pages dirty for migration (logging on)\n",
               0);

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef SPEC_DIR
-#error "SPEC_DIR must name shared/spec"
+#ifndef TEST_DATA_DIR
+#error "TEST_DATA_DIR must name tests/data of the source tree"
 #endif
 
 TestMachine tm;
@@ -292,17 +292,31 @@ char *tm_run(const char *line, int *ret)
     return tm_run_on(tm.mon, line, ret);
 }
 
-char *spec_capture(const char *name)
+/* tests/data of the source tree: $top_srcdir/tests/data under make check,
+ * else the directory the test was built for. */
+static const char *data_dir(void)
 {
-    char path[512];
+    static char dir[512];
+    const char *top = getenv("top_srcdir");
+
+    if (top && *top) {
+        snprintf(dir, sizeof(dir), "%s/tests/data", top);
+        return dir;
+    }
+    return TEST_DATA_DIR;
+}
+
+char *qemu_capture(const char *name)
+{
+    char path[1024];
     FILE *f;
     long len;
     char *text;
 
-    snprintf(path, sizeof(path), "%s/examples/qemu-riscv64-virt/%s", SPEC_DIR,
-             name);
+    snprintf(path, sizeof(path), "%s/qemu-riscv64-virt/%s", data_dir(), name);
     f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "capture %s is missing", path);
+    ck_assert_msg(f != NULL,
+                  "test data missing: %s (see tests/data/README.md)", path);
     fseek(f, 0, SEEK_END);
     len = ftell(f);
     fseek(f, 0, SEEK_SET);
@@ -316,7 +330,7 @@ char *spec_capture(const char *name)
 
 void tm_load_rom_from_capture(void)
 {
-    char *text = spec_capture("xp-8xw-1000.txt");
+    char *text = qemu_capture("xp-8xw-1000.txt");
     uint8_t bytes[32];
     unsigned n = 0;
     char *line = text;

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_monitor_fixture.h — a small machine for the monitor
  * tests: the regions of QEMU's riscv64 `virt` board that the captures in
- * shared/spec/examples/qemu-riscv64-virt/ touch, built with the memcore
+ * tests/data/qemu-riscv64-virt/ touch, built with the memcore
  * API, plus a test implementation of monitor/machine.h and helpers to run
  * a line and capture what it prints.
  */
@@ -55,9 +55,10 @@ char *tm_run_on(Monitor *mon, const char *line, int *ret);
         free(o_);                                                            \
     } while (0)
 
-/* The text of a capture file in SPEC_DIR/examples/qemu-riscv64-virt/
- * (malloc'ed); fails the test when it is missing. */
-char *spec_capture(const char *name);
+/* The text of a QEMU capture file in tests/data/qemu-riscv64-virt/
+ * (malloc'ed), found through $top_srcdir or else TEST_DATA_DIR; fails the
+ * test, naming the path, when it is missing. */
+char *qemu_capture(const char *name);
 
 /* The 32 bytes QEMU's boot ROM holds at 0x1000 (xp-8xw-1000.txt), written
  * into our ROM so the unaligned capture can be compared. */

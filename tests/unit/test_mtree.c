@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_mtree.c — mtree_info / mtree_info_flags output
- * (memory-semantics.md §6, conformance cases 57–62 and case 31's dispatch
- * dump), compared as exact text.
+ * (memcore/SEMANTICS.md, mtree output; conformance cases 57–62 and case
+ * 31's dispatch dump), compared as exact text.
  *
  * Output is captured with open_memstream() and plain fprintf as the
  * fprintf_function, the way an embedder would call it.  Every test builds
@@ -131,7 +131,7 @@ static const MemoryRegionOps zero_ops = {
     .endianness = DEVICE_LITTLE_ENDIAN,
 };
 
-/* ---- tree T1 of §6.1 ----------------------------------------------------- */
+/* ---- tree T1 (SEMANTICS.md, mtree output, "Example tree T1") ------------- */
 
 static struct {
     MemoryRegion system, pc_ram, ram_below_4g, pci, vga_lowmem, pc_bios,
@@ -139,7 +139,8 @@ static struct {
     AddressSpace memory, io_as;
 } t1;
 
-/* Build T1 exactly as §6.1 lists it, regions added in the order listed. */
+/* Build T1 exactly as SEMANTICS.md lists it, regions added in the order
+ * listed. */
 static void t1_build(void)
 {
     memset(&t1, 0, sizeof(t1));
@@ -389,7 +390,8 @@ START_TEST(test_shared_root)
                  "\n");
     /* One view, its address spaces in creation order.  Its physical root
      * is r: x is r's only child but does not cover r, and only a child
-     * covering its container is looked through (§6.3, §11.2). */
+     * covering its container is looked through (memcore choice; see
+     * SEMANTICS.md, Incremental rendering). */
     assert_mtree(MTREE_FLATVIEW,
                  "FlatView #0\n"
                  " AS \"b\", root: r\n"

@@ -1,9 +1,10 @@
 /*
  * tests/unit/test_mtree_virt.c — memcore's `info mtree` against real QEMU.
  *
- * The spec ships QEMU 7.2's `info mtree` output for `qemu-system-riscv64
- * -M virt` (examples/qemu-riscv64-virt/info-mtree*.txt) and that machine's
- * region tree as a board file (board.json, board-format.md).  This test
+ * tests/data/qemu-riscv64-virt/ holds QEMU 7.2's `info mtree` output for
+ * `qemu-system-riscv64 -M virt` (info-mtree*.txt) and that machine's
+ * region tree as a board file (board.json, see memcored-board(5)).  This
+ * test
  * rebuilds the machine through the memcore API, walking board.json with
  * jansson, and compares each option's output with the capture.
  *
@@ -13,8 +14,10 @@
  *    as multisets of blank-line-separated blocks, with `FlatView #N`
  *    numbers blanked.
  *  - The dispatch dump (-f -d): QEMU 7.2 still labels sections 1-3
- *    `[not dirty]`, `[ROM]`, `[watch]` (a stale table, §6.4), which memcore
- *    does not; `[MRU]` depends on the accesses made so far.  Both are
+ *    `[not dirty]`, `[ROM]`, `[watch]` although those special sections no
+ *    longer exist (a stale label table); memcore labels only section 0
+ *    (SEMANTICS.md, "mtree output").  `[MRU]` depends on the accesses
+ *    made so far.  Both are
  *    removed before comparing; everything else, node dumps included, must
  *    be identical.
  *  - -o: QEMU prints QOM owners (`owner:{dev path=…}`, `parent:{…}`);
@@ -37,11 +40,11 @@
 
 #include <memcore/memory.h>
 
-#ifndef MTREE_SPEC_DIR
-#define MTREE_SPEC_DIR "../shared/spec"
+#ifndef TEST_DATA_DIR
+#error "TEST_DATA_DIR must name tests/data of the source tree"
 #endif
 
-#define EXAMPLE "examples/qemu-riscv64-virt"
+#define EXAMPLE "qemu-riscv64-virt"
 
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 
@@ -49,22 +52,28 @@
 #define RAM_NAME "riscv_virt_board.ram"
 #define RAM_OWNER "/objects/riscv_virt_board.ram"
 
-static const char *spec_dir(void)
+/* tests/data of the source tree: $top_srcdir/tests/data under make check,
+ * else the directory the test was built for.  The data ships with the
+ * tree, so a missing file fails the test. */
+static char *data_path(const char *rel)
 {
-    const char *env = getenv("MEMCORE_SPEC_DIR");
-    return env && *env ? env : MTREE_SPEC_DIR;
+    const char *top = getenv("top_srcdir");
+    char *path = NULL;
+    int n = top && *top ? asprintf(&path, "%s/tests/data/%s", top, rel)
+                        : asprintf(&path, "%s/%s", TEST_DATA_DIR, rel);
+    ck_assert_int_ge(n, 0);
+    return path;
 }
 
-/* The whole of a file under the spec dir, or NULL if it cannot be read. */
-static char *read_spec_file(const char *rel)
+/* The whole of a file under tests/data; fails the test, naming the path,
+ * if it cannot be read. */
+static char *read_data_file(const char *rel)
 {
-    char *path = NULL;
-    ck_assert_int_ge(asprintf(&path, "%s/%s", spec_dir(), rel), 0);
+    char *path = data_path(rel);
     FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "test data missing: %s (see tests/data/README.md)",
+                  path);
     free(path);
-    if (!f) {
-        return NULL;
-    }
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
@@ -293,7 +302,7 @@ static AddressSpace *board_add_as(json_t *as)
 static void board_build(void)
 {
     json_error_t err;
-    char *text = read_spec_file(EXAMPLE "/board.json");
+    char *text = read_data_file(EXAMPLE "/board.json");
     ck_assert_ptr_nonnull(text);
     memset(&board, 0, sizeof(board));
     board.root = json_loads(text, 0, &err);
@@ -548,8 +557,7 @@ static char *mtree_text(unsigned flags)
 static void compare_with_capture(unsigned flags, const char *file,
                                  void (*fix)(char **text, bool expected))
 {
-    char *expected = read_spec_file(file);
-    ck_assert_msg(expected, "cannot read %s/%s", spec_dir(), file);
+    char *expected = read_data_file(file);
     char *actual = mtree_text(flags);
 
     /* Every block, the last one included, ends with an empty line. */
@@ -654,13 +662,13 @@ START_TEST(test_virt_owner_lines)
     static const char flat_line[] =
         "  0000000080000000-0000000087ffffff (prio 0, ram): " RAM_NAME
         " owner:{obj path=" RAM_OWNER "}\n";
-    char *expected = read_spec_file(EXAMPLE "/info-mtree-o.txt");
+    char *expected = read_data_file(EXAMPLE "/info-mtree-o.txt");
     char *actual = mtree_text(MTREE_OWNER);
     ck_assert_ptr_nonnull(strstr(expected, tree_line));
     ck_assert_msg(strstr(actual, tree_line), "missing: %s", tree_line);
     free(expected);
     free(actual);
-    expected = read_spec_file(EXAMPLE "/info-mtree-f-o.txt");
+    expected = read_data_file(EXAMPLE "/info-mtree-f-o.txt");
     actual = mtree_text(MTREE_FLATVIEW | MTREE_OWNER);
     ck_assert_ptr_nonnull(strstr(expected, flat_line));
     ck_assert_msg(strstr(actual, flat_line), "missing: %s", flat_line);
@@ -671,21 +679,6 @@ END_TEST
 
 int main(void)
 {
-    /* Outside a test, so no ck_assert: plain checks only. */
-    char *probe = NULL;
-    if (asprintf(&probe, "%s/%s/board.json", spec_dir(), EXAMPLE) < 0) {
-        return EXIT_FAILURE;
-    }
-    FILE *f = fopen(probe, "r");
-    if (!f) {
-        fprintf(stderr, "%s not found: skipping (set MEMCORE_SPEC_DIR)\n",
-                probe);
-        free(probe);
-        return 77;
-    }
-    fclose(f);
-    free(probe);
-
     Suite *s = suite_create("mtree_virt");
     TCase *tc = tcase_create("riscv64-virt");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -1,15 +1,16 @@
 /*
  * tests/unit/test_ramfile.c — resizeable RAM and RAM backed by a file
- * (memory-semantics.md §10.3, §10.4): conformance cases 83 (resize: the
- * listener sequence, the resized callback after the commit, D16, C13,
- * errors) and 84 (directory, new file, MAP_SHARED visible with pread,
- * size below a page, D17: existing files are never truncated or
+ * (memcore/SEMANTICS.md, Resizeable RAM and RAM from file): conformance
+ * cases 83 (resize: the listener sequence, the resized callback after the
+ * commit or, inside a caller's transaction, before it; resize keeps the
+ * exact size; errors) and 84 (directory, new file, MAP_SHARED visible with
+ * pread, size below a page, existing files are never truncated or
  * extended), memory_region_get_fd and skip_dump.
  *
  * Files live in a directory made with mkdtemp under $TMPDIR (or /tmp) by
  * an unchecked fixture, which also removes it with everything in it, so a
- * failing test leaves nothing behind.  Sizes assume 4 KiB host pages (the
- * §12 fixture's H); the first test checks that.
+ * failing test leaves nothing behind.  Sizes assume 4 KiB host pages (H
+ * in SEMANTICS.md's fixture notation); the first test checks that.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 /* asprintf, nftw */
@@ -224,7 +225,8 @@ START_TEST(t83_resize_grows)
     b = block_lens(&reg_r);
     ck_assert_uint_eq(b.used, 0x1000);
     ck_assert_uint_eq(b.max, 0x4000);
-    /* Q11: the used part of a new block is dirty, the rest is not. */
+    /* New RAM is dirty for every client (kept quirk): the used part of a
+     * new block is dirty, the rest is not. */
     for (unsigned c = 0; c < DIRTY_MEMORY_NUM; c++) {
         ck_assert(memory_region_get_dirty(&reg_r, 0, 0x1000, c));
         ck_assert(!memory_region_get_dirty(&reg_r, 0x1000, 0x3000, c));
@@ -278,9 +280,10 @@ START_TEST(t83_resize_grows)
 }
 END_TEST
 
-/* D16: the region and the callback get the exact size; only the block is
- * page-aligned.  Shrinking works the same way. */
-START_TEST(t83_resize_unaligned_d16)
+/* Resize keeps the exact size (later fix adopted): the region and the
+ * callback get the exact size; only the block is page-aligned.  Shrinking
+ * works the same way. */
+START_TEST(t83_resize_unaligned)
 {
     FxListener l;
     Error *err = NULL;
@@ -325,10 +328,10 @@ START_TEST(t83_resize_unaligned_d16)
 }
 END_TEST
 
-/* C13: inside a transaction the callback cannot follow the (deferred)
+/* Inside a transaction the callback cannot follow the (deferred)
  * topology update, so it runs at once; the listener hears the change at
  * the outermost commit. */
-START_TEST(t83_resize_in_transaction_c13)
+START_TEST(t83_resize_in_transaction)
 {
     FxListener l;
     Error *err = NULL;
@@ -378,7 +381,7 @@ START_TEST(t83_resize_plain_ram_fails)
     ck_assert_uint_eq(block_lens(&reg_r).used, 0x2000);
     fx_assert_fv(fx_as, "[10000-11fff] R@0");
 
-    /* §10.3: the same length is not an error. */
+    /* The same length is not an error. */
     memory_region_ram_resize(&reg_r, 0x2000, &err);
     ck_assert_ptr_null(err);
     fx_assert_log_empty(&l.log);
@@ -424,7 +427,7 @@ START_TEST(t84_new_file)
     ck_assert(S_ISREG(st.st_mode));
     ck_assert_int_eq(st.st_size, 0x2000);
     ck_assert_uint_eq(st.st_mode & 0777, 0644 & ~mask);
-    /* Q11: a new block is dirty for every client. */
+    /* Kept quirk: a new block is dirty for every client. */
     for (unsigned c = 0; c < DIRTY_MEMORY_NUM; c++) {
         ck_assert(memory_region_get_dirty(&reg_r, 0, 0x1000, c));
         ck_assert(memory_region_get_dirty(&reg_r, 0x1000, 0x1000, c));
@@ -500,9 +503,9 @@ START_TEST(t84_size_below_page_fails)
 }
 END_TEST
 
-/* D17: an existing non-empty file smaller than the size is an error and
- * is left untouched. */
-START_TEST(t84_existing_smaller_file_fails_d17)
+/* Existing RAM file never resized: a non-empty file smaller than the size
+ * is an error and is left untouched. */
+START_TEST(t84_existing_smaller_file_fails)
 {
     char *path = test_path("smaller", "ram.img");
 
@@ -515,8 +518,9 @@ START_TEST(t84_existing_smaller_file_fails_d17)
 }
 END_TEST
 
-/* D17: a larger file is not truncated, and its contents are the RAM's. */
-START_TEST(t84_existing_larger_file_kept_d17)
+/* Existing RAM file never resized: a larger file is not truncated, and
+ * its contents are the RAM's. */
+START_TEST(t84_existing_larger_file_kept)
 {
     char *path = test_path("larger", "ram.img");
 
@@ -623,8 +627,8 @@ int main(void)
     tcase_add_checked_fixture(resize, fx_setup, fx_teardown);
     tcase_add_test(resize, t83_host_page_is_4k);
     tcase_add_test(resize, t83_resize_grows);
-    tcase_add_test(resize, t83_resize_unaligned_d16);
-    tcase_add_test(resize, t83_resize_in_transaction_c13);
+    tcase_add_test(resize, t83_resize_unaligned);
+    tcase_add_test(resize, t83_resize_in_transaction);
     tcase_add_test(resize, t83_resize_plain_ram_fails);
     suite_add_tcase(s, resize);
 
@@ -635,8 +639,8 @@ int main(void)
     tcase_add_test(file, t84_shared_visible_with_pread);
     tcase_add_test(file, t84_private_not_in_file);
     tcase_add_test(file, t84_size_below_page_fails);
-    tcase_add_test(file, t84_existing_smaller_file_fails_d17);
-    tcase_add_test(file, t84_existing_larger_file_kept_d17);
+    tcase_add_test(file, t84_existing_smaller_file_fails);
+    tcase_add_test(file, t84_existing_larger_file_kept);
     tcase_add_test(file, t84_existing_empty_file_extended);
     tcase_add_test(file, get_fd_follows_aliases);
     tcase_add_test(file, destroy_closes_fd);

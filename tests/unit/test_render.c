@@ -1,14 +1,15 @@
 /*
  * tests/unit/test_render.c — the object model and FlatView rendering:
- * memory-semantics.md §12 cases 1–27 (A), the listener sequences cases
- * 23–25 name, the misuse errors of case 27 (abort by default, no effect
- * with a misuse handler), and the rendering rules R1–R10 / §2.5 examples
- * the numbered cases leave out (local priority, alias clipping, negative
- * alias bases, inherited readonly, zero sizes, 2^64 sizes, alias cycles).
+ * conformance cases 1–27 (A) of memcore/SEMANTICS.md, the listener
+ * sequences cases 23–25 name, the misuse errors of case 27 (abort by
+ * default, no effect with a misuse handler), and the rendering rules and
+ * worked examples of SEMANTICS.md, Rendering that the numbered cases leave
+ * out (local priority, alias clipping, negative alias bases, inherited
+ * readonly, zero sizes, 2^64 sizes, alias cycles).
  *
- * Every test starts from the §12 fixture: `root` (container 2^64) and the
- * address space `as` on it (fixtures.h).  FlatViews are compared as the
- * strings the spec writes, e.g. "[1000-2fff] R@0".
+ * Every test starts from the conformance-case fixture: `root` (container
+ * 2^64) and the address space `as` on it (fixtures.h).  FlatViews are
+ * compared as strings in the fixture notation, e.g. "[1000-2fff] R@0".
  */
 #include <check.h>
 #include <signal.h>
@@ -74,7 +75,8 @@ static void build_case3(void)
     memory_region_add_subregion(fx_root, 0x1000, fx_io(&Y, "Y", 0x2000));
 }
 
-/* Case 3 (Example B): equal priority, the newest sibling wins (Q1). */
+/* Case 3 (Example B): equal priority, the newest sibling wins (kept
+ * quirk). */
 START_TEST(t03_equal_priority_newest_wins)
 {
     build_case3();
@@ -92,7 +94,8 @@ START_TEST(t04_readd_makes_newest)
 }
 END_TEST
 
-/* Case 5: set_address re-inserts (Q1). */
+/* Case 5: set_address re-inserts (kept quirk: newest equal-priority
+ * sibling wins). */
 START_TEST(t05_set_address_reinserts)
 {
     build_case3();
@@ -139,9 +142,10 @@ END_TEST
 /* ---- cases 9-14: containers, terminating parents, clipping, enable ---- */
 
 /*
- * Example A of §2.5: container A (0x8000) at 0; B at 0x2000 prio 2 with D
- * at 0 and E at 0x2000; C (I/O 0x6000) at 0 prio 1.  @b_is_io makes B an
- * I/O region instead of a container.
+ * Example A (SEMANTICS.md, Rendering, Worked examples): container A
+ * (0x8000) at 0; B at 0x2000 prio 2 with D at 0 and E at 0x2000; C (I/O
+ * 0x6000) at 0 prio 1.  @b_is_io makes B an I/O region instead of a
+ * container.
  */
 static void build_example_a(MemoryRegion *A, bool b_is_io)
 {
@@ -158,7 +162,7 @@ static void build_example_a(MemoryRegion *A, bool b_is_io)
     memory_region_add_subregion(fx_root, 0, A);
 }
 
-/* Case 9: B a container: its holes show C (R3). */
+/* Case 9: B a container: its holes show C (containers are transparent). */
 START_TEST(t09_docs_example_container)
 {
     static MemoryRegion A;
@@ -169,7 +173,8 @@ START_TEST(t09_docs_example_container)
 }
 END_TEST
 
-/* Case 10: B an I/O region: it fills its own holes (R4). */
+/* Case 10: B an I/O region: it fills its own holes (a terminating region
+ * is the background of its own children). */
 START_TEST(t10_docs_example_io)
 {
     static MemoryRegion A;
@@ -180,7 +185,7 @@ START_TEST(t10_docs_example_io)
 }
 END_TEST
 
-/* Case 11: a terminating parent never beats its own children (R4). */
+/* Case 11: a terminating parent never beats its own children. */
 START_TEST(t11_terminating_parent_loses_to_children)
 {
     static MemoryRegion big;
@@ -197,7 +202,7 @@ START_TEST(t11_terminating_parent_loses_to_children)
 }
 END_TEST
 
-/* Case 12: a child sticking out of its container is cut (R6). */
+/* Case 12: a child sticking out of its container is cut (Clipping). */
 START_TEST(t12_clipping)
 {
     static MemoryRegion c, r;
@@ -210,7 +215,8 @@ START_TEST(t12_clipping)
 }
 END_TEST
 
-/* Case 13: disabling the overlay merges LO back into one range (§2.3). */
+/* Case 13: disabling the overlay merges LO back into one range
+ * (Simplification). */
 START_TEST(t13_disable_merges_back)
 {
     static MemoryRegion LO;
@@ -264,7 +270,8 @@ START_TEST(t15_alias)
 }
 END_TEST
 
-/* Case 16 (Example C): offsets accumulate along alias chains (R7). */
+/* Case 16 (Example C): offsets accumulate along alias chains (Alias
+ * offsets). */
 START_TEST(t16_alias_of_alias)
 {
     static MemoryRegion R, a1, a2;
@@ -289,7 +296,7 @@ START_TEST(t17_alias_longer_than_target)
 }
 END_TEST
 
-/* Case 18: an alias of a disabled target renders nothing (R5). */
+/* Case 18: an alias of a disabled target renders nothing. */
 START_TEST(t18_alias_to_disabled_target)
 {
     static MemoryRegion R, a;
@@ -325,7 +332,8 @@ START_TEST(t19_two_aliases_merge_when_contiguous)
 }
 END_TEST
 
-/* Case 20: a readonly alias next to a writable one stays split (R8). */
+/* Case 20: a readonly alias next to a writable one stays split (Readonly
+ * inheritance, Simplification). */
 START_TEST(t20_readonly_alias_not_merged)
 {
     static MemoryRegion ram, a1, a2;
@@ -340,7 +348,8 @@ START_TEST(t20_readonly_alias_not_merged)
 }
 END_TEST
 
-/* Case 21: the target's own mapping does not move the alias (R7). */
+/* Case 21: the target's own mapping does not move the alias (Alias
+ * offsets). */
 START_TEST(t21_target_mapped_elsewhere)
 {
     static MemoryRegion ram, a;
@@ -551,8 +560,9 @@ START_TEST(t27_del_unknown_eventfd_handled)
 }
 END_TEST
 
-/* C5: deletion matches the exact key, so a different data value is an
- * unknown eventfd: misuse, and the registered one stays (no eventfd_del). */
+/* Exact-key eventfd deletion (memcore choice): a different data value is
+ * an unknown eventfd: misuse, and the registered one stays (no
+ * eventfd_del). */
 START_TEST(t27_del_eventfd_wrong_data_handled)
 {
     ck_assert_int_eq(event_notifier_init(&e27, 0), 0);
@@ -573,9 +583,9 @@ END_TEST
 
 /* ---- rendering rules beyond the numbered cases ------------------------------- */
 
-/* R2: priority is local: a low-priority child of a high-priority
+/* Priority is local: a low-priority child of a high-priority
  * container beats the container's lower-priority sibling. */
-START_TEST(r02_priority_is_local)
+START_TEST(priority_is_local)
 {
     static MemoryRegion hi;
     static FxPatternDev kid, mid;
@@ -590,8 +600,9 @@ START_TEST(r02_priority_is_local)
 }
 END_TEST
 
-/* R3: an empty high-priority container hides nothing. */
-START_TEST(r03_empty_container_transparent)
+/* Containers are transparent: an empty high-priority container hides
+ * nothing. */
+START_TEST(empty_container_transparent)
 {
     static MemoryRegion c, r;
 
@@ -603,9 +614,10 @@ START_TEST(r03_empty_container_transparent)
 }
 END_TEST
 
-/* R1/R4: a terminating region with a higher-priority sibling: the sibling
- * wins over the region and over its children alike. */
-START_TEST(r04_terminating_parent_beats_lower_sibling)
+/* The first painter wins: a terminating region with a higher-priority
+ * sibling: the sibling wins over the region and over its children
+ * alike. */
+START_TEST(terminating_parent_beats_lower_sibling)
 {
     static MemoryRegion big, low;
 
@@ -617,8 +629,8 @@ START_TEST(r04_terminating_parent_beats_lower_sibling)
 }
 END_TEST
 
-/* R6: an alias window clips the children of its target. */
-START_TEST(r06_alias_window_clips_children)
+/* Clipping: an alias window clips the children of its target. */
+START_TEST(alias_window_clips_children)
 {
     static MemoryRegion pci, win;
     static FxPatternDev dev;
@@ -631,8 +643,9 @@ START_TEST(r06_alias_window_clips_children)
 }
 END_TEST
 
-/* R6/R7: in an alias-of-alias chain the inner alias' size clips. */
-START_TEST(r07_alias_chain_clipped_by_inner_alias)
+/* Clipping and alias offsets: in an alias-of-alias chain the inner alias'
+ * size clips. */
+START_TEST(alias_chain_clipped_by_inner_alias)
 {
     static MemoryRegion R, a1, a2;
 
@@ -644,9 +657,9 @@ START_TEST(r07_alias_chain_clipped_by_inner_alias)
 }
 END_TEST
 
-/* §0.2: an alias at a low address with a large offset has a negative base;
+/* An alias at a low address with a large offset has a negative base;
  * it is resolved by clipping. */
-START_TEST(r07_alias_negative_base)
+START_TEST(alias_negative_base)
 {
     static MemoryRegion R, a;
 
@@ -657,8 +670,8 @@ START_TEST(r07_alias_negative_base)
 }
 END_TEST
 
-/* R8: readonly is inherited from any container on the path. */
-START_TEST(r08_readonly_inherited_from_container)
+/* Readonly inheritance: readonly comes from any container on the path. */
+START_TEST(readonly_inherited_from_container)
 {
     static MemoryRegion c, r, w;
 
@@ -673,8 +686,8 @@ START_TEST(r08_readonly_inherited_from_container)
 }
 END_TEST
 
-/* R9 (case 62's FV): a region running past 2^64 is clipped. */
-START_TEST(r09_region_past_2_64_clipped)
+/* Clipping (case 62's FV): a region running past 2^64 is clipped. */
+START_TEST(region_past_2_64_clipped)
 {
     memory_region_add_subregion(fx_root, 0xfffffffffffff000ull,
                                 fx_io(&X, "X", 0x2000));
@@ -692,7 +705,8 @@ START_TEST(set_size_2_64_reports_uint64_max)
 }
 END_TEST
 
-/* §0.2 / R10: zero-sized regions render nothing and split nothing. */
+/* Zero-sized regions render nothing and split nothing (ranges are never
+ * empty). */
 START_TEST(zero_size_regions_render_nothing)
 {
     static MemoryRegion c0, r, a0, R, bg;
@@ -716,7 +730,8 @@ START_TEST(zero_size_regions_render_nothing)
 }
 END_TEST
 
-/* §1.1: a cyclic alias chain is rejected (here: an alias of itself). */
+/* A cyclic alias chain is misuse (SEMANTICS.md, Region kinds and
+ * defaults; here: an alias of itself). */
 static MemoryRegion cyc1, cyc2;
 
 START_TEST(alias_cycle_aborts)
@@ -796,14 +811,14 @@ int main(void)
     suite_add_tcase(s, err);
 
     tcase_add_checked_fixture(rules, fx_setup, fx_teardown);
-    tcase_add_test(rules, r02_priority_is_local);
-    tcase_add_test(rules, r03_empty_container_transparent);
-    tcase_add_test(rules, r04_terminating_parent_beats_lower_sibling);
-    tcase_add_test(rules, r06_alias_window_clips_children);
-    tcase_add_test(rules, r07_alias_chain_clipped_by_inner_alias);
-    tcase_add_test(rules, r07_alias_negative_base);
-    tcase_add_test(rules, r08_readonly_inherited_from_container);
-    tcase_add_test(rules, r09_region_past_2_64_clipped);
+    tcase_add_test(rules, priority_is_local);
+    tcase_add_test(rules, empty_container_transparent);
+    tcase_add_test(rules, terminating_parent_beats_lower_sibling);
+    tcase_add_test(rules, alias_window_clips_children);
+    tcase_add_test(rules, alias_chain_clipped_by_inner_alias);
+    tcase_add_test(rules, alias_negative_base);
+    tcase_add_test(rules, readonly_inherited_from_container);
+    tcase_add_test(rules, region_past_2_64_clipped);
     tcase_add_test(rules, set_size_2_64_reports_uint64_max);
     tcase_add_test(rules, zero_size_regions_render_nothing);
     suite_add_tcase(s, rules);

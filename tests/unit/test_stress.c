@@ -1,6 +1,8 @@
 /*
  * tests/unit/test_stress.c — concurrent readers against a writer that keeps
- * changing the topology (overview.md "Concurrency model", spec §10.6).
+ * changing the topology (memcore/SEMANTICS.md, "Threads and locking" and
+ * "RCU lifetime": a reader sees one consistent view per call, never a
+ * torn topology).
  *
  * The window [BASE, BASE + 5 pages) is covered by three RAM regions whose
  * every byte names the region and its page: A (0x4000, prio 0) holds

@@ -1,9 +1,11 @@
 /*
- * tests/unit/test_transaction.c — transactions (spec §8): nesting, only
- * the outermost commit publishing, readers seeing the previous view until
- * then, commits with nothing pending staying silent, full cycles for
- * set_enabled/set_size of unmapped regions and for address_space_init,
- * and D8: a listener's commit callback may open a transaction of its own.
+ * tests/unit/test_transaction.c — transactions (memcore/SEMANTICS.md,
+ * Transactions): nesting, only the outermost commit publishing, readers
+ * seeing the previous view until then, commits with nothing pending
+ * staying silent, full cycles for set_enabled/set_size of unmapped regions
+ * and for address_space_init,
+ * and a listener's commit callback opening a transaction of its own (later
+ * fix adopted: pending flags cleared before commit callbacks).
  */
 #include <check.h>
 #include <stdint.h>
@@ -223,7 +225,7 @@ START_TEST(address_space_init_rerenders_all)
 }
 END_TEST
 
-/* ---- D8: a commit callback opens a transaction ---------------------------------- */
+/* ---- a commit callback opens a transaction ------------------------------- */
 
 typedef struct NestingListener {
     FxListener fx;         /* must stay first: the callbacks cast back */
@@ -248,7 +250,7 @@ static void nesting_commit(MemoryListener *ml)
     }
 }
 
-START_TEST(d8_commit_callback_opens_transaction)
+START_TEST(commit_callback_opens_transaction)
 {
     static NestingListener n;
 
@@ -273,7 +275,7 @@ END_TEST
 
 /* With a second listener: the nested cycle runs inside the first
  * listener's commit, before the second one's outer commit. */
-START_TEST(d8_nested_cycle_inside_outer_commit)
+START_TEST(nested_cycle_inside_outer_commit)
 {
     static NestingListener n;
     FxLog shared = { 0 };
@@ -322,8 +324,8 @@ int main(void)
     tcase_add_test(tc, unmapped_set_enabled_full_cycle);
     tcase_add_test(tc, unmapped_set_size_full_cycle);
     tcase_add_test(tc, address_space_init_rerenders_all);
-    tcase_add_test(tc, d8_commit_callback_opens_transaction);
-    tcase_add_test(tc, d8_nested_cycle_inside_outer_commit);
+    tcase_add_test(tc, commit_callback_opens_transaction);
+    tcase_add_test(tc, nested_cycle_inside_outer_commit);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

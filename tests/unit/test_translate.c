@@ -1,9 +1,10 @@
 /*
- * tests/unit/test_translate.c — address_space_translate and the direct
- * access corrections: memory-semantics.md §12 cases 28–31 (B, without
- * IOMMUs) and the corrections C1 (the lookup cache never keeps the
- * unassigned section), C2 (direct accesses to a ROM device stop at its
- * section end) and C3 (write_rom fills ROM devices in ROMD mode only).
+ * tests/unit/test_translate.c — address_space_translate and where direct
+ * accesses stop: conformance cases 28–31 (B, without IOMMUs) of
+ * memcore/SEMANTICS.md, and three rules stated there: the lookup cache
+ * never holds the unassigned section (Dispatch and translate, Lookup
+ * cache), direct accesses to a ROM device stop at its section end (Access
+ * path) and write_rom fills ROM devices in ROMD mode only (write_rom).
  *
  * translate is always called inside memcore_rcu_read_lock/unlock, since
  * the region it returns is only guaranteed to live that long.
@@ -148,10 +149,11 @@ START_TEST(t31_subpage)
 }
 END_TEST
 
-/* ---- corrections C1-C3 --------------------------------------------------------- */
+/* ---- lookup cache, section ends, write_rom ------------------------------- */
 
-/* C1: a miss must not leave the unassigned section in the lookup cache. */
-START_TEST(c1_unmapped_then_mapped)
+/* The lookup cache never holds the unassigned section: a miss must not
+ * leave it there. */
+START_TEST(unassigned_not_cached_unmapped_then_mapped)
 {
     static MemoryRegion R;
     uint8_t *host, b = 0;
@@ -184,8 +186,9 @@ END_TEST
 static uint8_t *romd_host;
 static uint8_t *ram_host;
 
-/* C2 set-up: ROM device F (ROMD mode) of 0x1000 at 0 whose byte i is
- * i & 0xff, and RAM of 0x1000 at 0x1000 whose byte i is 0x80 | (i & 0x7f). */
+/* Set-up for "direct accesses stop at the section end": ROM device F (ROMD
+ * mode) of 0x1000 at 0 whose byte i is i & 0xff, and RAM of 0x1000 at
+ * 0x1000 whose byte i is 0x80 | (i & 0x7f). */
 static void build_romd_then_ram(void)
 {
     static MemoryRegion R;
@@ -209,8 +212,8 @@ static void build_romd_then_ram(void)
     memory_region_add_subregion(fx_root, 0x1000, &R);
 }
 
-/* C2: a ROMD read crossing into the next region stops at F's end. */
-START_TEST(c2_romd_read_stops_at_section_end)
+/* A ROMD read crossing into the next region stops at F's end. */
+START_TEST(romd_read_stops_at_section_end)
 {
     uint8_t buf[0x20], want[0x20];
 
@@ -227,8 +230,8 @@ START_TEST(c2_romd_read_stops_at_section_end)
 }
 END_TEST
 
-/* C2: write_rom across the same boundary fills both, no more. */
-START_TEST(c2_write_rom_stops_at_section_end)
+/* write_rom across the same boundary fills both, no more. */
+START_TEST(write_rom_stops_at_section_end)
 {
     uint8_t buf[0x20];
 
@@ -245,9 +248,9 @@ START_TEST(c2_write_rom_stops_at_section_end)
 }
 END_TEST
 
-/* C3: write_rom copies into a ROM device in ROMD mode; outside ROMD mode
+/* write_rom copies into a ROM device in ROMD mode; outside ROMD mode
  * it is skipped like MMIO: no copy, no device call. */
-START_TEST(c3_write_rom_romd_only)
+START_TEST(write_rom_romd_only)
 {
     static const uint8_t data[4] = { 0xde, 0xad, 0xbe, 0xef };
     static const uint8_t orig200[4] = { 0x00, 0x01, 0x02, 0x03 };
@@ -276,10 +279,10 @@ int main(void)
     tcase_add_test(tc, t29_mmio_len_not_clamped);
     tcase_add_test(tc, t30_unassigned);
     tcase_add_test(tc, t31_subpage);
-    tcase_add_test(tc, c1_unmapped_then_mapped);
-    tcase_add_test(tc, c2_romd_read_stops_at_section_end);
-    tcase_add_test(tc, c2_write_rom_stops_at_section_end);
-    tcase_add_test(tc, c3_write_rom_romd_only);
+    tcase_add_test(tc, unassigned_not_cached_unmapped_then_mapped);
+    tcase_add_test(tc, romd_read_stops_at_section_end);
+    tcase_add_test(tc, write_rom_stops_at_section_end);
+    tcase_add_test(tc, write_rom_romd_only);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

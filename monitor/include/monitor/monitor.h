@@ -84,10 +84,10 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd);
  * unix stream socket, or a pipe pair's read end that is also writable):
  * banner, prompt, one command per line.  Returns when the client closes
  * the connection, types quit (MONITOR_QUIT), sends a first line that
- * looks like HTTP (`GET `, `POST `, `Host:` ...: dropped at once, see
- * rest.md), or when the server calls shutdown(fd, SHUT_RDWR) from another
- * thread at exit.  It never closes @fd: the caller does.  Blocking I/O;
- * run one per client thread.
+ * looks like HTTP (`GET `, `POST `, `Host:` ...: dropped at once against
+ * DNS rebinding, see monitor/README.md), or when the server calls
+ * shutdown(fd, SHUT_RDWR) from another thread at exit.  It never closes
+ * @fd: the caller does.  Blocking I/O; run one per client thread.
  */
 int monitor_socket_session(const MonitorMachine *machine, int fd);
 
