@@ -76,6 +76,9 @@ static atomic_ulong rcu_pending;
 
 #if defined(__SANITIZE_THREAD__)
 char mc_tsan_grace;
+/* Callbacks done happen before memcore_rcu_barrier() returns: liburcu's
+ * own barrier is invisible to TSan. */
+static char mc_tsan_callbacks_done;
 #endif
 
 static void rcu_trampoline(struct rcu_head *head)
@@ -85,6 +88,9 @@ static void rcu_trampoline(struct rcu_head *head)
     __tsan_acquire(&mc_tsan_grace);
 #endif
     d->func(d);
+#if defined(__SANITIZE_THREAD__)
+    __tsan_release(&mc_tsan_callbacks_done);
+#endif
     atomic_fetch_sub(&rcu_pending, 1);
 }
 
@@ -138,4 +144,7 @@ void memcore_rcu_barrier(void)
             break;
         }
     }
+#if defined(__SANITIZE_THREAD__)
+    __tsan_acquire(&mc_tsan_callbacks_done);
+#endif
 }

@@ -1,5 +1,5 @@
 # tests/: Check unit tests (tests/unit), integration tests, benchmarks
-# (tests/bench, built only by `make bench`).  Each group keeps its own
+# (tests/bench, built by `make bench-build`, run by `make bench`).  Each group keeps its own
 # fragment so that the people writing them do not collide.
 include $(srcdir)/tests/unit/core.mk
 include $(srcdir)/tests/unit/access.mk

@@ -1,6 +1,7 @@
 # tests/bench/bench.mk: the benchmarks (see tests/bench/README.md).
 # They go in BENCH_PROGS, which the top Makefile.am makes EXTRA_PROGRAMS:
-# only `make bench` builds and runs them, never `make` or `make check`.
+# `make bench-build` builds them (CI does, without running them), `make
+# bench` builds and runs them, never `make` or `make check`.
 
 BENCH_PROGS += \
 	tests/bench/bench_access \

@@ -1,6 +1,6 @@
 # tests/bench/bench4.mk: the benchmarks of issue 4 (see tests/bench/README.md):
 # dirty-bitmap scan, address_space_map/unmap, IOMMU translate.  Like the
-# others they are BENCH_PROGS: only `make bench` builds and runs them.
+# others they are BENCH_PROGS: built by `make bench-build`, run by `make bench`.
 
 BENCH_PROGS += \
 	tests/bench/bench_dirty \

@@ -1,7 +1,7 @@
 # tests/bench/bench_monitor.mk: issue 3's benchmark of memcored's monitor
 # over a socket beside QEMU 7.2 (see tests/bench/README.md).  It starts
 # server/memcored, so that is built first; like the other benchmarks it is
-# a BENCH_PROGS, built and run only by `make bench`.
+# a BENCH_PROGS, built by `make bench-build` and run by `make bench`.
 
 BENCH_PROGS += tests/bench/bench_monitor
 
