@@ -1,9 +1,9 @@
 /*
  * access.c — one MMIO access to one region: validity (the valid sizes are
  * enforced, as QEMU does since its 2020 fix), splitting and widening to
- * what the callbacks implement, byte order (SEMANTICS.md, Access sizes
- * and Endianness),
- * ioeventfds and coalesced writes, and the global lock around callbacks.
+ * what the callbacks implement, byte order (SEMANTICS.md, Access path:
+ * Validity, Splitting and widening, Endianness), ioeventfds and coalesced
+ * writes, and the global lock around callbacks.
  */
 #include "internal.h"
 

@@ -95,7 +95,7 @@ static inline void set_result(MemTxResult *result, MemTxResult r)
  * The general path, inside the caller's read section.  An access whose
  * translation is shorter than N goes to the first region as one N-byte
  * MMIO access, so RAM answers MEMTX_DECODE_ERROR and 0 (a kept QEMU quirk,
- * SEMANTICS.md "Fixed-size accesses").  Out of line, so that the fast
+ * SEMANTICS.md "ld/st").  Out of line, so that the fast
  * path keeps few registers.
  */
 static __attribute__((noinline)) uint64_t

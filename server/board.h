@@ -1,5 +1,5 @@
 /*
- * server/board.h — a machine described by a board (board-format.md).
+ * server/board.h — a machine described by a board (memcored-board(5)).
  *
  * Loading is two steps so that a bad board never leaves a half-built
  * machine behind:

@@ -3,8 +3,8 @@
  *
  * Built-in boards are data, parsed by the same loader as --board FILE,
  * so `memcored --print-board NAME` prints exactly what memcored builds and
- * a user can start from a copy.  Keep them valid JSON in board-format.md's
- * format; tests/integration checks the round trip.
+ * a user can start from a copy.  Keep them valid JSON in the format of
+ * memcored-board(5); tests/integration checks the round trip.
  *
  * virt — a RISC-V "virt"-like machine (the default): a boot ROM at 0x1000
  *   whose three instructions jump to RAM (li t0,1; slli t0,t0,31; jr t0),

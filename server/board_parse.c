@@ -1,5 +1,5 @@
 /*
- * server/board_parse.c — checking a board description (board-format.md).
+ * server/board_parse.c — checking a board description (memcored-board(5)).
  *
  * The checker walks the JSON document once, top to bottom, keeping the
  * JSON path of the value it looks at in a JPath, and turns it into a

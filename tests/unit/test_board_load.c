@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_board_load.c — good boards: numbers, every region type
- * and key of board-format.md, the built-in boards, and teardown.
+ * and key of memcored-board(5), the built-in boards, and teardown.
  *
  * Each test builds a board and checks what a guest (or a user of the
  * monitor) would see through the address space.
@@ -165,7 +165,8 @@ START_TEST(test_alias_of_alias_and_readonly_alias)
     ck_assert_uint_eq(address_space_ldub(as, 1, ATTRS, NULL), 9);
     /* "readonly" on an alias marks the rendered range read-only; as in
      * QEMU, address_space_write only looks at the RAM region itself
-     * (memory-semantics.md Q2), so the write still lands. */
+     * (memcore/SEMANTICS.md, "kept quirk: inherited readonly does not
+     * block writes"), so the write still lands. */
     view = address_space_get_flatview(as);
     ck_assert(flatview_get_range(view, 0, &sec));
     ck_assert_ptr_eq(sec.mr, mr_of(b, "ram"));

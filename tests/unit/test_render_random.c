@@ -6,8 +6,8 @@
  * drives random trees through random mutations (add, delete, move,
  * enable/disable, resize, alias offsets, readonly, priorities) and after
  * every commit compares the published view with a reference renderer
- * written here straight from memory-semantics §2.1 (the array-insertion
- * algorithm) followed by §2.3 simplification.
+ * written here straight from memcore/SEMANTICS.md, Rendering: the
+ * painter rule applied by array insertion, then Simplification.
  */
 #include <check.h>
 #include <stdio.h>
@@ -18,7 +18,7 @@
 
 typedef unsigned __int128 u128;
 
-/* ---- Reference renderer (§2.1, §2.3) ------------------------------------ */
+/* ---- Reference renderer (SEMANTICS.md, Rendering) ----------------------- */
 
 typedef struct Ref {
     MemoryRegion *mr;
@@ -128,7 +128,7 @@ static int kind[MAX_REG]; /* 0 container, 1 io, 2 ram, 3 alias */
 static MemoryRegion root;
 static AddressSpace as;
 /* Address spaces rooted at regions that are themselves mapped and moved:
- * their views sit at the root's addr (§2.1 adds the root's addr too). */
+ * their views sit at the root's addr (the painter rule adds the root's addr too). */
 static AddressSpace as_sub0, as_sub1;
 /* Address spaces rooted at aliases: one of the whole root, one of a
  * container; mutations move them, the root and their targets, so views
@@ -402,7 +402,7 @@ START_TEST(many_ranges_incremental)
         MemoryRegion *got = address_space_translate(&big_as, ram[i].addr,
                                                     &xlat, &len, false);
         memcore_rcu_read_unlock();
-        /* Overlaps: the newest equal-priority sibling wins (Q1). */
+        /* Overlaps: the newest equal-priority sibling wins (kept quirk). */
         MemoryRegion *want = NULL;
         for (int j = 1199; j >= 0 && !want; j--) {
             if (ram[j].container && ram[j].addr == ram[i].addr) {
