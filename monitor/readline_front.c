@@ -214,6 +214,9 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
         read_history(hist);
     }
 
+    fprintf(rl_outstream, "%s\n",
+            machine->banner ? machine->banner : MONITOR_BANNER);
+    fflush(rl_outstream);
     rl_callback_handler_install(MONITOR_PROMPT, on_line);
     while (!term_done) {
         struct pollfd p[2] = { { fileno(rl_instream), POLLIN, 0 },

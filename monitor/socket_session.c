@@ -128,8 +128,11 @@ int monitor_socket_session(const MonitorMachine *machine, int fd)
         conn_send(&c, msg, sizeof(msg) - 1);
         goto done;
     }
-    conn_write(&c, MONITOR_BANNER "\n" MONITOR_PROMPT,
-               strlen(MONITOR_BANNER "\n" MONITOR_PROMPT));
+    {
+        const char *banner = machine->banner ? machine->banner : MONITOR_BANNER;
+        conn_write(&c, banner, strlen(banner));
+        conn_write(&c, "\n" MONITOR_PROMPT, strlen("\n" MONITOR_PROMPT));
+    }
 
     while (!c.dead) {
         ssize_t n;

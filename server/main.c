@@ -225,7 +225,19 @@ int main(int argc, char **argv)
     if (mon_addr.kind != LISTEN_NONE) {
         char msg[512];
 
-        front = monitor_front_start(&m->mon, &mon_addr, msg, sizeof(msg));
+        char head[600];
+        char tail[200];
+
+        /* One line, as QEMU's "QEMU 7.2.0 monitor - type 'help' for more
+         * information": the version, the board and every front-end. */
+        snprintf(head, sizeof(head), "memcored %s monitor - board %s, "
+                 "monitor on ", MEMCORE_VERSION, label);
+        snprintf(tail, sizeof(tail), ", gdb %s, http %s - type 'help' for "
+                 "more information",
+                 gdb_addr.kind != LISTEN_NONE ? "not available yet" : "off",
+                 http_addr.kind != LISTEN_NONE ? "not available yet" : "off");
+        front = monitor_front_start(&m->mon, &mon_addr, head, tail, msg,
+                                    sizeof(msg));
         if (!front) {
             fprintf(stderr, "memcored: monitor: %s\n", msg);
             machine_destroy(m);

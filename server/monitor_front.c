@@ -38,7 +38,8 @@ struct Client {
 };
 
 struct MonitorFront {
-    const MonitorMachine *machine;
+    MonitorMachine *machine;
+    char *banner;            /* machine->banner while the front runs */
     ListenKind kind;
     char path[108];          /* unix socket to remove at the end */
     int listen_fd;
@@ -181,8 +182,22 @@ static void *accept_thread(void *arg)
 
 /* ---- start and stop ------------------------------------------------------- */
 
-MonitorFront *monitor_front_start(const MonitorMachine *machine,
-                                  const ListenAddr *addr, char *msg,
+/* Set the banner before the first session can read it. */
+static bool set_banner(MonitorFront *f, const char *head, const char *where,
+                       const char *tail)
+{
+    if (asprintf(&f->banner, "%s%s%s", head, where, tail) < 0) {
+        f->banner = NULL;
+        return false;
+    }
+    f->machine->banner = f->banner;
+    return true;
+}
+
+MonitorFront *monitor_front_start(MonitorMachine *machine,
+                                  const ListenAddr *addr,
+                                  const char *banner_head,
+                                  const char *banner_tail, char *msg,
                                   size_t msglen)
 {
     MonitorFront *f = calloc(1, sizeof(*f));
@@ -203,6 +218,10 @@ MonitorFront *monitor_front_start(const MonitorMachine *machine,
     pthread_mutex_init(&f->lock, NULL);
 
     if (addr->kind == LISTEN_STDIO) {
+        if (!set_banner(f, banner_head, "stdio", banner_tail)) {
+            snprintf(msg, msglen, "out of memory");
+            goto fail;
+        }
         if (pthread_create(&f->thread, NULL, terminal_thread, f) != 0) {
             snprintf(msg, msglen, "cannot start the terminal thread");
             goto fail;
@@ -217,6 +236,10 @@ MonitorFront *monitor_front_start(const MonitorMachine *machine,
     }
     if (addr->kind == LISTEN_UNIX) {
         snprintf(f->path, sizeof(f->path), "%s", addr->path);
+    }
+    if (!set_banner(f, banner_head, shown, banner_tail)) {
+        snprintf(msg, msglen, "out of memory");
+        goto fail;
     }
     if (pthread_create(&f->thread, NULL, accept_thread, f) != 0) {
         snprintf(msg, msglen, "cannot start the monitor thread");
@@ -262,5 +285,9 @@ void monitor_front_stop(MonitorFront *f)
     close(f->wake[0]);
     close(f->wake[1]);
     pthread_mutex_destroy(&f->lock);
+    if (f->banner) {
+        f->machine->banner = NULL;
+        free(f->banner);
+    }
     free(f);
 }

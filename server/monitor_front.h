@@ -15,11 +15,17 @@ typedef struct MonitorFront MonitorFront;
 /*
  * monitor_front_start: start the monitor on @addr (stdio, tcp or unix).
  * A listening front-end prints "monitor: listening on ADDR" on stdout.
- * When a session ends with quit (or the terminal hits end of input) it
- * asks for a shutdown.  NULL with a message in @msg on failure.
+ * Every prompt opens with the line @banner_head WHERE @banner_tail, WHERE
+ * being where this monitor runs ("stdio", the bound HOST:PORT once port 0
+ * is resolved, "unix:PATH"); it is set in @machine->banner before any
+ * session starts and cleared by monitor_front_stop.  When a session ends
+ * with quit (or the terminal hits end of input) it asks for a shutdown.
+ * NULL with a message in @msg on failure.
  */
-MonitorFront *monitor_front_start(const MonitorMachine *machine,
-                                  const ListenAddr *addr, char *msg,
+MonitorFront *monitor_front_start(MonitorMachine *machine,
+                                  const ListenAddr *addr,
+                                  const char *banner_head,
+                                  const char *banner_tail, char *msg,
                                   size_t msglen);
 
 /* monitor_front_stop: end every session, join every thread, close and

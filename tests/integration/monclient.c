@@ -1,11 +1,12 @@
 /*
  * tests/integration/monclient.c — a tiny monitor client for the tests.
  *
- *   monclient [-n N] ADDR [K:]CMD...
+ *   monclient [-b] [-n N] ADDR [K:]CMD...
  *
  * ADDR is HOST:PORT or unix:PATH.  All N connections (default 1) are
  * opened and greeted before the first command, so N clients are
- * connected at once.  Each CMD goes to connection K (default 0): the
+ * connected at once; each greeting must be one line ending like QEMU's
+ * banner, and -b prints the first one.  Each CMD goes to connection K (default 0): the
  * line is sent, the answer is read up to the next prompt and printed.
  * "K:close" closes connection K; "K:wait" waits until the server closes
  * it; "echo:TEXT" prints TEXT and a newline at once (so a test knows
@@ -24,7 +25,8 @@
 #include <unistd.h>
 
 #define PROMPT "(memcored) "
-#define BANNER "memcored monitor - type 'help' for more information\n"
+/* Every greeting is one line ending like QEMU's monitor banner. */
+#define BANNER_END " - type 'help' for more information\n"
 #define MAX_CONN 8
 #define TIMEOUT_MS 20000
 
@@ -131,15 +133,20 @@ static int write_all(int fd, const char *s, size_t len)
 int main(int argc, char **argv)
 {
     int nconn = 1, fds[MAX_CONN], argi = 1;
+    bool show_banner = false;
     bool ended[MAX_CONN] = { false };   /* the server closed it */
     const char *addr;
 
-    if (argc > 2 && strcmp(argv[1], "-n") == 0) {
-        nconn = atoi(argv[2]);
-        argi = 3;
+    if (argc > argi && strcmp(argv[argi], "-b") == 0) {
+        show_banner = true; /* print the first connection's greeting */
+        argi++;
+    }
+    if (argc > argi + 1 && strcmp(argv[argi], "-n") == 0) {
+        nconn = atoi(argv[argi + 1]);
+        argi += 2;
     }
     if (nconn < 1 || nconn > MAX_CONN || argi >= argc) {
-        fprintf(stderr, "usage: monclient [-n N] ADDR [K:]CMD...\n");
+        fprintf(stderr, "usage: monclient [-b] [-n N] ADDR [K:]CMD...\n");
         return 2;
     }
     addr = argv[argi++];
@@ -152,10 +159,16 @@ int main(int argc, char **argv)
             return 1;
         }
         greeting = read_answer(fds[i], &eof);
-        if (!greeting || eof || strcmp(greeting, BANNER) != 0) {
+        if (!greeting || eof || strlen(greeting) < strlen(BANNER_END) ||
+            strchr(greeting, '\n') != greeting + strlen(greeting) - 1 ||
+            strcmp(greeting + strlen(greeting) - strlen(BANNER_END),
+                   BANNER_END) != 0) {
             fprintf(stderr, "monclient: connection %d: bad greeting\n", i);
             free(greeting);
             return 1;
+        }
+        if (show_banner && i == 0) {
+            fputs(greeting, stdout);
         }
         free(greeting);
     }

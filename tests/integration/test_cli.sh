@@ -169,6 +169,8 @@ printf 'ldl_le 0x1000\nquit\n' | timeout 30 "$MEMCORED" --monitor stdio \
 	>"$TMP/out" 2>&1
 check "stdio monitor: quit exits 0" test $? -eq 0
 check "stdio monitor: runs commands" contains "$TMP/out" "0x00100293"
+check "stdio monitor: the first line is the banner" test \
+	"$(head -n 1 "$TMP/out")" = "memcored $("$MEMCORED" --version | sed 's/.* //') monitor - board virt, monitor on stdio, gdb off, http off - type 'help' for more information"
 printf 'ldl_le 0x1004\n' | timeout 30 "$MEMCORED" --monitor stdio >"$TMP/out" 2>&1
 check "stdio monitor: end of input exits 0" test $? -eq 0
 check "stdio monitor: runs commands before the end" contains "$TMP/out" "0x01f29293"

@@ -11,6 +11,10 @@ check "tcp: prints where it listens" \
 	sh -c 'echo "$0" | grep -Eq "^monitor: listening on 127\.0\.0\.1:[1-9][0-9]*$"' "$LINE"
 ADDR=$(listen_addr)
 
+"$MONCLIENT" -b "$ADDR" >"$TMP/banner.out" 2>&1
+check "tcp: the banner names the version, board and front-ends" test \
+	"$(cat "$TMP/banner.out")" = "memcored $("$MEMCORED" --version | sed 's/.* //') monitor - board virt, monitor on $ADDR, gdb off, http off - type 'help' for more information"
+
 "$MONCLIENT" -n 2 "$ADDR" '0:stl_le 0x80000100 0x12345678' \
 	'1:ldl_le 0x80000100' '1:info mtree' '0:close' '1:ldl_le 0x80000004' \
 	>"$TMP/two.out" 2>&1
@@ -34,6 +38,9 @@ SOCK=$TMP/mon.sock
 start_server --monitor "unix:$SOCK"
 check "unix: prints where it listens" test "$LINE" = "monitor: listening on unix:$SOCK"
 check "unix: the socket exists" test -S "$SOCK"
+"$MONCLIENT" -b "unix:$SOCK" >"$TMP/banner.out" 2>&1
+check "unix: the banner says where" contains "$TMP/banner.out" \
+	"monitor on unix:$SOCK, gdb off"
 
 mkfifo "$TMP/client.fifo"
 "$MONCLIENT" -n 2 "unix:$SOCK" '0:ldl_le 0x1000' '1:ldl_le 0x1004' \

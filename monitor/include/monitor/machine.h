@@ -53,6 +53,11 @@ typedef struct MonitorMachine {
      * "Error: memcored is read-only" instead. */
     bool read_only;
 
+    /* optional: the line each prompt opens with, without its newline
+     * (the terminal prompt and every socket session).  NULL:
+     * MONITOR_BANNER. */
+    const char *banner;
+
     /* optional: the default AddressSpace (the first vCPU's, else the
      * first one of the board).  NULL hook: memcore's first address space
      * (address_space_first()). */

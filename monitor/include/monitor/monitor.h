@@ -26,6 +26,7 @@ extern "C" {
 #endif
 
 #define MONITOR_PROMPT "(memcored) "
+/* The opening line when the machine names none (MonitorMachine.banner). */
 #define MONITOR_BANNER "memcored monitor - type 'help' for more information"
 
 typedef struct Monitor Monitor;
@@ -68,7 +69,7 @@ MonitorOut monitor_out_file(FILE *f);
 
 /*
  * monitor_terminal_run: the interactive prompt on stdin/stdout with GNU
- * readline: history kept in ~/.memcored_history (loaded at start, saved
+ * readline, opened by the machine's banner line: history kept in ~/.memcored_history (loaded at start, saved
  * at the end), tab completion through monitor_complete(), Ctrl-C drops the
  * current line and prints a fresh prompt (it never raises SIGINT while
  * the prompt waits for input).  Returns when the user types quit
