@@ -101,7 +101,7 @@ void flatrange_set_host(FlatRange *fr)
     MemoryRegion *mr = fr->mr;
     RAMBlock *b = mr->ram_block;
     fr->host = NULL;
-    fr->direct = 0;
+    fr->direct = watch_region_watched(mr) ? FR_WATCHED : 0;
     if (!b) {
         return;
     }
@@ -120,7 +120,9 @@ void flatrange_set_host(FlatRange *fr)
     if (fr->offset_in_region < used &&
         fr->last - fr->start < used - fr->offset_in_region) {
         fr->host = b->host + fr->offset_in_region;
-        fr->direct |= FR_FAST;
+        if (!(fr->direct & FR_WATCHED)) {
+            fr->direct |= FR_FAST;
+        }
     }
 }
 

@@ -175,6 +175,7 @@ typedef struct IoeventfdSet IoeventfdSet;
  * the lock.  Freed after a grace period once the region is destroyed. */
 struct MemoryRegionExtra {
     IoeventfdSet *ioeventfds; /* immutable, RCU-replaced (ioeventfd.c) */
+    struct WatchSet *watch;   /* immutable, RCU-replaced (watch.c) */
     NotifierList iommu_notify;
     struct MemoryRegionChildIndex *child_index;
 };
@@ -220,6 +221,9 @@ typedef struct FlatRange {
 #define FR_DIRECT_WRITE 2
 /* @host is set: the range lies wholly inside the block's used memory. */
 #define FR_FAST 4
+/* A watchpoint covers part of the region: accesses take the checked
+ * path (never FR_FAST) and report to watch.c afterwards. */
+#define FR_WATCHED 8
 
 /* Fill in @fr->host and @fr->direct from its region (render time). */
 void flatrange_set_host(FlatRange *fr);
@@ -579,5 +583,19 @@ static inline uint8_t *region_host(const MemoryRegion *mr, hwaddr off)
 {
     return mr->ram_block->host + off;
 }
+
+/* ---- watch.c: watchpoints -------------------------------------------------- */
+
+/* render time, global lock held: whether @mr has watchpoints. */
+bool watch_region_watched(const MemoryRegion *mr);
+/*
+ * watch_after: report an access of [@off, @off + @len) of @mr, made through
+ * @as at @addr, to the watchpoints covering it.  Call only when the range
+ * was FR_WATCHED, after the access, inside the read section.
+ */
+void watch_after(MemoryRegion *mr, hwaddr off, hwaddr len, bool is_write,
+                 AddressSpace *as, hwaddr addr, MemTxAttrs attrs);
+/* memory_region_destroy: drop @mr's part of every watchpoint. */
+void watch_region_destroyed(MemoryRegion *mr);
 
 #endif /* MEMCORE_INTERNAL_H */

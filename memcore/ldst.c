@@ -99,8 +99,8 @@ static inline void set_result(MemTxResult *result, MemTxResult r)
  * path keeps few registers.
  */
 static __attribute__((noinline)) uint64_t
-ld_slow(const FlatView *view, hwaddr addr, MemTxAttrs attrs,
-        MemTxResult *result, unsigned n, enum endian e)
+ld_slow(AddressSpace *as, const FlatView *view, hwaddr addr,
+        MemTxAttrs attrs, MemTxResult *result, unsigned n, enum endian e)
 {
     if (unlikely(crosses_2_64(addr, n))) {
         set_result(result, MEMTX_DECODE_ERROR);
@@ -126,6 +126,9 @@ ld_slow(const FlatView *view, hwaddr addr, MemTxAttrs attrs,
     } else {
         v = host_load(region_host(mr, t.xlat), n, want_big(e));
     }
+    if (unlikely(t.direct & FR_WATCHED)) {
+        watch_after(mr, t.xlat, n, false, as, addr, attrs);
+    }
     set_result(result, r);
     return v;
 }
@@ -142,7 +145,7 @@ ld_common(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
         v = host_load(fr->host + (addr - fr->start), n, want_big(e));
         set_result(result, MEMTX_OK);
     } else {
-        v = ld_slow(view, addr, attrs, result, n, e);
+        v = ld_slow(as, view, addr, attrs, result, n, e);
     }
     /* Only @v is live across the unlock (which may wake a writer). */
     mc_rcu_unlock();
@@ -150,7 +153,8 @@ ld_common(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
 }
 
 static __attribute__((noinline)) void
-st_slow(const FlatView *view, hwaddr addr, uint64_t v, MemTxAttrs attrs,
+st_slow(AddressSpace *as, const FlatView *view, hwaddr addr, uint64_t v,
+        MemTxAttrs attrs,
         MemTxResult *result, unsigned n, enum endian e, bool notdirty)
 {
     if (unlikely(crosses_2_64(addr, n))) {
@@ -178,6 +182,9 @@ st_slow(const FlatView *view, hwaddr addr, uint64_t v, MemTxAttrs attrs,
             invalidate_and_set_dirty(mr, t.xlat, n);
         }
     }
+    if (unlikely(t.direct & FR_WATCHED)) {
+        watch_after(mr, t.xlat, n, true, as, addr, attrs);
+    }
     set_result(result, r);
 }
 
@@ -193,7 +200,7 @@ st_common(AddressSpace *as, hwaddr addr, uint64_t v, MemTxAttrs attrs,
         set_result(result, MEMTX_OK);
     } else {
         /* Logged RAM (the dirty bitmaps), MMIO and the rest. */
-        st_slow(view, addr, v, attrs, result, n, e, false);
+        st_slow(as, view, addr, v, attrs, result, n, e, false);
     }
     mc_rcu_unlock();
 }
@@ -238,6 +245,7 @@ void address_space_stl_notdirty(AddressSpace *as, hwaddr addr, uint32_t val,
                                 MemTxAttrs attrs, MemTxResult *result)
 {
     mc_rcu_lock();
-    st_slow(as_view(as), addr, val, attrs, result, 4, ENDIAN_TARGET, true);
+    st_slow(as, as_view(as), addr, val, attrs, result, 4, ENDIAN_TARGET,
+            true);
     mc_rcu_unlock();
 }

@@ -27,6 +27,7 @@ memcore_libmemcore_la_SOURCES = \
 	memcore/ioeventfd.c \
 	memcore/iommu.c \
 	memcore/map.c \
+	memcore/watch.c \
 	memcore/mtree_internal.h \
 	memcore/mtree_dispatch.c \
 	memcore/mtree.c

@@ -71,7 +71,9 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
     Translation t;
     MemoryRegion *mr = translate_internal(view, addr, &l, is_write, &t);
     const uint8_t want = is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ;
-    if (!(t.direct & want)) {
+    /* Watched memory goes through the bounce buffer, whose read at map
+     * and write-back at unmap the watchpoints see. */
+    if (!(t.direct & want) || (t.direct & FR_WATCHED)) {
         void *p = map_bounce(as, addr, l, mr, is_write, plen);
         mc_rcu_unlock();
         return p;
@@ -92,7 +94,7 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
         MemoryRegion *this = translate_internal(view, addr, &l, is_write,
                                                 &next);
         if (this != mr || next.xlat != base + done ||
-            !(next.direct & want)) {
+            !(next.direct & want) || (next.direct & FR_WATCHED)) {
             break;
         }
         if (!this->ram && next.piece && l > next.piece) {

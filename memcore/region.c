@@ -278,6 +278,7 @@ void memory_region_destroy(MemoryRegion *mr)
         memory_region_clear_coalescing(mr);
     }
     ioeventfd_region_destroyed(mr);
+    watch_region_destroyed(mr);
     if (mr->alias) {
         mr->alias->alias_users--;
     }

@@ -230,6 +230,7 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
         hwaddr l = remain, xlat;
         MemoryRegion *mr;
         uint8_t *ptr;
+        uint8_t watched = 0;
         /* Direct memory, the common case, without the general translation:
          * the range carries its host address and a piece never crosses a
          * page unless the range is page aligned there. */
@@ -246,6 +247,7 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
             Translation t;
             mr = translate_internal(view, addr, &l, is_write, &t);
             xlat = t.xlat;
+            watched = t.direct & FR_WATCHED;
             if (!(t.direct & want)) {
                 result |= mmio_chunk(mr, xlat, buf, &l, is_write, attrs);
                 goto next;
@@ -260,6 +262,9 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
             memcpy(buf, ptr, l);
         }
     next:
+        if (unlikely(watched)) {
+            watch_after(mr, xlat, l, is_write, as, addr, attrs);
+        }
         remain -= l;
         buf += l;
         addr += l;
@@ -316,6 +321,10 @@ void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
             l = clamp_direct(mr, l, t.piece);
             memcpy(region_host(mr, t.xlat), buf, l);
             invalidate_and_set_dirty(mr, t.xlat, l);
+            if (unlikely(t.direct & FR_WATCHED)) {
+                watch_after(mr, t.xlat, l, true, as, addr,
+                            MEMTXATTRS_UNSPECIFIED);
+            }
         } else {
             /* MMIO and ROM devices outside ROMD mode are skipped. */
             l = memory_access_size(mr, l > 8 ? 8 : (unsigned)l, t.xlat);

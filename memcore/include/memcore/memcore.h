@@ -153,6 +153,80 @@ int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
                                           void *opaque),
                                 void *opaque);
 
+/* ---- Watchpoints ----------------------------------------------------------- */
+
+/*
+ * Watchpoints live in the memory, not in a CPU: one set on guest-physical
+ * [addr, addr + len) of an address space fires for every access that
+ * reaches those bytes through any address space, alias or IOMMU (a vCPU,
+ * a device's DMA, a monitor `st`), except accesses whose MemTxAttrs have
+ * the debug bit.  Memory with no watchpoint keeps its fast path: setting
+ * one re-renders the views that show the watched region (a commit, so
+ * listeners such as a vCPU's software TLB see it), and only that region's
+ * accesses then take the checked path.
+ *
+ * What is watched is the memory the range translated to when the
+ * watchpoint was inserted: moving the region moves the watchpoint with it;
+ * destroying the region removes its part.  Accesses through
+ * memory_region_dispatch_read/write called directly (not through an
+ * address space) are not seen.  address_space_map of watched RAM goes
+ * through the bounce buffer, so the watchpoint fires when the bytes are
+ * read (at map) or written back (at unmap).
+ */
+#define MEMCORE_WATCH_READ 1u
+#define MEMCORE_WATCH_WRITE 2u
+#define MEMCORE_WATCH_ACCESS (MEMCORE_WATCH_READ | MEMCORE_WATCH_WRITE)
+
+typedef struct MemcoreWatchHit {
+    int id;            /* what memcore_watchpoint_insert returned */
+    void *opaque;      /* as passed to memcore_watchpoint_insert */
+    AddressSpace *wp_as;
+    hwaddr wp_addr;    /* the watchpoint as inserted */
+    hwaddr wp_len;
+    unsigned flags;    /* MEMCORE_WATCH_READ or _WRITE: what the access did */
+    AddressSpace *as;  /* the access: its address space, address, length */
+    hwaddr addr;
+    hwaddr len;
+    MemTxAttrs attrs;
+} MemcoreWatchHit;
+
+/*
+ * MemcoreWatchFn: called on the accessing thread after the access (a write
+ * has happened and the new value is in memory), inside memcore's read
+ * section, with no memcore lock held unless the access itself held it
+ * (an MMIO region with global locking).  It must not block waiting for
+ * other threads that access guest memory, and must not call
+ * memcore_rcu_barrier(); it may ask other threads to stop (that is what a
+ * gdb stub does) and may remove watchpoints.  One access that meets
+ * several watchpoints calls each of them.
+ */
+typedef void (*MemcoreWatchFn)(const MemcoreWatchHit *hit);
+
+/*
+ * memcore_watchpoint_insert: watch [@addr, @addr + @len) of @as for
+ * @flags (MEMCORE_WATCH_READ, _WRITE or _ACCESS).  Returns an id >= 0, or
+ * -1 with @errp set when @len is 0, the range crosses 2^64, a byte of it
+ * is not mapped (nothing to watch), @flags is empty, or @fn is NULL.
+ * Takes the global lock.
+ */
+int memcore_watchpoint_insert(AddressSpace *as, hwaddr addr, hwaddr len,
+                              unsigned flags, MemcoreWatchFn fn,
+                              void *opaque, Error **errp);
+
+/* memcore_watchpoint_remove: remove watchpoint @id; false if there is
+ * none (already removed, or never inserted).  Once it returns, no new
+ * call of its function starts (calls already running may finish). */
+bool memcore_watchpoint_remove(int id);
+
+/*
+ * memcore_watchpoint_covered: whether any watchpoint covers a byte of
+ * [@offset, @offset + @len) of @mr (for a CPU model's software TLB, which
+ * must not cache a host pointer to watched memory).  Call it inside a read
+ * section; a watchpoint inserted later causes a commit, which the TLB's
+ * listener sees.
+ */
+bool memcore_watchpoint_covered(MemoryRegion *mr, hwaddr offset, hwaddr len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -77,6 +77,10 @@ typedef struct MemTxAttrs {
     unsigned int secure:1;
     unsigned int user:1;
     unsigned int requester_id:16;
+    /* A debugger's access (gdb, the monitor's inspection): it does not
+     * trigger memcore watchpoints, and a device may skip read side
+     * effects for it. */
+    unsigned int debug:1;
 } MemTxAttrs;
 
 #define MEMTXATTRS_UNSPECIFIED ((MemTxAttrs) { .unspecified = 1 })
