@@ -213,7 +213,8 @@ bool memcore_watchpoint_remove(int id)
 
 void watch_region_destroyed(MemoryRegion *mr)
 {
-    if (!region_watch(mr)) {
+    struct WatchSet *old = region_watch(mr);
+    if (!old) {
         return;
     }
     for (Watchpoint *wp = watch_list; wp; wp = wp->next) {
@@ -223,8 +224,10 @@ void watch_region_destroyed(MemoryRegion *mr)
             }
         }
     }
-    /* The set itself goes with the region's extra state, after a grace
-     * period; readers of old views may still look at it. */
+    /* Readers of old views may still look at the set: it goes after a
+     * grace period, like the rest of the region's extra state. */
+    __atomic_store_n(&mr->extra->watch, NULL, __ATOMIC_RELEASE);
+    mc_call_rcu(&old->rcu, watchset_free);
 }
 
 bool memcore_watchpoint_covered(MemoryRegion *mr, hwaddr offset, hwaddr len)
