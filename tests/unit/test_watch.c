@@ -353,6 +353,7 @@ END_TEST
 
 static atomic_bool stop;
 static atomic_long fired;
+static atomic_long progress; /* stores done by the writers */
 
 static void count_hit(const MemcoreWatchHit *h)
 {
@@ -370,6 +371,7 @@ static void *writer(void *arg)
         uint32_t v = address_space_ldl_le(&as, base + (i & 0xff) * 4,
                                           MEMTXATTRS_UNSPECIFIED, NULL);
         ck_assert_uint_eq(v, i);
+        atomic_fetch_add(&progress, 1);
         i++;
     }
     return NULL;
@@ -402,10 +404,19 @@ START_TEST(test_threads)
     while (atomic_load(&fired) < before + 100) {
         sched_yield();
     }
+    /* After remove and a barrier, no call arrives any more, although the
+     * writers keep storing there. */
+    ck_assert(memcore_watchpoint_remove(id));
+    memcore_rcu_barrier();
+    long after = atomic_load(&fired);
+    atomic_store(&progress, 0);
+    while (atomic_load(&progress) < 2000) {
+        sched_yield();
+    }
+    ck_assert_int_eq(atomic_load(&fired), after);
     atomic_store(&stop, true);
     pthread_join(t[0], NULL);
     pthread_join(t[1], NULL);
-    ck_assert(memcore_watchpoint_remove(id));
 }
 END_TEST
 

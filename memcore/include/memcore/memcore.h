@@ -214,8 +214,10 @@ int memcore_watchpoint_insert(AddressSpace *as, hwaddr addr, hwaddr len,
                               void *opaque, Error **errp);
 
 /* memcore_watchpoint_remove: remove watchpoint @id; false if there is
- * none (already removed, or never inserted).  Once it returns, no new
- * call of its function starts (calls already running may finish). */
+ * none (already removed, or never inserted).  Accesses already under way
+ * on other threads may still call its function; once
+ * memcore_rcu_barrier() has returned after the removal, none will, and
+ * its opaque may be freed. */
 bool memcore_watchpoint_remove(int id);
 
 /*
