@@ -50,3 +50,8 @@ memcoreinclude_HEADERS = \
 
 dist_man_MANS += man/memcore.3
 EXTRA_DIST += memcore/README.md memcore/libmemcore.map
+
+# memcore.pc (from memcore.pc.in by configure): pkg-config --cflags --libs
+# memcore for embedders.
+pkgconfigdir = $(libdir)/pkgconfig
+pkgconfig_DATA = memcore/memcore.pc
