@@ -33,7 +33,15 @@ memcore_libmemcore_la_SOURCES = \
 	memcore/mtree.c
 memcore_libmemcore_la_CFLAGS = $(AM_CFLAGS) -D_LGPL_SOURCE -ftls-model=initial-exec $(URCU_CFLAGS)
 memcore_libmemcore_la_LIBADD = $(URCU_LIBS) -lpthread
-memcore_libmemcore_la_LDFLAGS = -version-info 0:0:0
+# -version-info CURRENT:REVISION:AGE (libtool's rules, not the package
+# version): bump REVISION for a release that changes no interface; on an
+# interface change reset REVISION, bump CURRENT, and bump AGE when nothing
+# was removed or changed incompatibly (else reset it to 0).  0:0:0 gives
+# libmemcore.so.0.
+# The version script exports exactly the public API (see its comment).
+memcore_libmemcore_la_LDFLAGS = -version-info 0:0:0 \
+	-Wl,--version-script=$(srcdir)/memcore/libmemcore.map
+EXTRA_memcore_libmemcore_la_DEPENDENCIES = memcore/libmemcore.map
 
 memcoreincludedir = $(includedir)/memcore
 memcoreinclude_HEADERS = \
@@ -42,4 +50,9 @@ memcoreinclude_HEADERS = \
 	memcore/include/memcore/memcore.h
 
 dist_man_MANS += man/memcore.3
-EXTRA_DIST += memcore/README.md
+EXTRA_DIST += memcore/README.md memcore/libmemcore.map
+
+# memcore.pc (from memcore.pc.in by configure): pkg-config --cflags --libs
+# memcore for embedders.
+pkgconfigdir = $(libdir)/pkgconfig
+pkgconfig_DATA = memcore/memcore.pc
