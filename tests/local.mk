@@ -14,3 +14,4 @@ include $(srcdir)/tests/bench/bench_monitor.mk
 include $(srcdir)/tests/fuzz/fuzz.mk
 include $(srcdir)/tests/unit/robust.mk
 include $(srcdir)/tests/data/data.mk
+include $(srcdir)/tests/unit/gdb.mk
