@@ -169,7 +169,7 @@ END_TEST
 
 START_TEST(run_length)
 {
-    uint8_t out[64];
+    uint8_t out[128];
     long n;
 
     /* "0* " is '0' + 3 more (' ' = 32, 32 - 29 = 3) */
@@ -199,7 +199,7 @@ START_TEST(run_length)
                      -1);
     /* never past the output buffer */
     ck_assert_int_eq(rsp_rle_expand((const uint8_t *)"a*~", 3, out, 8), -1);
-    ck_assert_int_eq(rsp_rle_expand((const uint8_t *)"a*~", 3, out, 64),
+    ck_assert_int_eq(rsp_rle_expand((const uint8_t *)"a*~", 3, out, 128),
                      98);
 }
 END_TEST
