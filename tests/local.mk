@@ -15,3 +15,4 @@ include $(srcdir)/tests/fuzz/fuzz.mk
 include $(srcdir)/tests/unit/robust.mk
 include $(srcdir)/tests/data/data.mk
 include $(srcdir)/tests/unit/gdb.mk
+include $(srcdir)/tests/integration/gdb.mk
