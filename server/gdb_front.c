@@ -221,7 +221,14 @@ static void serve_refused(Refused *r)
 
 static void serve_client(GdbFront *f)
 {
-    ssize_t n = recv(f->client_fd, f->inbuf, INBUF_SIZE, 0);
+    int one = 1;
+    ssize_t n;
+
+    /* gdb writes a request in pieces; with Nagle on its side, each
+     * piece after the first waits for our ACK, which Linux delays: ACK
+     * at once (the flag does not stick, so set it before every read). */
+    setsockopt(f->client_fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+    n = recv(f->client_fd, f->inbuf, INBUF_SIZE, 0);
 
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
         return;

@@ -5,7 +5,8 @@
  * Usage: rspclient HOST:PORT STEP...
  *   Each STEP is "N:BYTES": send BYTES, then wait for N events and print
  *   each on its own line: "+" (ack), "-" (nak), or "$DATA" for a packet
- *   with a good checksum ("BADSUM DATA" for a bad one).  BYTES may use
+ *   with a good checksum ("BADSUM DATA" for a bad one), run-length
+ *   encoding expanded as gdb expands it.  BYTES may use
  *   \xHH, \n and \\ escapes, and these forms:
  *     @p:DATA      the packet $DATA#CS with the right checksum
  *     @big:CMD:N   a packet CMD followed by N '0' digits (oversize tests)
@@ -147,10 +148,23 @@ static int one_event(void)
         static char data[1 << 20];
         size_t n = 0;
         unsigned sum = 0;
-        int h, l;
+        int h, l, prev = -1;
 
         while ((c = next_byte()) >= 0 && c != '#') {
             sum += (unsigned)c;
+            if (c == '*' && prev >= 0) {
+                int count = next_byte();
+
+                if (count < 0) {
+                    break;
+                }
+                sum += (unsigned)count;
+                for (int k = 0; k < count - 29 && n + 5 < sizeof(data); k++) {
+                    data[n++] = (char)prev;
+                }
+                continue;
+            }
+            prev = (c >= 0x20 && c < 0x7f && c != '\\') ? c : -1;
             if (n + 5 < sizeof(data)) {
                 if (c >= 0x20 && c < 0x7f && c != '\\') {
                     data[n++] = (char)c;
