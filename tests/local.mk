@@ -16,3 +16,4 @@ include $(srcdir)/tests/unit/robust.mk
 include $(srcdir)/tests/data/data.mk
 include $(srcdir)/tests/unit/gdb.mk
 include $(srcdir)/tests/integration/gdb.mk
+include $(srcdir)/tests/bench/bench_gdb.mk
