@@ -32,16 +32,20 @@ server_libmemcored_la_SOURCES = \
 	server/kernel.c server/kernel.h \
 	server/listen.c server/listen.h \
 	server/monitor_front.c server/monitor_front.h \
+	server/gdb_front.c server/gdb_front.h \
 	server/options.c server/options.h
-server_libmemcored_la_CPPFLAGS = -I$(srcdir)/monitor/include
+server_libmemcored_la_CPPFLAGS = -I$(srcdir)/monitor/include \
+	-I$(srcdir)/gdbstub/include
 server_libmemcored_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 server_libmemcored_la_LIBADD = $(JANSSON_LIBS)
 
 bin_PROGRAMS += server/memcored
 server_memcored_SOURCES = server/main.c
-server_memcored_CPPFLAGS = -I$(srcdir)/monitor/include
+server_memcored_CPPFLAGS = -I$(srcdir)/monitor/include \
+	-I$(srcdir)/gdbstub/include
 server_memcored_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-server_memcored_LDADD = server/libmemcored.la monitor/libmonitor.la \
+server_memcored_LDADD = server/libmemcored.la gdbstub/libgdbstub.la \
+	monitor/libmonitor.la \
 	memcore/libmemcore.la $(JANSSON_LIBS) $(READLINE_LIBS)
 
 dist_man_MANS += man/memcored.1 man/memcored-board.5

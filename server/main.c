@@ -8,7 +8,8 @@
  *      problem at all, built (board_build.c) — a bad board exits 2;
  *   3. --kernel is loaded into the CPU's address space;
  *   4. with --exec, each command runs once and memcored exits;
- *   5. otherwise the front-ends start, each printing where it listens,
+ *   5. otherwise the front-ends start (gdb first, so that the monitor's
+ *      banner can name its address), each printing where it listens,
  *      and the main thread sleeps on the shutdown pipe until quit, a
  *      signal or the guest asks to stop;
  *   6. front-ends are stopped and joined, then the machine is torn down
@@ -25,6 +26,7 @@
 #include <monitor/monitor.h>
 
 #include "board.h"
+#include "gdb_front.h"
 #include "kernel.h"
 #include "listen.h"
 #include "machine.h"
@@ -153,6 +155,8 @@ int main(int argc, char **argv)
     Board *board;
     Machine *m;
     MonitorFront *front = NULL;
+    GdbFront *gdb = NULL;
+    char gdb_shown[300] = "";
     const char *label;
     int rc;
 
@@ -222,31 +226,55 @@ int main(int argc, char **argv)
         return rc;
     }
 
-    if (mon_addr.kind != LISTEN_NONE) {
+    if (gdb_addr.kind != LISTEN_NONE) {
+        /* Started first so that the monitor's banner can say where it
+         * listens; its line is printed after the monitor's. */
+        BoardAS *as = board_default_as(m->board);
+        GdbTarget target;
         char msg[512];
 
-        char head[600];
-        char tail[200];
-
-        /* One line, as QEMU's "QEMU 7.2.0 monitor - type 'help' for more
-         * information": the version, the board and every front-end. */
-        snprintf(head, sizeof(head), "memcored %s monitor - board %s, "
-                 "monitor on ", MEMCORE_VERSION, label);
-        snprintf(tail, sizeof(tail), ", gdb %s, http %s - type 'help' for "
-                 "more information",
-                 gdb_addr.kind != LISTEN_NONE ? "not available yet" : "off",
-                 http_addr.kind != LISTEN_NONE ? "not available yet" : "off");
-        front = monitor_front_start(&m->mon, &mon_addr, head, tail, msg,
-                                    sizeof(msg));
-        if (!front) {
-            fprintf(stderr, "memcored: monitor: %s\n", msg);
+        if (!as) {
+            fprintf(stderr, "memcored: gdb: the board has no address "
+                    "space\n");
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+        target = gdb_memory_target(&as->as, o.read_only);
+        gdb = gdb_front_start(&gdb_addr, &target, &m->mon, gdb_shown,
+                              sizeof(gdb_shown), msg, sizeof(msg));
+        if (!gdb) {
+            fprintf(stderr, "memcored: gdb: %s\n", msg);
             machine_destroy(m);
             options_free(&o);
             return 1;
         }
     }
-    if (gdb_addr.kind != LISTEN_NONE) {
-        printf("gdb: not yet available (arrives with a later issue)\n");
+    if (mon_addr.kind != LISTEN_NONE) {
+        char msg[512];
+
+        char head[600];
+        char tail[600];
+
+        /* One line, as QEMU's "QEMU 7.2.0 monitor - type 'help' for more
+         * information": the version, the board and every front-end. */
+        snprintf(head, sizeof(head), "memcored %s monitor - board %s, "
+                 "monitor on ", MEMCORE_VERSION, label);
+        snprintf(tail, sizeof(tail), ", gdb %s%s, http %s - type 'help' for "
+                 "more information", gdb ? "on " : "off", gdb_shown,
+                 http_addr.kind != LISTEN_NONE ? "not available yet" : "off");
+        front = monitor_front_start(&m->mon, &mon_addr, head, tail, msg,
+                                    sizeof(msg));
+        if (!front) {
+            fprintf(stderr, "memcored: monitor: %s\n", msg);
+            gdb_front_stop(gdb);
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+    }
+    if (gdb) {
+        printf("gdb: listening on %s\n", gdb_shown);
     }
     if (http_addr.kind != LISTEN_NONE) {
         printf("http: not yet available (arrives with a later issue)\n");
@@ -259,6 +287,7 @@ int main(int argc, char **argv)
                 shutdown_signal_name());
     }
     monitor_front_stop(front);
+    gdb_front_stop(gdb);
     machine_destroy(m);
     options_free(&o);
     return shutdown_status();

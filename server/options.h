@@ -12,7 +12,7 @@ typedef struct Options {
     const char *board;        /* --board FILE|NAME (NULL: virt) */
     const char *print_board;  /* --print-board NAME */
     const char *monitor;      /* --monitor SPEC (NULL: stdio on a tty) */
-    const char *gdb;          /* --gdb SPEC / -s (NULL: not started yet) */
+    const char *gdb;          /* --gdb SPEC / -s (NULL: no gdb stub) */
     const char *http;         /* --http HOST:PORT (NULL: not started yet) */
     const char *http_token;   /* --http-token TOKEN */
     const char *kernel;       /* --kernel FILE */

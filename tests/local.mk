@@ -16,3 +16,6 @@ include $(srcdir)/tests/unit/robust.mk
 include $(srcdir)/tests/data/data.mk
 include $(srcdir)/tests/unit/watch.mk
 include $(srcdir)/tests/integration/install.mk
+include $(srcdir)/tests/unit/gdb.mk
+include $(srcdir)/tests/integration/gdb.mk
+include $(srcdir)/tests/bench/bench_gdb.mk

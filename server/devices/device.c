@@ -89,8 +89,9 @@ void device_debug_access_end(void)
 
 bool device_access_is_debug(MemTxAttrs attrs)
 {
-    (void)attrs; /* MemTxAttrs has no debug bit (yet); the flag is ours */
-    return debug_depth > 0;
+    /* The gdb stub sets MemTxAttrs.debug; other front-ends bracket their
+     * reads with device_debug_access_begin()/end(). */
+    return attrs.debug || debug_depth > 0;
 }
 
 uint64_t device_load_bytes(const uint8_t *p, unsigned size, bool big)

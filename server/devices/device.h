@@ -88,8 +88,9 @@ bool device_set_identity(Device *dev, const char *name,
  * (gdb, REST) must not change device state by looking.  They bracket
  * such reads with device_debug_access_begin()/end() on their own thread,
  * and a device with read side effects (counter, the UART's receive
- * buffer) asks device_access_is_debug() before changing anything.  The
- * flag is per thread because MMIO callbacks run on the thread that made
+ * buffer) asks device_access_is_debug() before changing anything; it is
+ * also true for an access whose MemTxAttrs has the debug bit (the gdb
+ * stub's).  The flag is per thread because MMIO callbacks run on the thread that made
  * the access.  The monitor's x/xp and ld* are ordinary accesses, as
  * QEMU's monitor's are.
  */

@@ -1,5 +1,5 @@
-# tests/fuzz/fuzz.mk: fuzz targets for the board loader and the monitor
-# (see tests/fuzz/README.md).
+# tests/fuzz/fuzz.mk: fuzz targets for the board loader, the monitor and
+# the gdb stub (see tests/fuzz/README.md).
 #
 # Two ways to build a target:
 #  * replay_board / replay_monitor: the target plus a plain main()
@@ -13,7 +13,8 @@
 
 # ---- replay programs (make check) ----------------------------------------
 
-FUZZ_REPLAY_PROGS = tests/fuzz/replay_board tests/fuzz/replay_monitor
+FUZZ_REPLAY_PROGS = tests/fuzz/replay_board tests/fuzz/replay_monitor \
+	tests/fuzz/replay_rsp
 check_PROGRAMS += $(FUZZ_REPLAY_PROGS)
 TESTS += tests/fuzz/test_replay.sh
 
@@ -37,8 +38,16 @@ tests_fuzz_replay_monitor_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS)
 tests_fuzz_replay_monitor_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
 tests_fuzz_replay_monitor_LDADD = $(FUZZ_REPLAY_LDADD)
 
+tests_fuzz_replay_rsp_SOURCES = tests/fuzz/fuzz_rsp.c tests/fuzz/replay_main.c
+tests_fuzz_replay_rsp_CPPFLAGS = -I$(srcdir)/gdbstub/include \
+	-I$(srcdir)/monitor/include
+tests_fuzz_replay_rsp_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_replay_rsp_LDADD = gdbstub/libgdbstub.la monitor/libmonitor.la \
+	memcore/libmemcore.la $(READLINE_LIBS)
+
 EXTRA_DIST += tests/fuzz/README.md tests/fuzz/test_replay.sh \
 	tests/fuzz/run_fuzz.sh tests/fuzz/board.dict tests/fuzz/monitor.dict \
+	tests/fuzz/rsp.dict \
 	tests/fuzz/corpus tests/fuzz/regressions
 
 # ---- make fuzz (clang + libFuzzer) ----------------------------------------
@@ -51,12 +60,13 @@ FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
 	-pthread -D_GNU_SOURCE -D_LGPL_SOURCE \
 	-I$(srcdir)/memcore/include -I$(srcdir)/monitor/include \
-	$(URCU_CFLAGS) $(JANSSON_CFLAGS) $(FUZZ_SANITIZE)
+	-I$(srcdir)/gdbstub/include $(URCU_CFLAGS) $(JANSSON_CFLAGS) $(FUZZ_SANITIZE)
 FUZZ_LIBS = $(URCU_LIBS) $(JANSSON_LIBS) $(READLINE_LIBS) -lm -pthread
 
 FUZZ_OBJDIR = tests/fuzz/obj
 FUZZ_LIB_SRCS = $(filter %.c,$(memcore_libmemcore_la_SOURCES) \
-	$(monitor_libmonitor_la_SOURCES) $(server_libmemcored_la_SOURCES))
+	$(monitor_libmonitor_la_SOURCES) $(gdbstub_libgdbstub_la_SOURCES) \
+	$(server_libmemcored_la_SOURCES))
 FUZZ_LIB_OBJS = $(patsubst %.c,$(FUZZ_OBJDIR)/%.o,$(FUZZ_LIB_SRCS) \
 	tests/fuzz/scratch_dir.c tests/fuzz/view_check.c)
 
@@ -76,15 +86,20 @@ tests/fuzz/fuzz_monitor: $(srcdir)/tests/fuzz/fuzz_monitor.c $(FUZZ_LIB_OBJS)
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 		$(srcdir)/tests/fuzz/fuzz_monitor.c $(FUZZ_LIB_OBJS) $(FUZZ_LIBS) -o $@
 
+tests/fuzz/fuzz_rsp: $(srcdir)/tests/fuzz/fuzz_rsp.c $(FUZZ_LIB_OBJS)
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		$(srcdir)/tests/fuzz/fuzz_rsp.c $(FUZZ_LIB_OBJS) $(FUZZ_LIBS) -o $@
+
 fuzz:
 	@$(SHELL) $(srcdir)/tests/fuzz/run_fuzz.sh probe '$(FUZZ_CC)'
-	@$(MAKE) $(AM_MAKEFLAGS) tests/fuzz/fuzz_board tests/fuzz/fuzz_monitor
+	@$(MAKE) $(AM_MAKEFLAGS) tests/fuzz/fuzz_board tests/fuzz/fuzz_monitor \
+		tests/fuzz/fuzz_rsp
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' $(SHELL) $(srcdir)/tests/fuzz/run_fuzz.sh \
 		run $(srcdir)/tests/fuzz tests/fuzz
 
 clean-fuzz:
 	rm -rf $(FUZZ_OBJDIR) tests/fuzz/runs
-	rm -f tests/fuzz/fuzz_board tests/fuzz/fuzz_monitor
+	rm -f tests/fuzz/fuzz_board tests/fuzz/fuzz_monitor tests/fuzz/fuzz_rsp
 
 clean-local: clean-fuzz
 

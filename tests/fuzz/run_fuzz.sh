@@ -5,7 +5,7 @@
 #       exit 0 when CC can build a libFuzzer target with ASan and UBSan,
 #       else say what to install and exit 1;
 #   run_fuzz.sh run SRCDIR BUILDDIR
-#       run BUILDDIR/fuzz_board and BUILDDIR/fuzz_monitor for FUZZ_SECONDS
+#       run BUILDDIR/fuzz_board, fuzz_monitor and fuzz_rsp for FUZZ_SECONDS
 #       (default 60) each, on BUILDDIR/runs/TARGET/corpus: what earlier
 #       runs found plus a fresh copy of SRCDIR/corpus/TARGET and
 #       SRCDIR/regressions/TARGET (the seeds in the tree are never
@@ -59,7 +59,7 @@ run() {
 	seconds=${FUZZ_SECONDS:-60}
 	passed=0
 	failed=0
-	for target in board monitor; do
+	for target in board monitor rsp; do
 		bin=$build/fuzz_$target
 		work=$build/runs/$target
 		# The corpus grows from run to run (make clean-fuzz resets it);
@@ -82,6 +82,7 @@ run() {
 		done
 		case $target in
 		board) maxlen=8192 ;;
+		rsp) maxlen=4096 ;;
 		*) maxlen=1024 ;;
 		esac
 		echo "== fuzz_$target for ${seconds}s (log: $work/fuzz.log)"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/fuzz/test_replay.sh — `make check` half of the fuzz targets: runs
-# replay_board and replay_monitor (the targets with a plain main(), built
+# replay_board, replay_monitor and replay_rsp (the targets with a plain main(), built
 # with the tree's compiler and, under --enable-sanitizers, ASan+UBSan)
 # once per input of the seed corpora and of the kept crash reproducers
 # (tests/fuzz/regressions/), then once over each whole directory, the
@@ -35,7 +35,7 @@ replay() {
 	fi
 }
 
-for target in board monitor; do
+for target in board monitor rsp; do
 	prog=$FUZZ_BIN/replay_$target
 	if [ ! -x "$prog" ]; then
 		fail "$prog is not built"

@@ -71,17 +71,20 @@ static inline Int128 int128_max(Int128 a, Int128 b) { return a > b ? a : b; }
 /*
  * MemTxAttrs: attributes of one memory transaction.  The core passes them
  * unchanged to the *_with_attrs callbacks and never interprets them.
+ *
+ * @debug: the access comes from a debugger (the gdb stub), not from the
+ * guest; a device model may skip read side effects for it (QEMU's
+ * MemTxAttrs.debug), and memcore's watchpoints do not see it.
  */
 typedef struct MemTxAttrs {
     unsigned int unspecified:1;
     unsigned int secure:1;
     unsigned int user:1;
-    unsigned int requester_id:16;
-    /* A debugger's access (gdb, the monitor's inspection): it does not
-     * trigger memcore watchpoints, and a device may skip read side
-     * effects for it. */
     unsigned int debug:1;
+    unsigned int requester_id:16;
 } MemTxAttrs;
+
+#define MEMTXATTRS_DEBUG ((MemTxAttrs) { .debug = 1 })
 
 #define MEMTXATTRS_UNSPECIFIED ((MemTxAttrs) { .unspecified = 1 })
 
