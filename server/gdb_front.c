@@ -63,41 +63,6 @@ struct GdbFront {
 static const char refusal[] =
     "E.memcored: another gdb is already connected; detach it first";
 
-/* ---- the memory-only target ------------------------------------------------ */
-
-static AddressSpace *mem_as(void *opaque, unsigned thread)
-{
-    (void)thread;
-    return opaque;
-}
-
-static int mem_insert_bp(void *opaque, GdbBreakType type, uint64_t addr,
-                         uint64_t kind)
-{
-    (void)opaque;
-    (void)addr;
-    (void)kind;
-    /* nothing executes, so a breakpoint is only remembered (by the stub)
-     * and never hit; watchpoints wait for the memory core */
-    return type <= GDB_BREAK_HW ? 0 : -ENOSYS;
-}
-
-static const GdbTargetOps mem_ops = {
-    .address_space = mem_as,
-    .insert_breakpoint = mem_insert_bp,
-    /* NULL resume: every resume stops at once with SIGTRAP */
-};
-
-GdbTarget gdb_memory_target(AddressSpace *as, bool read_only)
-{
-    return (GdbTarget){
-        .ops = &mem_ops,
-        .opaque = as,
-        .arch = &gdb_arch_riscv64,
-        .read_only = read_only,
-    };
-}
-
 /* ---- the session thread ------------------------------------------------- */
 
 static void wake(GdbFront *f)

@@ -33,15 +33,4 @@ GdbFront *gdb_front_start(const ListenAddr *addr, const GdbTarget *target,
  * guest runs on), stop the thread, close the socket.  NULL is fine. */
 void gdb_front_stop(GdbFront *f);
 
-/*
- * gdb_memory_target: the target memcored serves until the vCPU is wired
- * in — a machine without a CPU.  One thread, always stopped; registers
- * (RV64's, so that gdb-multiarch needs no `set architecture`) read as 0
- * and writes to them are refused; memory is @as.  `continue` and `stepi`
- * report a stop (SIGTRAP) at once, since nothing can run: gdb never
- * hangs.  Breakpoints (Z0, Z1) are accepted and never hit; watchpoints
- * (Z2..Z4) are refused until the memory core has them.
- */
-GdbTarget gdb_memory_target(AddressSpace *as, bool read_only);
-
 #endif /* SERVER_GDB_FRONT_H */

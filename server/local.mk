@@ -33,6 +33,8 @@ server_libmemcored_la_SOURCES = \
 	server/listen.c server/listen.h \
 	server/monitor_front.c server/monitor_front.h \
 	server/gdb_front.c server/gdb_front.h \
+	server/gdb_watch.c server/gdb_watch.h \
+	server/gdb_mem_target.c server/gdb_mem_target.h \
 	server/options.c server/options.h
 server_libmemcored_la_CPPFLAGS = -I$(srcdir)/monitor/include \
 	-I$(srcdir)/gdbstub/include

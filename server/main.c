@@ -27,6 +27,7 @@
 
 #include "board.h"
 #include "gdb_front.h"
+#include "gdb_mem_target.h"
 #include "kernel.h"
 #include "listen.h"
 #include "machine.h"
@@ -156,6 +157,7 @@ int main(int argc, char **argv)
     Machine *m;
     MonitorFront *front = NULL;
     GdbFront *gdb = NULL;
+    GdbMemTarget *memtarget = NULL;
     char gdb_shown[300] = "";
     const char *label;
     int rc;
@@ -240,11 +242,19 @@ int main(int argc, char **argv)
             options_free(&o);
             return 1;
         }
-        target = gdb_memory_target(&as->as, o.read_only);
+        memtarget = gdb_mem_target_new(&as->as, o.read_only);
+        if (!memtarget) {
+            fprintf(stderr, "memcored: gdb: out of memory\n");
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+        target = *gdb_mem_target(memtarget);
         gdb = gdb_front_start(&gdb_addr, &target, &m->mon, gdb_shown,
                               sizeof(gdb_shown), msg, sizeof(msg));
         if (!gdb) {
             fprintf(stderr, "memcored: gdb: %s\n", msg);
+            gdb_mem_target_free(memtarget);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -268,6 +278,7 @@ int main(int argc, char **argv)
         if (!front) {
             fprintf(stderr, "memcored: monitor: %s\n", msg);
             gdb_front_stop(gdb);
+            gdb_mem_target_free(memtarget);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -288,6 +299,7 @@ int main(int argc, char **argv)
     }
     monitor_front_stop(front);
     gdb_front_stop(gdb);
+    gdb_mem_target_free(memtarget);
     machine_destroy(m);
     options_free(&o);
     return shutdown_status();

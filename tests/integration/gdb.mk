@@ -1,13 +1,15 @@
 # tests/integration/gdb.mk: memcored's gdb stub driven by a real
 # gdb-multiarch (test_gdb_session.sh) and by raw protocol bytes
 # (test_gdb_raw.sh, through tests/integration/rspclient).  Both start
-# memcored on port 0 and read the addresses it prints.
+# memcored on port 0 and read the addresses it prints.  test_gdb_watch.sh:
+# watch and rwatch fired by the monitor's accesses.
 
 check_PROGRAMS += tests/integration/rspclient
 tests_integration_rspclient_SOURCES = tests/integration/rspclient.c
 
 GDB_INTEGRATION_TESTS = \
 	tests/integration/test_gdb_session.sh \
+	tests/integration/test_gdb_watch.sh \
 	tests/integration/test_gdb_raw.sh
 TESTS += $(GDB_INTEGRATION_TESTS)
 EXTRA_DIST += $(GDB_INTEGRATION_TESTS)

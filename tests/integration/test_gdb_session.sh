@@ -32,8 +32,8 @@ check "x/4xw reads the boot ROM" contains "$TMP/x.out" \
 	"0x1000:	0x00100293	0x01f29293	0x00028067	0x00000000"
 check "gdb needs no set architecture (target.xml)" contains "$TMP/x.out" \
 	'(currently "riscv:rv64")'
-check "a machine without vCPU: pc reads 0" contains "$TMP/x.out" \
-	'$1 = (void (*)()) 0x0'
+check "a machine without vCPU: pc is at the boot ROM" contains "$TMP/x.out" \
+	'$1 = (void (*)()) 0x1000'
 check "detach" contains "$TMP/x.out" "[Inferior 1 (Remote target) detached]"
 
 # ---- reconnect, write, read back through the monitor ----------------------

@@ -165,8 +165,8 @@ typedef struct GdbTargetOps {
      * insert_breakpoint / remove_breakpoint: Z/z packets.  @addr is a
      * guest virtual (breakpoints) or data (watchpoints) address, @kind
      * the breakpoint length in bytes (2 or 4 on RISC-V) or the watched
-     * length.  -ENOSYS or NULL: not supported (Z2..Z4 until the memory
-     * core has watchpoints).
+     * length.  -ENOSYS or NULL: not supported.  memcored's targets
+     * implement Z2..Z4 with memcore watchpoints (server/gdb_watch.h).
      */
     int (*insert_breakpoint)(void *opaque, GdbBreakType type, uint64_t addr,
                              uint64_t kind);
