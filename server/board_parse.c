@@ -78,20 +78,6 @@ static char *resolve_file(Parser *p, const char *file)
     return full;
 }
 
-static int hexdigit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* "hex": bytes as pairs of hex digits; blanks between bytes are fine. */
 static bool parse_hex_bytes(Parser *p, const char *s, BoardRegion *r)
 {
@@ -109,8 +95,8 @@ static bool parse_hex_bytes(Parser *p, const char *s, BoardRegion *r)
             s++;
             continue;
         }
-        hi = hexdigit(s[0]);
-        lo = hi >= 0 ? hexdigit(s[1]) : -1;
+        hi = num_hex_digit(s[0]);
+        lo = hi >= 0 ? num_hex_digit(s[1]) : -1;
         if (hi < 0 || lo < 0) {
             free(buf);
             chk_error(p, "hex", "is not a list of hex byte pairs (e.g. "

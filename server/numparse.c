@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hexval(char c)
+int num_hex_digit(char c)
 {
     if (c >= '0' && c <= '9') {
         return c - '0';
@@ -54,7 +54,7 @@ int num_parse_string(const char *s, u128 *out)
             return -1;
         }
         for (; *p; p++) {
-            int h = hexval(*p);
+            int h = num_hex_digit(*p);
 
             if (h < 0) {
                 return -1;

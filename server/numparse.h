@@ -36,6 +36,9 @@ enum num_kind {
  */
 int num_parse_string(const char *s, u128 *out);
 
+/* num_hex_digit: the value of hex digit @c (either case), -1 if none. */
+int num_hex_digit(char c);
+
 /*
  * board_number: read @v as a number of @kind into *@out.  On failure
  * records one message under @path in @d and returns false.
