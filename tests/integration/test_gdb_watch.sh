@@ -17,7 +17,7 @@ timeout 60 gdb-multiarch -batch -nx -ex "target remote $GDB" \
 	-ex 'watch *(int *)0x80000200' -ex 'rwatch *(int *)0x80000300' \
 	-ex 'set {int}0x80000300 = 5' -ex 'x/xw 0x80000300' \
 	-ex 'echo armed\n' -ex continue -ex 'echo first-stop\n' \
-	-ex continue -ex 'echo second-stop\n' \
+	-ex 'delete 1' -ex continue -ex 'echo second-stop\n' \
 	-ex 'delete' -ex 'continue' -ex detach >"$TMP/gdb.out" 2>&1 &
 GDB_PID=$!
 
@@ -53,8 +53,10 @@ check "a monitor store stops continue" \
 check "gdb reports the hardware watchpoint" \
 	contains "$TMP/gdb.out" "Hardware watchpoint 1: *(int *)0x80000200"
 check "old value as gdb last saw it" contains "$TMP/gdb.out" "Old value = 17"
+# The first store that reaches a running target has a value of 257 or
+# more (stores before gdb's continue arrived are not stops).
 check "new value: the store had happened" \
-	contains "$TMP/gdb.out" "New value = 257"
+	grep -Eq "^New value = (25[7-9]|2[6-9][0-9]|[3-9][0-9][0-9])$" "$TMP/gdb.out"
 check "gdb's own write and read fired nothing" \
 	contains "$TMP/gdb.out" "0x80000300:	0x00000005"
 check "a monitor load stops continue at the rwatch" \
