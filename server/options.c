@@ -25,6 +25,9 @@ enum {
     OPT_VERSION,
 };
 
+/* Short options; ':' first so that a missing argument is told apart. */
+static const char short_options[] = ":sS";
+
 static const struct option long_options[] = {
     { "board", required_argument, NULL, OPT_BOARD },
     { "print-board", required_argument, NULL, OPT_PRINT_BOARD },
@@ -39,6 +42,18 @@ static const struct option long_options[] = {
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
 };
+
+void options_list(FILE *f)
+{
+    for (const char *c = short_options; *c; c++) {
+        if (*c != ':') {
+            fprintf(f, "-%c\n", *c);
+        }
+    }
+    for (const struct option *o = long_options; o->name; o++) {
+        fprintf(f, "--%s\n", o->name);
+    }
+}
 
 void options_usage(FILE *f)
 {
@@ -113,7 +128,7 @@ int options_parse(int argc, char **argv, Options *o, FILE *err)
     memset(o, 0, sizeof(*o));
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":sS", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
         switch (c) {
         case OPT_BOARD: o->board = optarg; break;
         case OPT_PRINT_BOARD: o->print_board = optarg; break;

@@ -32,4 +32,9 @@ void options_free(Options *o);
 /* options_usage: the --help text. */
 void options_usage(FILE *f);
 
+/* options_list: every option the parser accepts, one a line ("-s",
+ * "--board"), short ones first; the tests compare it with --help and
+ * memcored(1). */
+void options_list(FILE *f);
+
 #endif /* SERVER_OPTIONS_H */
