@@ -20,4 +20,6 @@ AM_TESTS_ENVIRONMENT += \
 EXTRA_DIST += tests/integration/test_install.sh \
 	tests/integration/public_decls.awk \
 	tests/integration/embed/embed.c \
-	tests/integration/embed/embed.expected
+	tests/integration/embed/embed.expected \
+	tests/integration/embed/man_example.c \
+	tests/integration/embed/man_example.expected

@@ -181,6 +181,40 @@ cat "$TMP/err"
 check "embed (shared) exits 0" test $status -eq 0
 check "embed (shared) prints embed.expected" same "$EMBED/embed.expected" "$TMP/out"
 
+# ---- memcore(3)'s example ------------------------------------------------------
+# The EXAMPLES section carries man_example.c and its output verbatim (groff
+# escapes undone); the program builds through pkg-config and prints that.
+man_block() { # man_block N: the Nth .EX block after the example marker
+	sed -n '/^\.\\" example: tests\/integration\/embed\/man_example.c/,$p' \
+		"$top_srcdir/man/memcore.3" |
+		awk -v want="$1" '/^\.EX$/ { n++; on = (n == want); next }
+			/^\.EE$/ { on = 0; next } on' |
+		sed -e 's/^\\&//' -e 's/\\e/\\/g'
+}
+man_block 1 >"$TMP/man_example.c"
+check "memcore(3)'s example is man_example.c" \
+	same "$EMBED/man_example.c" "$TMP/man_example.c"
+man_block 2 >"$TMP/man_example.out"
+# (the page leaves out the blank line mtree_info ends with)
+awk 'NF { last = NR } { line[NR] = $0 }
+	END { for (i = 1; i <= last; i++) print line[i] }' \
+	"$EMBED/man_example.expected" >"$TMP/man_example.want"
+check "memcore(3) shows man_example.expected as its output" \
+	same "$TMP/man_example.want" "$TMP/man_example.out"
+# shellcheck disable=SC2086
+$CC $CFLAGS -std=c11 -Wall -Wextra -Werror -o "$TMP/man_example" \
+	"$EMBED/man_example.c" $cflags $libs $LDFLAGS >"$TMP/cc2.log" 2>&1
+status=$?
+cat "$TMP/cc2.log"
+check "memcore(3)'s example builds with pkg-config, warning-free" \
+	test $status -eq 0
+LD_LIBRARY_PATH=$LIB "$TMP/man_example" >"$TMP/out2" 2>"$TMP/err2"
+status=$?
+cat "$TMP/err2"
+check "memcore(3)'s example exits 0" test $status -eq 0
+check "memcore(3)'s example prints what the page says" \
+	same "$EMBED/man_example.expected" "$TMP/out2"
+
 # ---- an embedder, static -----------------------------------------------------
 case " $CFLAGS $LDFLAGS " in
 *" -fsanitize="*)
