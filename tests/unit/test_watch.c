@@ -349,6 +349,39 @@ START_TEST(test_destroyed_region)
 }
 END_TEST
 
+/* A callback may remove its own watchpoint and insert another. */
+static int self_id = -1, next_id = -1;
+
+static void remove_self(const MemcoreWatchHit *h)
+{
+    record(h);
+    ck_assert(memcore_watchpoint_remove(h->id));
+    next_id = memcore_watchpoint_insert(&as, RAM_BASE + 0x800, 4,
+                                        MEMCORE_WATCH_WRITE, record, NULL,
+                                        &error_abort);
+}
+
+START_TEST(test_callback_changes_watchpoints)
+{
+    self_id = memcore_watchpoint_insert(&as, RAM_BASE + 0x700, 4,
+                                        MEMCORE_WATCH_WRITE, remove_self,
+                                        NULL, &error_abort);
+    address_space_stl_le(&as, RAM_BASE + 0x700, 1, MEMTXATTRS_UNSPECIFIED,
+                         NULL);
+    ck_assert_int_eq(nhits, 1);
+    ck_assert_int_ge(next_id, 0);
+    address_space_stl_le(&as, RAM_BASE + 0x700, 2, MEMTXATTRS_UNSPECIFIED,
+                         NULL);
+    ck_assert_int_eq(nhits, 1); /* removed */
+    address_space_stl_le(&as, RAM_BASE + 0x800, 3, MEMTXATTRS_UNSPECIFIED,
+                         NULL);
+    ck_assert_int_eq(nhits, 2); /* inserted by the callback */
+    ck_assert_int_eq(hits[1].id, next_id);
+    ck_assert(memcore_watchpoint_remove(next_id));
+    ck_assert(!memcore_watchpoint_remove(self_id));
+}
+END_TEST
+
 /* ---- threads --------------------------------------------------------------- */
 
 static atomic_bool stop;
@@ -433,6 +466,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_two_regions);
     tcase_add_test(tc, test_commit_and_move);
     tcase_add_test(tc, test_destroyed_region);
+    tcase_add_test(tc, test_callback_changes_watchpoints);
     tcase_add_test(tc, test_threads);
     tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
