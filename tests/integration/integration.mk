@@ -33,4 +33,5 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 	tests/boards/bad-ram-2-64.json tests/boards/bad-ram-2-64.expected \
 	tests/boards/bad-image-too-big.json \
 	tests/boards/bad-image-too-big.expected \
-	tests/boards/huge-ram.json tests/boards/edge-fill.json
+	tests/boards/huge-ram.json tests/boards/edge-fill.json \
+	tests/boards/counter.json
