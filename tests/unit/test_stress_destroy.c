@@ -171,6 +171,10 @@ static int reader_round(unsigned long round)
     /* memory_region_find takes the global lock: only every 16th round,
      * so that most of the readers' time goes to the lock-free paths. */
     if (round % 16 == 0) {
+        /* Pool regions have no owner, so find's reference keeps nothing
+         * alive: the read section is what keeps the region valid until
+         * its unref (memory.h, memory_region_find). */
+        memcore_rcu_read_lock();
         MemoryRegionSection s = memory_region_find(&root, 0x1000, 0x2000);
 
         if (s.mr) {
@@ -180,6 +184,7 @@ static int reader_round(unsigned long round)
                       s.size == (Int128)0x1000;
 
             memory_region_unref(s.mr);
+            memcore_rcu_read_unlock();
             if (!ok) {
                 rb_fail("memory_region_find(root, 0x1000, 0x2000) gave "
                         "region %p at 0x%" PRIx64 " offset 0x%" PRIx64
@@ -189,6 +194,8 @@ static int reader_round(unsigned long round)
                         s.offset_within_region, (uint64_t)s.size);
                 return -1;
             }
+        } else {
+            memcore_rcu_read_unlock();
         }
     }
     return mapped ? 1 : 0;

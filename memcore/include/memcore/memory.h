@@ -668,7 +668,11 @@ bool memory_region_is_mapped(MemoryRegion *mr);
  * when nothing is there, @size is 0, the query starts past 2^64 or the
  * root is not an address space's.  @size UINT64_MAX means 2^64; a query
  * ending past 2^64 is cut there.  A reference is taken on the returned
- * region: memory_region_unref() it.
+ * region: memory_region_unref() it.  That reference is on the region's
+ * owner: a region without owner is kept alive by nothing, so when another
+ * thread may destroy it, call memory_region_find, use the result and
+ * unref it inside one memcore_rcu_read_lock() section (the destroyer's
+ * grace period then waits for you).
  */
 MemoryRegionSection memory_region_find(MemoryRegion *mr, hwaddr addr,
                                        uint64_t size);
