@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cpu.h"
 #include "tlb.h"
@@ -27,6 +28,7 @@ typedef struct Hart {
     CpuSet *cs;
     pthread_t thread;
     bool started;
+    _Atomic long tid;
     /* under cs->lock */
     bool parked;
     bool step_req;
@@ -241,6 +243,7 @@ static void *hart_main(void *arg)
     CpuSet *cs = h->cs;
 
     tls_hart = h;
+    atomic_store(&h->tid, (long)gettid());
     pthread_mutex_lock(&cs->lock);
     for (;;) {
         bool step;
@@ -307,9 +310,12 @@ CpuSet *cpu_create(const CpuConfig *cfg)
         Hart *h = &cs->harts[i];
 
         h->cs = cs;
-        rv_hart_init(&h->rv, cfg->as, i, &irq, cfg->reset_pc);
+        AddressSpace *as = cfg->hart_as && cfg->hart_as[i] ? cfg->hart_as[i]
+                                                            : cfg->as;
+
+        rv_hart_init(&h->rv, as, i, &irq, cfg->reset_pc);
         if (cfg->tlb) {
-            h->rv.tlb = rv_tlb_new(cfg->as);
+            h->rv.tlb = rv_tlb_new(as);
         }
         h->rv.x[10] = i;
     }
@@ -484,7 +490,51 @@ void cpu_request_stop(CpuStopReason reason, uint64_t addr)
     pthread_mutex_unlock(&sets_lock);
 }
 
-/* Run @fn with the set stopped, then restore the run state. */
+/* under lock: park every hart, keeping a resume armed; returns whether
+ * the set was running */
+static bool pause_locked(CpuSet *cs)
+{
+    bool was = cs->running;
+
+    if (was) {
+        bool armed = cs->armed;
+
+        stop_all_locked(cs);
+        cs->armed = armed;
+    } else {
+        wait_stopped_locked(cs);
+    }
+    return was;
+}
+
+/* under lock: undo pause_locked (harts do not skip a breakpoint: they
+ * are not parked on one they hit) */
+static void unpause_locked(CpuSet *cs, bool was)
+{
+    if (was && !cs->quit) {
+        cs->running = true;
+        update_attention(cs);
+        pthread_cond_broadcast(&cs->wake);
+    }
+}
+
+bool cpu_pause(CpuSet *cs)
+{
+    bool was;
+
+    pthread_mutex_lock(&cs->lock);
+    was = pause_locked(cs);
+    pthread_mutex_unlock(&cs->lock);
+    return was;
+}
+
+void cpu_unpause(CpuSet *cs, bool was_running)
+{
+    pthread_mutex_lock(&cs->lock);
+    unpause_locked(cs, was_running);
+    pthread_mutex_unlock(&cs->lock);
+}
+
 static int bp_change(CpuSet *cs, uint64_t pc, bool insert)
 {
     bool was;
@@ -492,17 +542,7 @@ static int bp_change(CpuSet *cs, uint64_t pc, bool insert)
     unsigned i;
 
     pthread_mutex_lock(&cs->lock);
-    was = cs->running;
-    if (was) {
-        bool armed = cs->armed;
-
-        stop_all_locked(cs);
-        cs->armed = armed;
-    } else {
-        while (cs->nsteps && !cs->quit) {
-            pthread_cond_wait(&cs->ctl, &cs->lock);
-        }
-    }
+    was = pause_locked(cs);
     for (i = 0; i < cs->nbp && cs->bps[i] != pc; i++) {
     }
     if (insert) {
@@ -528,15 +568,7 @@ static int bp_change(CpuSet *cs, uint64_t pc, bool insert)
         cs->bps[i] = cs->bps[--cs->nbp];
     }
     update_attention(cs);
-    if (was) {
-        bool armed = cs->armed;
-
-        /* resume without re-skipping: harts are not on a bp they hit */
-        cs->running = true;
-        cs->armed = armed;
-        update_attention(cs);
-        pthread_cond_broadcast(&cs->wake);
-    }
+    unpause_locked(cs, was);
     pthread_mutex_unlock(&cs->lock);
     return ret;
 }
@@ -614,6 +646,28 @@ void cpu_reset(CpuSet *cs)
         resume_locked(cs);
     }
     pthread_mutex_unlock(&cs->lock);
+}
+
+int cpu_set_reset_pc(CpuSet *cs, uint64_t pc)
+{
+    int ret = 0;
+
+    pthread_mutex_lock(&cs->lock);
+    if (!is_stopped(cs)) {
+        ret = -EBUSY;
+    } else {
+        cs->cfg.reset_pc = pc;
+        for (unsigned i = 0; i < cs->n; i++) {
+            cs->harts[i].rv.pc = pc;
+        }
+    }
+    pthread_mutex_unlock(&cs->lock);
+    return ret;
+}
+
+long cpu_thread_id(CpuSet *cs, unsigned hart)
+{
+    return hart < cs->n ? atomic_load(&cs->harts[hart].tid) : -1;
 }
 
 void cpu_kick(CpuSet *cs)

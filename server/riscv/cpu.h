@@ -62,6 +62,7 @@ typedef struct CpuIrqHooks {
 
 typedef struct CpuConfig {
     AddressSpace *as;
+    AddressSpace *const *hart_as;  /* optional: hart i's space; else @as */
     unsigned nharts;       /* 1..4095 */
     uint64_t reset_pc;     /* every hart starts here, a0 = hart id */
     CpuIrqHooks irq;
@@ -121,6 +122,21 @@ int cpu_reg_set(CpuSet *cs, unsigned hart, unsigned reg, uint64_t val);
 /* cpu_reset: stop, reset every hart to reset_pc, and resume if it was
  * running. */
 void cpu_reset(CpuSet *cs);
+
+/* cpu_set_reset_pc: the pc harts reset to; while stopped also moves
+ * every hart's pc there (a loaded kernel's entry point).  -EBUSY when
+ * running. */
+int cpu_set_reset_pc(CpuSet *cs, uint64_t pc);
+
+/* cpu_pause / cpu_unpause: park every hart without reporting a stop
+ * and, given what cpu_pause returned, let them run again: for looking
+ * at registers of a running machine (monitor) and changing breakpoints.
+ * A resume that was armed for a stop report stays armed. */
+bool cpu_pause(CpuSet *cs);
+void cpu_unpause(CpuSet *cs, bool was_running);
+
+/* cpu_thread_id: the host thread id (gettid) of @hart's thread. */
+long cpu_thread_id(CpuSet *cs, unsigned hart);
 
 /* cpu_kick: an interrupt may have become pending (a CLINT register was
  * written): wake harts sleeping in wfi. */
