@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <memcore/memcore.h>
+
 #include "cpu.h"
 #include "tlb.h"
 
@@ -53,6 +55,7 @@ struct CpuSet {
     unsigned nsteps;
     uint64_t stop_gen;
     _Atomic int attention;
+    _Atomic bool run_flag;  /* mirrors running for the hot path */
     /* the stop to report */
     bool armed;
     bool ev_pending;
@@ -80,6 +83,7 @@ static uint64_t now_ns(void)
 /* under lock */
 static void update_attention(CpuSet *cs)
 {
+    atomic_store_explicit(&cs->run_flag, cs->running, memory_order_relaxed);
     atomic_store_explicit(&cs->attention, !cs->running || cs->nbp > 0,
                           memory_order_relaxed);
 }
@@ -181,8 +185,28 @@ static bool wfi_wait(Hart *h, bool step, uint64_t gen)
     return irq;
 }
 
-/* Run until the hart must park (or, for a step, one instruction). */
+static void hart_run_locked(Hart *h, bool step, uint64_t gen);
+
+/* Run until the hart must park (or, for a step, one instruction), inside
+ * a memcore read section (the TLB's host pointers stay valid), left every
+ * IRQ_POLL_INSNS instructions and around anything that blocks. */
 static void hart_run(Hart *h, bool step, uint64_t gen)
+{
+    memcore_rcu_read_lock();
+    hart_run_locked(h, step, gen);
+    memcore_rcu_read_unlock();
+}
+
+static void report_unlocked(Hart *h, CpuStopReason reason, uint64_t addr)
+{
+    memcore_rcu_read_unlock();
+    report(h, reason, addr);
+    memcore_rcu_read_lock();
+}
+
+static bool wfi_wait_unlocked(Hart *h, bool step, uint64_t gen);
+
+static void hart_run_locked(Hart *h, bool step, uint64_t gen)
 {
     CpuSet *cs = h->cs;
     RvHart *rv = &h->rv;
@@ -193,48 +217,57 @@ static void hart_run(Hart *h, bool step, uint64_t gen)
                                                   memory_order_relaxed), 0)) {
             if (h->req) {
                 h->req = false;
-                report(h, h->req_reason, h->req_addr);
+                report_unlocked(h, h->req_reason, h->req_addr);
                 return;
             }
-            if (!step) {
-                pthread_mutex_lock(&cs->lock);
-                bool run = cs->running;
-                pthread_mutex_unlock(&cs->lock);
-                if (!run) {
-                    return;
-                }
+            if (!step && !atomic_load_explicit(&cs->run_flag,
+                                               memory_order_relaxed)) {
+                return;
             }
             if (!h->skip_bp && bp_hit(cs, rv->pc)) {
-                report(h, CPU_STOP_BREAKPOINT, rv->pc);
+                report_unlocked(h, CPU_STOP_BREAKPOINT, rv->pc);
                 return;
             }
         }
         h->skip_bp = false;
         if (step) {
             if (rv->wfi) {
-                wfi_wait(h, true, gen);
+                wfi_wait_unlocked(h, true, gen);
             } else if (!rv_check_irq(rv)) {
                 rv_exec_one(rv);
             }
             if (h->req) {
                 h->req = false;
-                report(h, h->req_reason, h->req_addr);
+                report_unlocked(h, h->req_reason, h->req_addr);
             } else {
-                report(h, CPU_STOP_STEP, 0);
+                report_unlocked(h, CPU_STOP_STEP, 0);
             }
             return;
         }
         if (__builtin_expect(--poll == 0, 0)) {
             poll = IRQ_POLL_INSNS;
+            /* let memcore's grace periods through */
+            memcore_rcu_read_unlock();
+            memcore_rcu_read_lock();
             rv_check_irq(rv);
         }
         if (__builtin_expect(rv->wfi, 0)) {
             /* woken without an interrupt: the attention check parks */
-            wfi_wait(h, false, gen);
+            wfi_wait_unlocked(h, false, gen);
             continue;
         }
         rv_exec_one(rv);
     }
+}
+
+static bool wfi_wait_unlocked(Hart *h, bool step, uint64_t gen)
+{
+    bool r;
+
+    memcore_rcu_read_unlock();
+    r = wfi_wait(h, step, gen);
+    memcore_rcu_read_lock();
+    return r;
 }
 
 static void *hart_main(void *arg)

@@ -4,7 +4,8 @@
 UNIT_RV64_TESTS = \
 	tests/unit/test_rv64_isa \
 	tests/unit/test_rv64_trap \
-	tests/unit/test_rv64_cpu
+	tests/unit/test_rv64_cpu \
+	tests/unit/test_rv64_tlb
 
 check_PROGRAMS += $(UNIT_RV64_TESTS)
 TESTS += $(UNIT_RV64_TESTS)
@@ -27,3 +28,8 @@ tests_unit_test_rv64_cpu_SOURCES = tests/unit/test_rv64_cpu.c \
 	tests/unit/test_rv64_fixture.h
 tests_unit_test_rv64_cpu_CFLAGS = $(UNIT_RV64_CFLAGS)
 tests_unit_test_rv64_cpu_LDADD = $(UNIT_RV64_LDADD)
+
+tests_unit_test_rv64_tlb_SOURCES = tests/unit/test_rv64_tlb.c \
+	tests/unit/test_rv64_fixture.h
+tests_unit_test_rv64_tlb_CFLAGS = $(UNIT_RV64_CFLAGS)
+tests_unit_test_rv64_tlb_LDADD = $(UNIT_RV64_LDADD)
