@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shutdown.h"
 #include "devices/clint.h"
@@ -28,6 +29,19 @@ static void host_uart_tx(void *opaque, const char *uart, const uint8_t *buf,
     Machine *m = opaque;
 
     uart_log_append(&m->uart_log, uart, buf, len);
+    if (atomic_load(&m->serial_stdio)) {
+        /* raw bytes, as QEMU's -serial stdio; unbuffered so that they
+         * are out before a power-off ends the process */
+        while (len > 0) {
+            ssize_t n = write(STDOUT_FILENO, buf, len);
+
+            if (n <= 0) {
+                break;
+            }
+            buf += n;
+            len -= (size_t)n;
+        }
+    }
 }
 
 static void host_power_off(void *opaque, int status)

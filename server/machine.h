@@ -23,6 +23,7 @@ typedef struct Machine {
     MonitorMachine mon;      /* what the front-ends see */
     UartLog uart_log;
     atomic_uint resets;      /* reset requests so far (sifive-test) */
+    _Atomic bool serial_stdio; /* --serial stdio: UART bytes to stdout too */
     CpuSet *cpus;            /* the board's harts; NULL without "cpus" */
     Device *clint;           /* the first clint, the harts' interrupts */
     /* resets asked from a hart thread are done by this thread */

@@ -223,6 +223,7 @@ int main(int argc, char **argv)
         }
     }
 
+    atomic_store(&m->serial_stdio, o.serial_stdio);
     machine_start_cpus(m, o.kernel != NULL, entry, o.start_stopped);
 
     if (o.nexec) {

@@ -10,6 +10,7 @@ tests_integration_rspclient_SOURCES = tests/integration/rspclient.c
 GDB_INTEGRATION_TESTS = \
 	tests/integration/test_gdb_session.sh \
 	tests/integration/test_gdb_watch.sh \
-	tests/integration/test_gdb_raw.sh
+	tests/integration/test_gdb_raw.sh \
+	tests/integration/test_guest.sh
 TESTS += $(GDB_INTEGRATION_TESTS)
 EXTRA_DIST += $(GDB_INTEGRATION_TESTS)
