@@ -62,6 +62,23 @@ check "system_reset keeps the machine paused" test \
 check "system_reset: pc back at the entry" contains "$TMP/reset.out" \
 	"0x0000000080000000:  "
 
+# ---- the virt board's own image (wfi; j .) runs until quit -----------------
+start_server --monitor tcp:127.0.0.1:0
+MON=$(listen_addr)
+"$MONCLIENT" "$MON" 'info status' 'stop' 'info status' 'cont' 'c' \
+	'info status' 'stl_le 0x100000 0x7777' 'info status' 'stop' \
+	'xp /2i 0x80000000' 'quit' >"$TMP/run.out" 2>&1
+wait_server
+check "a board with cpus runs at once: VM status: running" \
+	test "$(grep -c 'VM status: running' "$TMP/run.out")" -eq 3
+check "stop: VM status: paused" contains "$TMP/run.out" "VM status: paused"
+check "the board's RAM image disassembles" contains "$TMP/run.out" \
+	"0x0000000080000000:  10500073          wfi"
+check "and the jump back" contains "$TMP/run.out" \
+	"0x0000000080000004:  ffdff06f          jal                     zero,-4                 # 0x80000000"
+check "quit while the hart runs, after a sifive-test reset: exit 0" \
+	test "$STATUS" -eq 0
+
 # ---- gdb ------------------------------------------------------------------------
 start_server -S --kernel "$GUEST" --monitor none --gdb tcp:127.0.0.1:0
 GDB=$(listen_addr)
