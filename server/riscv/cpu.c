@@ -54,6 +54,7 @@ struct CpuSet {
     unsigned nparked;
     unsigned nsteps;
     uint64_t stop_gen;
+    unsigned resetting;     /* cpu_reset()s of a running set under way */
     _Atomic int attention;
     _Atomic bool run_flag;  /* mirrors running for the hot path */
     /* the stop to report */
@@ -495,7 +496,9 @@ bool cpu_is_running(CpuSet *cs)
     bool r;
 
     pthread_mutex_lock(&cs->lock);
-    r = !is_stopped(cs);
+    /* a reset of a running set parks the harts for a moment: still
+     * running as far as anyone asking is concerned */
+    r = !is_stopped(cs) || cs->resetting > 0;
     pthread_mutex_unlock(&cs->lock);
     return r;
 }
@@ -670,12 +673,16 @@ void cpu_reset(CpuSet *cs)
 
     pthread_mutex_lock(&cs->lock);
     was = cs->running;
+    if (was) {
+        cs->resetting++;
+    }
     stop_all_locked(cs);
     for (unsigned i = 0; i < cs->n; i++) {
         rv_hart_reset(&cs->harts[i].rv, cs->cfg.reset_pc);
         cs->harts[i].rv.x[10] = i;
     }
     if (was) {
+        cs->resetting--;
         resume_locked(cs);
     }
     pthread_mutex_unlock(&cs->lock);
