@@ -142,6 +142,13 @@ CmdResult cmd_region(Monitor *, const MonCmd *, const char *);
 CmdResult cmd_info_dirty(Monitor *, const MonCmd *, const char *);
 CmdResult cmd_dirty_log(Monitor *, const MonCmd *, const char *);
 CmdResult cmd_quit(Monitor *, const MonCmd *, const char *);
+/* cmd_cpu.c */
+CmdResult cmd_stop(Monitor *, const MonCmd *, const char *);
+CmdResult cmd_cont(Monitor *, const MonCmd *, const char *);
+CmdResult cmd_system_reset(Monitor *, const MonCmd *, const char *);
+CmdResult cmd_info_registers(Monitor *, const MonCmd *, const char *);
+CmdResult cmd_info_status(Monitor *, const MonCmd *, const char *);
+CmdResult cmd_info_cpus(Monitor *, const MonCmd *, const char *);
 
 /* ld/st: MonCmd.arg = width in bytes | LDST_BE. */
 #define LDST_BE 0x100

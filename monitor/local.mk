@@ -25,6 +25,7 @@ monitor_libmonitor_la_SOURCES = \
 	monitor/cmd_mem.c \
 	monitor/cmd_region.c \
 	monitor/cmd_dirty.c \
+	monitor/cmd_cpu.c \
 	monitor/complete.c \
 	monitor/socket_session.c \
 	monitor/readline_front.c

@@ -13,6 +13,9 @@ const MonCmd monitor_info_commands[] = {
     { "address-spaces", "",
       "list the address spaces: name, root region and FlatView number",
       cmd_info_address_spaces, NULL, 0 },
+    { "cpus", "",
+      "list the vCPUs: the current one starred, with its host thread id",
+      cmd_info_cpus, NULL, 0 },
     { "dirty", "[-c vga|code|migration] region [offset size]",
       "show which target pages (4 KiB) of a RAM region are dirty for a "
       "client (default migration), in the whole region or in the pages "
@@ -30,6 +33,14 @@ const MonCmd monitor_info_commands[] = {
       "list the RAM blocks: name, page size, ram_addr offset, used and "
       "maximum length",
       cmd_info_ramblock, NULL, 0 },
+    { "registers", "",
+      "print the registers of the first vCPU (pc, machine-mode CSRs, "
+      "x0..x31)",
+      cmd_info_registers, NULL, 0 },
+    { "status", "",
+      "say whether the vCPUs run: 'VM status: running' or 'VM status: "
+      "paused'",
+      cmd_info_status, NULL, 0 },
     { "uart", "",
       "print everything the guest has sent to its UARTs",
       cmd_info_uart, NULL, 0 },
@@ -115,6 +126,13 @@ const MonCmd monitor_commands[] = {
       "(start again to clear again); allowed under --read-only, as it "
       "changes neither guest memory nor the memory map",
       cmd_dirty_log, NULL, 0 },
+    { "stop", "", "stop every vCPU (returns once they are parked)",
+      cmd_stop, NULL, 0 },
+    { "cont|c", "", "resume every vCPU", cmd_cont, NULL, 0 },
+    { "system_reset", "",
+      "reset every vCPU to its reset state (memory and devices keep "
+      "theirs); a running machine keeps running",
+      cmd_system_reset, NULL, 0 },
     { "quit|q", "", "shut memcored down", cmd_quit, NULL, 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },
 };

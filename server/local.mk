@@ -35,7 +35,11 @@ server_libmemcored_la_SOURCES = \
 	server/gdb_front.c server/gdb_front.h \
 	server/gdb_watch.c server/gdb_watch.h \
 	server/gdb_mem_target.c server/gdb_mem_target.h \
-	server/options.c server/options.h
+	server/gdb_cpu_target.c server/gdb_cpu_target.h \
+	server/options.c server/options.h \
+	server/riscv/rv64.c server/riscv/rv64.h \
+	server/riscv/cpu.c server/riscv/cpu.h \
+	server/riscv/tlb.c server/riscv/tlb.h
 server_libmemcored_la_CPPFLAGS = -I$(srcdir)/monitor/include \
 	-I$(srcdir)/gdbstub/include
 server_libmemcored_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)

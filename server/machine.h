@@ -6,6 +6,7 @@
 #ifndef SERVER_MACHINE_H
 #define SERVER_MACHINE_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -14,6 +15,7 @@
 #include "board.h"
 #include "diag.h"
 #include "uart_log.h"
+#include "riscv/cpu.h"
 
 typedef struct Machine {
     Board *board;
@@ -21,6 +23,19 @@ typedef struct Machine {
     MonitorMachine mon;      /* what the front-ends see */
     UartLog uart_log;
     atomic_uint resets;      /* reset requests so far (sifive-test) */
+    _Atomic bool serial_stdio; /* --serial stdio: UART bytes to stdout too */
+    CpuSet *cpus;            /* the board's harts; NULL without "cpus" */
+    Device *clint;           /* the first clint, the harts' interrupts */
+    /* resets asked from a hart thread are done by this thread */
+    pthread_t reset_thread;
+    pthread_mutex_t reset_lock;
+    pthread_cond_t reset_cond;
+    unsigned reset_pending;
+    bool reset_quit;
+    bool reset_started;
+    /* where hart stops go besides nowhere: the gdb target, when attached */
+    _Atomic(CpuStopFn) stop_fn;
+    void *_Atomic stop_opaque;
 } Machine;
 
 /*
@@ -29,6 +44,18 @@ typedef struct Machine {
  * board or memory ran out.
  */
 Machine *machine_create(Board *board, bool read_only, Diag *d);
+
+/*
+ * machine_start_cpus: the harts start at @entry when @have_entry (a
+ * loaded kernel), else at the board's reset-pc; they run unless
+ * @stopped (-S).  No-op without cpus.
+ */
+void machine_start_cpus(Machine *m, bool have_entry, uint64_t entry,
+                        bool stopped);
+
+/* machine_set_stop_handler: where hart stops are reported (the gdb
+ * target while attached); @fn NULL: nowhere. */
+void machine_set_stop_handler(Machine *m, CpuStopFn fn, void *opaque);
 
 /* machine_destroy: tear the machine down; no thread may use it any more. */
 void machine_destroy(Machine *m);

@@ -27,6 +27,7 @@
 
 #include "board.h"
 #include "gdb_front.h"
+#include "gdb_cpu_target.h"
 #include "gdb_mem_target.h"
 #include "kernel.h"
 #include "listen.h"
@@ -158,6 +159,7 @@ int main(int argc, char **argv)
     MonitorFront *front = NULL;
     GdbFront *gdb = NULL;
     GdbMemTarget *memtarget = NULL;
+    GdbCpuTarget *cputarget = NULL;
     char gdb_shown[300] = "";
     const char *label;
     int rc;
@@ -206,9 +208,9 @@ int main(int argc, char **argv)
     }
     diag_free(&d);
 
+    uint64_t entry = 0;
     if (o.kernel) {
         BoardAS *as = board_default_as(m->board);
-        uint64_t entry = 0;
         char *err = NULL;
 
         if (!as || !kernel_load(&as->as, o.kernel, &entry, &err)) {
@@ -220,6 +222,9 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+
+    atomic_store(&m->serial_stdio, o.serial_stdio);
+    machine_start_cpus(m, o.kernel != NULL, entry, o.start_stopped);
 
     if (o.nexec) {
         rc = run_exec(m, &o);
@@ -242,19 +247,27 @@ int main(int argc, char **argv)
             options_free(&o);
             return 1;
         }
-        memtarget = gdb_mem_target_new(&as->as, o.read_only);
-        if (!memtarget) {
+        /* A board with vCPUs is debugged through its harts; one without
+         * gets the memory-only target. */
+        if (m->cpus) {
+            cputarget = gdb_cpu_target_new(m, &as->as, o.read_only);
+        } else {
+            memtarget = gdb_mem_target_new(&as->as, o.read_only);
+        }
+        if (!memtarget && !cputarget) {
             fprintf(stderr, "memcored: gdb: out of memory\n");
             machine_destroy(m);
             options_free(&o);
             return 1;
         }
-        target = *gdb_mem_target(memtarget);
+        target = cputarget ? *gdb_cpu_target(cputarget)
+                           : *gdb_mem_target(memtarget);
         gdb = gdb_front_start(&gdb_addr, &target, &m->mon, gdb_shown,
                               sizeof(gdb_shown), msg, sizeof(msg));
         if (!gdb) {
             fprintf(stderr, "memcored: gdb: %s\n", msg);
             gdb_mem_target_free(memtarget);
+            gdb_cpu_target_free(cputarget);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -279,6 +292,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "memcored: monitor: %s\n", msg);
             gdb_front_stop(gdb);
             gdb_mem_target_free(memtarget);
+            gdb_cpu_target_free(cputarget);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -300,6 +314,7 @@ int main(int argc, char **argv)
     monitor_front_stop(front);
     gdb_front_stop(gdb);
     gdb_mem_target_free(memtarget);
+    gdb_cpu_target_free(cputarget);
     machine_destroy(m);
     options_free(&o);
     return shutdown_status();

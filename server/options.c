@@ -20,6 +20,7 @@ enum {
     OPT_HTTP_TOKEN,
     OPT_READ_ONLY,
     OPT_KERNEL,
+    OPT_SERIAL,
     OPT_EXEC,
     OPT_HELP,
     OPT_VERSION,
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
     { "http-token", required_argument, NULL, OPT_HTTP_TOKEN },
     { "read-only", no_argument, NULL, OPT_READ_ONLY },
     { "kernel", required_argument, NULL, OPT_KERNEL },
+    { "serial", required_argument, NULL, OPT_SERIAL },
     { "exec", required_argument, NULL, OPT_EXEC },
     { "help", no_argument, NULL, OPT_HELP },
     { "version", no_argument, NULL, OPT_VERSION },
@@ -69,6 +71,9 @@ void options_usage(FILE *f)
 "  --kernel FILE          load FILE (ELF, or a raw image put at the start of\n"
 "                         RAM) into the CPU's address space\n"
 "  -S                     start the guest stopped\n"
+"  --serial stdio|none    also copy what the guest sends to its UARTs to\n"
+"                         standard output (default: none; `info uart`\n"
+"                         shows it either way)\n"
 "  --read-only            refuse every write from every front-end\n"
 "\n"
 "Front-ends:\n"
@@ -91,8 +96,8 @@ void options_usage(FILE *f)
 "\n"
 "Port 0 picks a free port.  Every front-end that listens prints one line\n"
 "such as \"monitor: listening on 127.0.0.1:40231\" (the monitor's first, then\n"
-"gdb's).  gdb serves one client at a time; until the vCPU arrives it sees\n"
-"a machine without CPU (memory, the memory map, monitor commands).  In this\n"
+"gdb's).  gdb serves one client at a time; its threads are the board's\n"
+"harts (a board without \"cpus\" shows one thread that never runs).  In this\n"
 "version the HTTP endpoint is not available yet: asking for it prints a\n"
 "line saying so.\n"
 "\n"
@@ -140,6 +145,14 @@ int options_parse(int argc, char **argv, Options *o, FILE *err)
         case OPT_READ_ONLY: o->read_only = true; break;
         case 'S': o->start_stopped = true; break;
         case OPT_KERNEL: o->kernel = optarg; break;
+        case OPT_SERIAL:
+            if (strcmp(optarg, "stdio") && strcmp(optarg, "none")) {
+                fprintf(err, "memcored: --serial %s (expected stdio or "
+                        "none)\n", optarg);
+                return 2;
+            }
+            o->serial_stdio = strcmp(optarg, "stdio") == 0;
+            break;
         case OPT_EXEC:
             if (push_exec(o, optarg) != 0) {
                 fprintf(err, "memcored: out of memory\n");

@@ -18,6 +18,7 @@ typedef struct Options {
     const char *kernel;       /* --kernel FILE */
     bool read_only;           /* --read-only */
     bool start_stopped;       /* -S */
+    bool serial_stdio;        /* --serial stdio */
     const char **exec;        /* --exec CMD, in order */
     size_t nexec;
     bool help;

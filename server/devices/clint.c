@@ -33,6 +33,8 @@ typedef struct Clint {
     _Atomic int64_t mtime_offset;   /* ticks added to the clock */
     _Atomic uint32_t *msip;
     _Atomic uint64_t *mtimecmp;
+    void (*notify)(void *opaque);
+    void *notify_opaque;
 } Clint;
 
 static uint64_t clock_ticks(void)
@@ -63,6 +65,37 @@ bool clint_software_pending(Device *dev, unsigned hart)
     Clint *c = (Clint *)dev;
 
     return hart < c->harts && (atomic_load(&c->msip[hart]) & 1);
+}
+
+uint64_t clint_next_event_ns(Device *dev, unsigned hart)
+{
+    Clint *c = (Clint *)dev;
+    uint64_t now, cmp, ticks;
+    struct timespec ts;
+
+    if (hart >= c->harts) {
+        return UINT64_MAX;
+    }
+    now = clint_mtime(dev);
+    cmp = atomic_load(&c->mtimecmp[hart]);
+    if (cmp <= now) {
+        return 0;
+    }
+    ticks = cmp - now;
+    if (ticks > UINT64_MAX / 200) {
+        return UINT64_MAX;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec +
+           ticks * (1000000000u / CLINT_TICKS_PER_SEC);
+}
+
+void clint_set_notify(Device *dev, void (*fn)(void *opaque), void *opaque)
+{
+    Clint *c = (Clint *)dev;
+
+    c->notify = fn;
+    c->notify_opaque = opaque;
 }
 
 /* The 64-bit register holding @addr, or false if there is none there. */
@@ -118,6 +151,9 @@ static void clint_write(void *opaque, hwaddr addr, uint64_t data,
     if (addr < CLINT_MSIP + 4 * c->harts) {
         if (size == 4 && addr % 4 == 0) {
             atomic_store(&c->msip[addr / 4], (uint32_t)data & 1);
+            if (c->notify) {
+                c->notify(c->notify_opaque);
+            }
         }
         return;
     }
@@ -130,6 +166,9 @@ static void clint_write(void *opaque, hwaddr addr, uint64_t data,
         uint64_t want = merge(now, addr, data, size);
 
         atomic_fetch_add(&c->mtime_offset, (int64_t)(want - now));
+    }
+    if (c->notify) {
+        c->notify(c->notify_opaque);
     }
 }
 

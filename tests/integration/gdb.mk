@@ -11,6 +11,7 @@ GDB_INTEGRATION_TESTS = \
 	tests/integration/test_gdb_session.sh \
 	tests/integration/test_gdb_watch.sh \
 	tests/integration/test_gdb_debug_reads.sh \
-	tests/integration/test_gdb_raw.sh
+	tests/integration/test_gdb_raw.sh \
+	tests/integration/test_guest.sh
 TESTS += $(GDB_INTEGRATION_TESTS)
 EXTRA_DIST += $(GDB_INTEGRATION_TESTS)

@@ -65,6 +65,18 @@ start_server() {
 	IFS= read -r LINE <&3
 }
 
+# nocpu_virt FILE: write the built-in virt board without its "cpus" into
+# FILE, for tests of the memory-only machine (no hart runs, gdb gets the
+# memory-only target).
+nocpu_virt() {
+	"$MEMCORED" --print-board virt | awk '
+		/"cpus": \[/ { skip = 1 }
+		!skip { lines[n++] = $0 }
+		skip && /^  \]$/ { skip = 0 }
+		END { for (i = 0; i < n; i++) { l = lines[i]
+			if (i == n - 2) sub(/,$/, "", l); print l } }' >"$1"
+}
+
 # next_line: the next line memcored prints, into LINE.
 next_line() {
 	LINE=

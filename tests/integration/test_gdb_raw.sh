@@ -7,7 +7,8 @@
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 RSPCLIENT=${RSPCLIENT:-$top_builddir/tests/integration/rspclient}
 
-start_server --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0
+nocpu_virt "$TMP/virt-nocpu.json"
+start_server --board "$TMP/virt-nocpu.json" --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0
 next_line
 check "prints where gdb listens" \
 	sh -c 'echo "$0" | grep -Eq "^gdb: listening on 127\.0\.0\.1:[1-9][0-9]*$"' "$LINE"

@@ -14,7 +14,8 @@ gdb_run() {
 	timeout 60 gdb-multiarch -batch -nx "$@" >"$_out" 2>&1
 }
 
-start_server --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0
+nocpu_virt "$TMP/virt-nocpu.json"
+start_server --board "$TMP/virt-nocpu.json" --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0
 MON=$(listen_addr)
 next_line
 GDB=$(listen_addr)

@@ -6,7 +6,8 @@
 # and writes never fire them.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
-start_server --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0
+nocpu_virt "$TMP/virt-nocpu.json"
+start_server --board "$TMP/virt-nocpu.json" --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0
 MON=$(listen_addr)
 next_line
 GDB=$(listen_addr)

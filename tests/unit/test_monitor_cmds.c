@@ -90,7 +90,8 @@ START_TEST(test_help_lists_every_command)
         "help|? ", "info ", "x ", "xp ", "memsave ", "pmemsave ", "gpa2hva ",
         "find ", "ldub ", "lduw_le ", "lduw_be ", "ldl_le ", "ldl_be ",
         "ldq_le ", "ldq_be ", "stb ", "stw_le ", "stw_be ", "stl_le ",
-        "stl_be ", "stq_le ", "stq_be ", "region ", "dirty-log ", "quit|q ",
+        "stl_be ", "stq_le ", "stq_be ", "region ", "dirty-log ", "stop ",
+        "cont|c ", "system_reset ", "quit|q ",
     };
     const size_t n = sizeof(names) / sizeof(names[0]);
     char *o = tm_run("help", NULL);
@@ -122,7 +123,7 @@ START_TEST(test_help_info)
     char *o = tm_run("help info", NULL);
     char *bare = tm_run("info", NULL);
 
-    ck_assert_uint_eq(count_lines(o), 5);
+    ck_assert_uint_eq(count_lines(o), 8);
     ck_assert_ptr_eq(strstr(o, "info address-spaces  -- "), o);
     ck_assert_ptr_nonnull(strstr(o, "\ninfo dirty [-c vga|code|migration] "
                                     "region [offset size] -- "));

@@ -65,8 +65,10 @@ START_TEST(test_complete_commands)
     expect_completion("ldl", "ldl_be,ldl_le", 0);
     expect_completion("q", "q,quit", 0);
     expect_completion("zz", "", 0);
-    expect_completion("info ", "address-spaces,dirty,mtree,ramblock,uart", 5);
-    expect_completion("info r", "ramblock", 5);
+    expect_completion("info ", "address-spaces,cpus,dirty,mtree,ramblock,"
+                      "registers,status,uart", 5);
+    expect_completion("info r", "ramblock,registers", 5);
+    expect_completion("info ra", "ramblock", 5);
     expect_completion("help info m", "mtree", 10);
     expect_completion("help pm", "pmemsave", 5);
     expect_completion("info mtree ", "-D,-d,-f,-o", 11);
@@ -678,7 +680,7 @@ START_TEST(test_terminal_list_completions)
     free(term_expect(&t, PROMPT));
     /* Several candidates and nothing more in common: they are listed. */
     send_str(t.master, "info \t");
-    o = term_expect(&t, "ramblock");
+    o = term_expect(&t, "uart");
     ck_assert_ptr_nonnull(strstr(o, "address-spaces"));
     ck_assert_ptr_nonnull(strstr(o, "mtree"));
     free(o);

@@ -284,11 +284,10 @@ START_TEST(test_command_names)
                             "Try \"help  xp\" for more information\n",
               MONITOR_FAILED);
     tm_expect("info foo", "unknown command: 'info foo'\n", MONITOR_FAILED);
-    /* Commands QEMU has that memcore leaves to later issues are unknown
-     * rather than half-working. */
-    tm_expect("info registers", "unknown command: 'info registers'\n",
+    /* vCPU commands on a machine without vCPU fail plainly. */
+    tm_expect("info registers", "Error: this machine has no vCPU\n",
               MONITOR_FAILED);
-    tm_expect("stop", "unknown command: 'stop'\n", MONITOR_FAILED);
+    tm_expect("stop", "Error: this machine has no vCPU\n", MONITOR_FAILED);
     /* Prefixes are not names. */
     tm_expect("inf", "unknown command: 'inf'\n", MONITOR_FAILED);
     tm_expect("info mtree -f -z",

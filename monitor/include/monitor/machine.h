@@ -115,14 +115,18 @@ typedef struct MonitorMachine {
     unsigned (*cpu_disas)(void *opaque, AddressSpace *as, uint64_t pc,
                           char *buf, size_t bufsize);
 
-    /* The hooks below serve commands of later issues (info registers,
-     * info status, stop, cont, system_reset); the monitor does not list
-     * those commands yet. */
+    /* `info registers`: QEMU's register dump of the first vCPU. */
     void (*cpu_dump_registers)(void *opaque, const MonitorOut *out);
+    /* `info status`: whether the vCPUs run. */
     bool (*cpu_running)(void *opaque);
+    /* `stop` (returns once every vCPU is parked), `cont`,
+     * `system_reset` (vCPUs back to their reset state; the run state is
+     * kept). */
     void (*cpu_stop)(void *opaque);
     void (*cpu_cont)(void *opaque);
     void (*system_reset)(void *opaque);
+    /* `info cpus`: one line per vCPU, QEMU's format. */
+    void (*cpu_list)(void *opaque, const MonitorOut *out);
 } MonitorMachine;
 
 #ifdef __cplusplus

@@ -1,0 +1,732 @@
+/*
+ * server/riscv/cpu.c — harts on threads: park/run protocol, breakpoints,
+ * stop requests and the stop callback (cpu.h).
+ *
+ * One mutex per set guards the run state; the hot loop reads only
+ * `attention` (a relaxed atomic that is non-zero when the hart has to
+ * look at anything but the next instruction: a stop, a breakpoint list,
+ * a stop request made on its own thread).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <memcore/memcore.h>
+
+#include "cpu.h"
+#include "tlb.h"
+
+#define IRQ_POLL_INSNS 256
+#define WFI_POLL_NS 100000000ull   /* without a next_event_ns hook */
+
+typedef struct Hart {
+    RvHart rv;
+    CpuSet *cs;
+    pthread_t thread;
+    bool started;
+    _Atomic long tid;
+    /* under cs->lock */
+    bool parked;
+    bool step_req;
+    /* written by the controller while parked, read by the hart */
+    bool skip_bp;
+    /* hart-thread only: cpu_request_stop() made on this thread */
+    bool req;
+    CpuStopReason req_reason;
+    uint64_t req_addr;
+} Hart;
+
+struct CpuSet {
+    CpuConfig cfg;
+    unsigned n;
+    Hart *harts;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;   /* harts: parked or in wfi */
+    pthread_cond_t ctl;    /* controllers: waiting for parking */
+    bool running;
+    bool quit;
+    unsigned nparked;
+    unsigned nsteps;
+    uint64_t stop_gen;
+    unsigned resetting;     /* cpu_reset()s of a running set under way */
+    _Atomic int attention;
+    _Atomic bool run_flag;  /* mirrors running for the hot path */
+    /* the stop to report */
+    bool armed;
+    bool ev_pending;
+    unsigned ev_hart;
+    CpuStopReason ev_reason;
+    uint64_t ev_addr;
+    /* breakpoints: changed only while stopped */
+    uint64_t *bps;
+    unsigned nbp, bpcap;
+    CpuSet *next;
+};
+
+static __thread Hart *tls_hart;
+static pthread_mutex_t sets_lock = PTHREAD_MUTEX_INITIALIZER;
+static CpuSet *sets;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* under lock */
+static void update_attention(CpuSet *cs)
+{
+    atomic_store_explicit(&cs->run_flag, cs->running, memory_order_relaxed);
+    atomic_store_explicit(&cs->attention, !cs->running || cs->nbp > 0,
+                          memory_order_relaxed);
+}
+
+static bool is_stopped(CpuSet *cs)
+{
+    return !cs->running && cs->nsteps == 0 && cs->nparked == cs->n;
+}
+
+/* under lock: record a stop and make every hart park */
+static void record_stop(CpuSet *cs, unsigned hart, CpuStopReason reason,
+                        uint64_t addr)
+{
+    if (cs->armed && !cs->ev_pending) {
+        cs->ev_pending = true;
+        cs->ev_hart = hart;
+        cs->ev_reason = reason;
+        cs->ev_addr = addr;
+        cs->armed = false;
+    }
+    cs->running = false;
+    update_attention(cs);
+    pthread_cond_broadcast(&cs->wake);
+}
+
+/* under lock, when stopped: deliver a recorded stop (drops the lock
+ * around the callback) */
+static void deliver(CpuSet *cs)
+{
+    unsigned hart;
+    CpuStopReason reason;
+    uint64_t addr;
+
+    if (!cs->ev_pending || !is_stopped(cs)) {
+        return;
+    }
+    cs->ev_pending = false;
+    hart = cs->ev_hart;
+    reason = cs->ev_reason;
+    addr = cs->ev_addr;
+    if (cs->cfg.on_stop) {
+        pthread_mutex_unlock(&cs->lock);
+        cs->cfg.on_stop(cs->cfg.opaque, hart, reason, addr);
+        pthread_mutex_lock(&cs->lock);
+    }
+}
+
+static bool bp_hit(CpuSet *cs, uint64_t pc)
+{
+    for (unsigned i = 0; i < cs->nbp; i++) {
+        if (cs->bps[i] == pc) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void report(Hart *h, CpuStopReason reason, uint64_t addr)
+{
+    CpuSet *cs = h->cs;
+
+    pthread_mutex_lock(&cs->lock);
+    record_stop(cs, h->rv.hartid, reason, addr);
+    pthread_mutex_unlock(&cs->lock);
+}
+
+/* wfi: sleep until an enabled interrupt is pending or the hart must
+ * park.  Returns false when it must park. */
+static bool wfi_wait(Hart *h, bool step, uint64_t gen)
+{
+    CpuSet *cs = h->cs;
+    bool irq;
+
+    pthread_mutex_lock(&cs->lock);
+    for (;;) {
+        uint64_t deadline, t;
+        struct timespec ts;
+
+        irq = rv_irq_pending(&h->rv) != 0;
+        if (irq || cs->quit || (step ? cs->stop_gen != gen : !cs->running)) {
+            break;
+        }
+        t = now_ns();
+        deadline = cs->cfg.irq.next_event_ns ?
+                   cs->cfg.irq.next_event_ns(cs->cfg.irq.opaque, h->rv.hartid) :
+                   UINT64_MAX;
+        if (deadline > t + WFI_POLL_NS) {
+            deadline = t + WFI_POLL_NS;
+        }
+        ts.tv_sec = (time_t)(deadline / 1000000000ull);
+        ts.tv_nsec = (long)(deadline % 1000000000ull);
+        pthread_cond_timedwait(&cs->wake, &cs->lock, &ts);
+    }
+    pthread_mutex_unlock(&cs->lock);
+    if (irq) {
+        h->rv.wfi = false;
+        rv_check_irq(&h->rv);
+    }
+    return irq;
+}
+
+static void hart_run_locked(Hart *h, bool step, uint64_t gen);
+
+/* Run until the hart must park (or, for a step, one instruction), inside
+ * a memcore read section (the TLB's host pointers stay valid), left every
+ * IRQ_POLL_INSNS instructions and around anything that blocks. */
+static void hart_run(Hart *h, bool step, uint64_t gen)
+{
+    memcore_rcu_read_lock();
+    hart_run_locked(h, step, gen);
+    memcore_rcu_read_unlock();
+}
+
+static void report_unlocked(Hart *h, CpuStopReason reason, uint64_t addr)
+{
+    memcore_rcu_read_unlock();
+    report(h, reason, addr);
+    memcore_rcu_read_lock();
+}
+
+static bool wfi_wait_unlocked(Hart *h, bool step, uint64_t gen);
+
+static void hart_run_locked(Hart *h, bool step, uint64_t gen)
+{
+    CpuSet *cs = h->cs;
+    RvHart *rv = &h->rv;
+    unsigned poll = 1;
+
+    for (;;) {
+        if (__builtin_expect(atomic_load_explicit(&cs->attention,
+                                                  memory_order_relaxed), 0)) {
+            if (h->req) {
+                h->req = false;
+                report_unlocked(h, h->req_reason, h->req_addr);
+                return;
+            }
+            if (!step && !atomic_load_explicit(&cs->run_flag,
+                                               memory_order_relaxed)) {
+                return;
+            }
+            if (!h->skip_bp && bp_hit(cs, rv->pc)) {
+                report_unlocked(h, CPU_STOP_BREAKPOINT, rv->pc);
+                return;
+            }
+        }
+        h->skip_bp = false;
+        if (step) {
+            if (rv->wfi) {
+                wfi_wait_unlocked(h, true, gen);
+            } else if (!rv_check_irq(rv)) {
+                rv_exec_one(rv);
+            }
+            if (h->req) {
+                h->req = false;
+                report_unlocked(h, h->req_reason, h->req_addr);
+            } else {
+                report_unlocked(h, CPU_STOP_STEP, 0);
+            }
+            return;
+        }
+        if (__builtin_expect(--poll == 0, 0)) {
+            poll = IRQ_POLL_INSNS;
+            /* let memcore's grace periods through */
+            memcore_rcu_read_unlock();
+            memcore_rcu_read_lock();
+            rv_check_irq(rv);
+        }
+        if (__builtin_expect(rv->wfi, 0)) {
+            /* woken without an interrupt: the attention check parks */
+            wfi_wait_unlocked(h, false, gen);
+            continue;
+        }
+        rv_exec_one(rv);
+    }
+}
+
+static bool wfi_wait_unlocked(Hart *h, bool step, uint64_t gen)
+{
+    bool r;
+
+    memcore_rcu_read_unlock();
+    r = wfi_wait(h, step, gen);
+    memcore_rcu_read_lock();
+    return r;
+}
+
+static void *hart_main(void *arg)
+{
+    Hart *h = arg;
+    CpuSet *cs = h->cs;
+
+    tls_hart = h;
+    atomic_store(&h->tid, (long)gettid());
+    pthread_mutex_lock(&cs->lock);
+    for (;;) {
+        bool step;
+        uint64_t gen;
+
+        h->parked = true;
+        cs->nparked++;
+        pthread_cond_broadcast(&cs->ctl);
+        deliver(cs);
+        while (!cs->quit && !cs->running && !h->step_req) {
+            pthread_cond_wait(&cs->wake, &cs->lock);
+        }
+        if (cs->quit) {
+            break;
+        }
+        cs->nparked--;
+        h->parked = false;
+        step = h->step_req;
+        h->step_req = false;
+        gen = cs->stop_gen;
+        pthread_mutex_unlock(&cs->lock);
+        hart_run(h, step, gen);
+        pthread_mutex_lock(&cs->lock);
+        if (step) {
+            cs->nsteps--;
+        }
+    }
+    pthread_mutex_unlock(&cs->lock);
+    return NULL;
+}
+
+CpuSet *cpu_create(const CpuConfig *cfg)
+{
+    CpuSet *cs;
+    pthread_condattr_t ca;
+    RvIrqSource irq = {
+        .pending = cfg->irq.pending,
+        .mtime = cfg->irq.mtime,
+        .opaque = cfg->irq.opaque,
+    };
+
+    if (!cfg->as || cfg->nharts == 0 || cfg->nharts > 4095) {
+        return NULL;
+    }
+    cs = calloc(1, sizeof(*cs));
+    if (!cs) {
+        return NULL;
+    }
+    cs->cfg = *cfg;
+    cs->n = cfg->nharts;
+    cs->harts = calloc(cs->n, sizeof(*cs->harts));
+    if (!cs->harts) {
+        free(cs);
+        return NULL;
+    }
+    pthread_mutex_init(&cs->lock, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&cs->wake, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_cond_init(&cs->ctl, NULL);
+    update_attention(cs);
+    for (unsigned i = 0; i < cs->n; i++) {
+        Hart *h = &cs->harts[i];
+
+        h->cs = cs;
+        AddressSpace *as = cfg->hart_as && cfg->hart_as[i] ? cfg->hart_as[i]
+                                                            : cfg->as;
+
+        rv_hart_init(&h->rv, as, i, &irq, cfg->reset_pc);
+        if (cfg->tlb) {
+            h->rv.tlb = rv_tlb_new(as);
+        }
+        h->rv.x[10] = i;
+    }
+    for (unsigned i = 0; i < cs->n; i++) {
+        if (pthread_create(&cs->harts[i].thread, NULL, hart_main,
+                           &cs->harts[i]) != 0) {
+            cpu_destroy(cs);
+            return NULL;
+        }
+        cs->harts[i].started = true;
+    }
+    pthread_mutex_lock(&sets_lock);
+    cs->next = sets;
+    sets = cs;
+    pthread_mutex_unlock(&sets_lock);
+    cpu_wait_stopped(cs);
+    return cs;
+}
+
+void cpu_destroy(CpuSet *cs)
+{
+    CpuSet **p;
+
+    if (!cs) {
+        return;
+    }
+    pthread_mutex_lock(&sets_lock);
+    for (p = &sets; *p; p = &(*p)->next) {
+        if (*p == cs) {
+            *p = cs->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&sets_lock);
+    pthread_mutex_lock(&cs->lock);
+    cs->quit = true;
+    cs->running = false;
+    cs->stop_gen++;
+    update_attention(cs);
+    pthread_cond_broadcast(&cs->wake);
+    pthread_mutex_unlock(&cs->lock);
+    for (unsigned i = 0; i < cs->n; i++) {
+        if (cs->harts[i].started) {
+            pthread_join(cs->harts[i].thread, NULL);
+        }
+        rv_tlb_free(cs->harts[i].rv.tlb);
+    }
+    pthread_mutex_destroy(&cs->lock);
+    pthread_cond_destroy(&cs->wake);
+    pthread_cond_destroy(&cs->ctl);
+    free(cs->bps);
+    free(cs->harts);
+    free(cs);
+}
+
+unsigned cpu_count(CpuSet *cs)
+{
+    return cs->n;
+}
+
+static void wait_stopped_locked(CpuSet *cs)
+{
+    while (!is_stopped(cs) && !cs->quit) {
+        pthread_cond_wait(&cs->ctl, &cs->lock);
+    }
+}
+
+void cpu_wait_stopped(CpuSet *cs)
+{
+    pthread_mutex_lock(&cs->lock);
+    wait_stopped_locked(cs);
+    pthread_mutex_unlock(&cs->lock);
+}
+
+static void stop_all_locked(CpuSet *cs)
+{
+    cs->running = false;
+    cs->armed = false;
+    cs->ev_pending = false;
+    cs->stop_gen++;
+    update_attention(cs);
+    pthread_cond_broadcast(&cs->wake);
+    wait_stopped_locked(cs);
+}
+
+void cpu_stop_all(CpuSet *cs)
+{
+    pthread_mutex_lock(&cs->lock);
+    stop_all_locked(cs);
+    pthread_mutex_unlock(&cs->lock);
+}
+
+static void resume_locked(CpuSet *cs)
+{
+    if (cs->running || cs->quit) {
+        return;
+    }
+    for (unsigned i = 0; i < cs->n; i++) {
+        cs->harts[i].skip_bp = true;
+    }
+    cs->ev_pending = false;
+    cs->armed = true;
+    cs->running = true;
+    update_attention(cs);
+    pthread_cond_broadcast(&cs->wake);
+}
+
+void cpu_resume_all(CpuSet *cs)
+{
+    pthread_mutex_lock(&cs->lock);
+    /* a step in flight finishes first */
+    while (cs->nsteps && !cs->quit) {
+        pthread_cond_wait(&cs->ctl, &cs->lock);
+    }
+    resume_locked(cs);
+    pthread_mutex_unlock(&cs->lock);
+}
+
+int cpu_step(CpuSet *cs, unsigned hart)
+{
+    Hart *h;
+
+    if (hart >= cs->n) {
+        return -EINVAL;
+    }
+    h = &cs->harts[hart];
+    pthread_mutex_lock(&cs->lock);
+    if (!is_stopped(cs)) {
+        pthread_mutex_unlock(&cs->lock);
+        return -EBUSY;
+    }
+    cs->ev_pending = false;
+    cs->armed = true;
+    h->skip_bp = true;
+    h->step_req = true;
+    cs->nsteps++;
+    pthread_cond_broadcast(&cs->wake);
+    pthread_mutex_unlock(&cs->lock);
+    return 0;
+}
+
+bool cpu_is_running(CpuSet *cs)
+{
+    bool r;
+
+    pthread_mutex_lock(&cs->lock);
+    /* a reset of a running set parks the harts for a moment: still
+     * running as far as anyone asking is concerned */
+    r = !is_stopped(cs) || cs->resetting > 0;
+    pthread_mutex_unlock(&cs->lock);
+    return r;
+}
+
+void cpu_request_stop(CpuStopReason reason, uint64_t addr)
+{
+    Hart *h = tls_hart;
+
+    if (h) {
+        if (!h->req) {
+            h->req_reason = reason;
+            h->req_addr = addr;
+            h->req = true;
+        }
+        atomic_store(&h->cs->attention, 1);
+        return;
+    }
+    pthread_mutex_lock(&sets_lock);
+    for (CpuSet *cs = sets; cs; cs = cs->next) {
+        pthread_mutex_lock(&cs->lock);
+        record_stop(cs, 0, reason, addr);
+        deliver(cs);
+        pthread_mutex_unlock(&cs->lock);
+    }
+    pthread_mutex_unlock(&sets_lock);
+}
+
+/* under lock: park every hart, keeping a resume armed; returns whether
+ * the set was running */
+static bool pause_locked(CpuSet *cs)
+{
+    bool was = cs->running;
+
+    if (was) {
+        bool armed = cs->armed;
+
+        stop_all_locked(cs);
+        cs->armed = armed;
+    } else {
+        wait_stopped_locked(cs);
+    }
+    return was;
+}
+
+/* under lock: undo pause_locked (harts do not skip a breakpoint: they
+ * are not parked on one they hit) */
+static void unpause_locked(CpuSet *cs, bool was)
+{
+    if (was && !cs->quit) {
+        cs->running = true;
+        update_attention(cs);
+        pthread_cond_broadcast(&cs->wake);
+    }
+}
+
+bool cpu_pause(CpuSet *cs)
+{
+    bool was;
+
+    pthread_mutex_lock(&cs->lock);
+    was = pause_locked(cs);
+    pthread_mutex_unlock(&cs->lock);
+    return was;
+}
+
+void cpu_unpause(CpuSet *cs, bool was_running)
+{
+    pthread_mutex_lock(&cs->lock);
+    unpause_locked(cs, was_running);
+    pthread_mutex_unlock(&cs->lock);
+}
+
+static int bp_change(CpuSet *cs, uint64_t pc, bool insert)
+{
+    bool was;
+    int ret = 0;
+    unsigned i;
+
+    pthread_mutex_lock(&cs->lock);
+    was = pause_locked(cs);
+    for (i = 0; i < cs->nbp && cs->bps[i] != pc; i++) {
+    }
+    if (insert) {
+        if (i < cs->nbp) {
+            ret = -EEXIST;
+        } else if (cs->nbp == cs->bpcap) {
+            unsigned cap = cs->bpcap ? cs->bpcap * 2 : 8;
+            uint64_t *n = realloc(cs->bps, cap * sizeof(*n));
+
+            if (!n) {
+                ret = -ENOMEM;
+            } else {
+                cs->bps = n;
+                cs->bpcap = cap;
+            }
+        }
+        if (ret == 0) {
+            cs->bps[cs->nbp++] = pc;
+        }
+    } else if (i == cs->nbp) {
+        ret = -ENOENT;
+    } else {
+        cs->bps[i] = cs->bps[--cs->nbp];
+    }
+    update_attention(cs);
+    unpause_locked(cs, was);
+    pthread_mutex_unlock(&cs->lock);
+    return ret;
+}
+
+int cpu_breakpoint_insert(CpuSet *cs, uint64_t pc)
+{
+    return bp_change(cs, pc, true);
+}
+
+int cpu_breakpoint_remove(CpuSet *cs, uint64_t pc)
+{
+    return bp_change(cs, pc, false);
+}
+
+static int reg_access(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val,
+                      bool write)
+{
+    RvHart *rv;
+    int ret = 0;
+
+    if (hart >= cs->n) {
+        return -EINVAL;
+    }
+    rv = &cs->harts[hart].rv;
+    pthread_mutex_lock(&cs->lock);
+    if (!is_stopped(cs)) {
+        ret = -EBUSY;
+    } else if (reg < 32) {
+        if (!write) {
+            *val = rv->x[reg];
+        } else if (reg) {
+            rv->x[reg] = *val;
+        }
+    } else if (reg == CPU_REG_PC) {
+        if (write) {
+            rv->pc = *val;
+            rv->wfi = false;
+        } else {
+            *val = rv->pc;
+        }
+    } else if (reg >= CPU_REG_CSR(0) && reg < CPU_REG_CSR(4096)) {
+        if (write ? !rv_csr_set(rv, reg - CPU_REG_CSR(0), *val)
+                  : !rv_csr_get(rv, reg - CPU_REG_CSR(0), val)) {
+            ret = -EINVAL;
+        }
+    } else {
+        ret = -EINVAL;
+    }
+    pthread_mutex_unlock(&cs->lock);
+    return ret;
+}
+
+int cpu_reg_get(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val)
+{
+    return reg_access(cs, hart, reg, val, false);
+}
+
+int cpu_reg_set(CpuSet *cs, unsigned hart, unsigned reg, uint64_t val)
+{
+    return reg_access(cs, hart, reg, &val, true);
+}
+
+void cpu_reset(CpuSet *cs)
+{
+    bool was;
+
+    pthread_mutex_lock(&cs->lock);
+    was = cs->running;
+    if (was) {
+        cs->resetting++;
+    }
+    stop_all_locked(cs);
+    for (unsigned i = 0; i < cs->n; i++) {
+        rv_hart_reset(&cs->harts[i].rv, cs->cfg.reset_pc);
+        cs->harts[i].rv.x[10] = i;
+    }
+    if (was) {
+        cs->resetting--;
+        resume_locked(cs);
+    }
+    pthread_mutex_unlock(&cs->lock);
+}
+
+int cpu_set_reset_pc(CpuSet *cs, uint64_t pc)
+{
+    int ret = 0;
+
+    pthread_mutex_lock(&cs->lock);
+    if (!is_stopped(cs)) {
+        ret = -EBUSY;
+    } else {
+        cs->cfg.reset_pc = pc;
+        for (unsigned i = 0; i < cs->n; i++) {
+            cs->harts[i].rv.pc = pc;
+        }
+    }
+    pthread_mutex_unlock(&cs->lock);
+    return ret;
+}
+
+long cpu_thread_id(CpuSet *cs, unsigned hart)
+{
+    return hart < cs->n ? atomic_load(&cs->harts[hart].tid) : -1;
+}
+
+void cpu_kick(CpuSet *cs)
+{
+    pthread_mutex_lock(&cs->lock);
+    pthread_cond_broadcast(&cs->wake);
+    pthread_mutex_unlock(&cs->lock);
+}
+
+unsigned cpu_disas(AddressSpace *as, uint64_t pc, char *buf, size_t size)
+{
+    MemTxResult r = MEMTX_OK;
+    uint32_t insn = (uint32_t)address_space_ldl_le(as, pc, MEMTXATTRS_DEBUG, &r);
+    char text[200];
+
+    if (r != MEMTX_OK) {
+        return 0;
+    }
+    rv_disas(insn, pc, text, sizeof(text));
+    snprintf(buf, size, "%08" PRIx32 "          %s", insn, text);
+    return 4;
+}

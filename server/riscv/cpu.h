@@ -1,0 +1,150 @@
+/*
+ * server/riscv/cpu.h — run control of RV64 harts, each on its own thread.
+ *
+ * A CpuSet holds N harts (hart ids 0..N-1) executing through one
+ * AddressSpace.  All functions are thread-safe unless noted.  The model is
+ * gdb's all-stop: when one hart stops for a reason (breakpoint, step done,
+ * stop request, watchpoint), every hart stops, and the stop callback is
+ * called once, after all of them are parked.
+ *
+ * States.  A new set is stopped.  cpu_resume_all() runs every hart;
+ * cpu_step() runs one instruction of one hart while the others stay
+ * parked; cpu_stop_all() parks every hart and returns when they are.
+ * "Stopped" below means: every hart parked and no step in flight.
+ *
+ * The stop callback runs on the thread of the last hart to park (or, for
+ * cpu_request_stop() while every hart is already parked, on the caller's
+ * thread), without internal locks held: it may call any function here,
+ * including cpu_resume_all() and cpu_step().  It is called only for stops
+ * the set was not asked to make synchronously: cpu_stop_all() and
+ * cpu_reset() return instead of calling it.
+ */
+#ifndef SERVER_RISCV_CPU_H
+#define SERVER_RISCV_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <memcore/memory.h>
+
+#include "rv64.h"
+
+typedef struct CpuSet CpuSet;
+
+typedef enum CpuStopReason {
+    CPU_STOP_BREAKPOINT,  /* pc reached a breakpoint (not executed) */
+    CPU_STOP_STEP,        /* cpu_step() executed its instruction */
+    CPU_STOP_REQUEST,     /* cpu_request_stop(CPU_STOP_REQUEST, ...) */
+    CPU_STOP_WATCHPOINT,  /* cpu_request_stop(CPU_STOP_WATCHPOINT, addr) */
+} CpuStopReason;
+
+/* CpuStopFn: every hart is parked because hart @hart stopped for @reason;
+ * @addr is the breakpoint pc or the watchpoint's data address. */
+typedef void (*CpuStopFn)(void *opaque, unsigned hart, CpuStopReason reason,
+                          uint64_t addr);
+
+/*
+ * CpuIrqHooks: the interrupt controller (the CLINT in memcored).
+ * @pending: the MIP bits (MSIP, MTIP, MEIP) raised for @hart.
+ * @mtime: the time CSR.
+ * @next_event_ns: the CLOCK_MONOTONIC time (ns) at which an interrupt
+ *   of @hart may become pending by itself (a timer), or UINT64_MAX; a
+ *   hart in wfi sleeps until then unless woken by cpu_kick().
+ * Any hook may be NULL.
+ */
+typedef struct CpuIrqHooks {
+    uint64_t (*pending)(void *opaque, unsigned hart);
+    uint64_t (*mtime)(void *opaque);
+    uint64_t (*next_event_ns)(void *opaque, unsigned hart);
+    void *opaque;
+} CpuIrqHooks;
+
+typedef struct CpuConfig {
+    AddressSpace *as;
+    AddressSpace *const *hart_as;  /* optional: hart i's space; else @as */
+    unsigned nharts;       /* 1..4095 */
+    uint64_t reset_pc;     /* every hart starts here, a0 = hart id */
+    CpuIrqHooks irq;
+    CpuStopFn on_stop;     /* may be NULL */
+    void *opaque;          /* for @on_stop */
+    bool tlb;              /* give each hart a software TLB (tlb.h) */
+} CpuConfig;
+
+/* cpu_create: the harts of @cfg, stopped at reset_pc.  NULL on error. */
+CpuSet *cpu_create(const CpuConfig *cfg);
+/* cpu_destroy: stop and join every hart thread, free the set.  Not from
+ * a hart thread or the stop callback. */
+void cpu_destroy(CpuSet *cs);
+
+unsigned cpu_count(CpuSet *cs);
+
+/* cpu_stop_all: park every hart; returns when they all are.  Cancels a
+ * pending stop callback that has not started yet. */
+void cpu_stop_all(CpuSet *cs);
+/* cpu_resume_all: run every hart (no-op when running).  A hart parked
+ * on a breakpoint executes that instruction before checking again. */
+void cpu_resume_all(CpuSet *cs);
+/* cpu_step: while stopped, execute one instruction of @hart (or take
+ * its pending interrupt, or finish its wfi), then report CPU_STOP_STEP
+ * (or CPU_STOP_WATCHPOINT) through the callback.  -EBUSY if not
+ * stopped, -EINVAL for a bad hart. */
+int cpu_step(CpuSet *cs, unsigned hart);
+/* cpu_wait_stopped: block until the set is stopped (for tests and
+ * synchronous front ends). */
+void cpu_wait_stopped(CpuSet *cs);
+/* cpu_is_running: some hart runs or steps. */
+bool cpu_is_running(CpuSet *cs);
+
+/* cpu_request_stop: ask for an all-stop with @reason and @addr.  From a
+ * hart thread (e.g. a watchpoint hit inside one of its memory accesses)
+ * it names that hart, and the instruction in progress completes first;
+ * from any other thread it applies to every CpuSet, naming hart 0.
+ * Never blocks. */
+void cpu_request_stop(CpuStopReason reason, uint64_t addr);
+
+/* cpu_breakpoint_insert / _remove: stop before executing the
+ * instruction at @pc on any hart.  0, -EEXIST / -ENOENT, -ENOMEM.
+ * Checked before each instruction; costs one relaxed load per
+ * instruction whatever the number of breakpoints (0 when none). */
+int cpu_breakpoint_insert(CpuSet *cs, uint64_t pc);
+int cpu_breakpoint_remove(CpuSet *cs, uint64_t pc);
+
+/* Register numbers for cpu_reg_get/set: x0..x31, pc, then CSRs. */
+#define CPU_REG_PC 32
+#define CPU_REG_CSR(n) (0x1000 + (n))
+
+/* cpu_reg_get / cpu_reg_set: while stopped.  0, -EBUSY (running),
+ * -EINVAL (bad hart or register; writes to x0 are ignored). */
+int cpu_reg_get(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val);
+int cpu_reg_set(CpuSet *cs, unsigned hart, unsigned reg, uint64_t val);
+
+/* cpu_reset: stop, reset every hart to reset_pc, and resume if it was
+ * running. */
+void cpu_reset(CpuSet *cs);
+
+/* cpu_set_reset_pc: the pc harts reset to; while stopped also moves
+ * every hart's pc there (a loaded kernel's entry point).  -EBUSY when
+ * running. */
+int cpu_set_reset_pc(CpuSet *cs, uint64_t pc);
+
+/* cpu_pause / cpu_unpause: park every hart without reporting a stop
+ * and, given what cpu_pause returned, let them run again: for looking
+ * at registers of a running machine (monitor) and changing breakpoints.
+ * A resume that was armed for a stop report stays armed. */
+bool cpu_pause(CpuSet *cs);
+void cpu_unpause(CpuSet *cs, bool was_running);
+
+/* cpu_thread_id: the host thread id (gettid) of @hart's thread. */
+long cpu_thread_id(CpuSet *cs, unsigned hart);
+
+/* cpu_kick: an interrupt may have become pending (a CLINT register was
+ * written): wake harts sleeping in wfi. */
+void cpu_kick(CpuSet *cs);
+
+/* cpu_disas: QEMU's `x/i` text for the instruction at @pc of @as
+ * ("00000297          auipc  ..."); bytes consumed (4), 0 if it cannot
+ * be read. */
+unsigned cpu_disas(AddressSpace *as, uint64_t pc, char *buf, size_t size);
+
+#endif /* SERVER_RISCV_CPU_H */
