@@ -137,83 +137,13 @@ static void out_hex(GdbStub *s, const uint8_t *p, size_t n)
  * are avoided; runs shorter than 4 are sent as they are.  Never longer
  * than out_hex's output.
  */
-typedef struct RleState {
-    char *o;
-    char run;     /* the digit being repeated */
-    size_t len;   /* how many of it are pending */
-} RleState;
-
-static void rle_flush(RleState *r)
-{
-    size_t more;
-
-    if (!r->len) {
-        return;
-    }
-    more = r->len - 1;
-    *r->o++ = r->run;
-    while (more >= 3) {
-        size_t k = more > 95 ? 95 : more;
-
-        if (k == 6 || k == 7) {
-            k = 5;
-        } else if (k == 13) {
-            k = 12;
-        }
-        *r->o++ = '*';
-        *r->o++ = (char)(k + 29);
-        more -= k;
-    }
-    while (more--) {
-        *r->o++ = r->run;
-    }
-    r->len = 0;
-}
-
-static inline void rle_add(RleState *r, char c, size_t count)
-{
-    if (r->len && r->run != c) {
-        rle_flush(r);
-    }
-    r->run = c;
-    r->len += count;
-}
-
 static void out_hex_rle(GdbStub *s, const uint8_t *p, size_t n)
 {
-    static const char digits[] = "0123456789abcdef";
-    RleState r = { .o = s->out + s->out_len };
-    size_t i = 0;
-
     if (n > (RSP_PACKET_SIZE - s->out_len) / 2) {
         s->out_overflow = true;
         return;
     }
-    while (i < n) {
-        uint8_t b = p[i];
-
-        if ((b >> 4) == (b & 15)) {
-            /* a run of this byte is a run of one digit: find its end a
-             * word at a time (zeroed RAM is the common case) */
-            uint64_t pat = b * 0x0101010101010101ull, w;
-            size_t j = i + 1;
-
-            while (j + 8 <= n && (memcpy(&w, p + j, 8), w == pat)) {
-                j += 8;
-            }
-            while (j < n && p[j] == b) {
-                j++;
-            }
-            rle_add(&r, digits[b & 15], 2 * (j - i));
-            i = j;
-        } else {
-            rle_add(&r, digits[b >> 4], 1);
-            rle_add(&r, digits[b & 15], 1);
-            i++;
-        }
-    }
-    rle_flush(&r);
-    s->out_len = (size_t)(r.o - s->out);
+    s->out_len += rsp_hex_rle_encode(p, n, s->out + s->out_len);
 }
 
 /* Binary data, escaped; returns how many of @n bytes fitted. */

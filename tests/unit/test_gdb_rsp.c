@@ -229,6 +229,56 @@ START_TEST(binary_escapes)
 }
 END_TEST
 
+/* Every run length from 1 to 300 of every digit, between other digits:
+ * the encoding never puts '#', '$' or '*' after a '*', never grows past
+ * plain hex, and expands back (rsp_rle_expand, as gdb does) to the plain
+ * hex. */
+START_TEST(hex_rle_encode_round_trip)
+{
+    enum { MAX = 300 };
+    static uint8_t in[MAX + 2];
+    static char enc[2 * (MAX + 2)], plain[2 * (MAX + 2)];
+    static uint8_t back[2 * (MAX + 2)];
+
+    for (unsigned v = 0; v < 256; v += 17) {
+        for (size_t n = 1; n <= MAX; n++) {
+            size_t len, total = n + 2;
+            long exp;
+
+            in[0] = 0x12;
+            memset(in + 1, (int)v, n);
+            in[n + 1] = 0x34;
+            len = rsp_hex_rle_encode(in, total, enc);
+            ck_assert_uint_le(len, 2 * total);
+            for (size_t i = 0; i + 1 < len; i++) {
+                if (enc[i] == '*') {
+                    ck_assert(enc[i + 1] != '#' && enc[i + 1] != '$' &&
+                              enc[i + 1] != '*');
+                    ck_assert_int_ge(enc[i + 1], 29 + 3);
+                    ck_assert_int_le(enc[i + 1], 126);
+                }
+                ck_assert(enc[i] != '#' && enc[i] != '$');
+            }
+            exp = rsp_rle_expand((const uint8_t *)enc, len, back,
+                                 sizeof(back));
+            rsp_hex_encode(in, total, plain);
+            ck_assert_int_eq(exp, (long)(2 * total));
+            ck_assert_int_eq(memcmp(back, plain, 2 * total), 0);
+            if (n >= 4) {
+                ck_assert_uint_lt(len, 2 * total); /* a run compresses */
+            }
+        }
+    }
+    /* digit runs that cross bytes: 0x10 0x00 0x01 is "100001" */
+    {
+        static const uint8_t x[] = { 0x10, 0x00, 0x01 };
+
+        ck_assert_uint_eq(rsp_hex_rle_encode(x, 3, enc), 5);
+        ck_assert_int_eq(memcmp(enc, "10* 1", 5), 0);
+    }
+}
+END_TEST
+
 START_TEST(hex_helpers)
 {
     const char *s = "1f,ffffffffffffffff;x";
@@ -270,6 +320,7 @@ int main(void)
     tcase_add_test(tc, run_length);
     tcase_add_test(tc, binary_escapes);
     tcase_add_test(tc, hex_helpers);
+    tcase_add_test(tc, hex_rle_encode_round_trip);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

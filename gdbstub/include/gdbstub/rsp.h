@@ -123,6 +123,15 @@ int rsp_hexval(int c);
 void rsp_hex_encode(const uint8_t *in, size_t len, char *out);
 
 /*
+ * rsp_hex_rle_encode: @n bytes as lower-case hex digits, runs of 4 or
+ * more equal digits run-length encoded (never with a count that would
+ * put '#', '$' or '*' on the wire).  Writes at most 2 * @n chars (no
+ * NUL) and returns how many.  Used for m and g replies; the benchmark's
+ * stand-in stub uses it too, so both send gdb the same bytes.
+ */
+size_t rsp_hex_rle_encode(const uint8_t *in, size_t n, char *out);
+
+/*
  * rsp_hex_decode: decode 2 * @n hex digits of @in into @n bytes.  Returns
  * false (having written some bytes) on a non-hex digit.
  */
