@@ -1,0 +1,21 @@
+# tests/unit/review.mk: Check programs for defects two hostile reviews
+# found (their reproducers became these tests).  Public headers only;
+# the multi-threaded ones follow robust.h's rules (iteration counts and a
+# wall-clock bound, no sleeps, failures reported by the main thread), so
+# that they stay bounded and race-free under ASan and TSan.
+
+UNIT_REVIEW_TESTS = \
+	tests/unit/test_find_as_destroy
+
+check_PROGRAMS += $(UNIT_REVIEW_TESTS)
+TESTS += $(UNIT_REVIEW_TESTS)
+
+UNIT_REVIEW_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+UNIT_REVIEW_LDADD = memcore/libmemcore.la $(CHECK_LIBS) -lpthread
+
+# memory_region_find racing address_space_destroy and the reuse of the
+# address space's storage.
+tests_unit_test_find_as_destroy_SOURCES = \
+	tests/unit/test_find_as_destroy.c tests/unit/robust.h
+tests_unit_test_find_as_destroy_CFLAGS = $(UNIT_REVIEW_CFLAGS)
+tests_unit_test_find_as_destroy_LDADD = $(UNIT_REVIEW_LDADD)
