@@ -124,13 +124,24 @@ RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
                    mr->name ? mr->name : "(noname)");
         return NULL;
     }
-    if (!host && (size > UINT64_MAX - (page - 1) ||
-                  max_size > UINT64_MAX - (page - 1))) {
-        /* Rounded up to whole pages it would pass 2^64: never map less. */
-        error_setg(errp, "%s: RAM of 0x%" PRIx64 " bytes cannot be mapped "
+    if (size > UINT64_MAX - (page - 1) ||
+        max_size > UINT64_MAX - (page - 1)) {
+        /* Rounded up to whole pages it would pass 2^64: never map less.
+         * Caller memory is not rounded, but its dirty bitmaps and its
+         * slice of ram_addr space are kept in whole pages too, and their
+         * round-up would wrap the same way. */
+        error_setg(errp, "%s: RAM of 0x%" PRIx64 " bytes cannot be %s "
                    "(rounded up to 0x%" PRIx64 "-byte pages it passes 2^64)",
                    mr->name ? mr->name : "(noname)", MC_MAX(size, max_size),
-                   page);
+                   host ? "backed" : "mapped", page);
+        return NULL;
+    }
+    if (host && size && size - 1 > UINTPTR_MAX - (uintptr_t)host) {
+        /* Caller memory that would end past the host's address space:
+         * it cannot exist. */
+        error_setg(errp, "%s: caller memory of 0x%" PRIx64 " bytes at %p "
+                   "runs past the end of the host address space",
+                   mr->name ? mr->name : "(noname)", size, host);
         return NULL;
     }
     RAMBlock *b = mc_malloc0(sizeof(*b));

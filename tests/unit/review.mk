@@ -5,7 +5,8 @@
 # that they stay bounded and race-free under ASan and TSan.
 
 UNIT_REVIEW_TESTS = \
-	tests/unit/test_find_as_destroy
+	tests/unit/test_find_as_destroy \
+	tests/unit/test_ram_ptr_size
 
 check_PROGRAMS += $(UNIT_REVIEW_TESTS)
 TESTS += $(UNIT_REVIEW_TESTS)
@@ -19,3 +20,8 @@ tests_unit_test_find_as_destroy_SOURCES = \
 	tests/unit/test_find_as_destroy.c tests/unit/robust.h
 tests_unit_test_find_as_destroy_CFLAGS = $(UNIT_REVIEW_CFLAGS)
 tests_unit_test_find_as_destroy_LDADD = $(UNIT_REVIEW_LDADD)
+
+# memory_region_init_ram_ptr refuses sizes that cannot be backed.
+tests_unit_test_ram_ptr_size_SOURCES = tests/unit/test_ram_ptr_size.c
+tests_unit_test_ram_ptr_size_CFLAGS = $(UNIT_REVIEW_CFLAGS)
+tests_unit_test_ram_ptr_size_LDADD = $(UNIT_REVIEW_LDADD)

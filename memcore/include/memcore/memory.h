@@ -363,7 +363,11 @@ void memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
 
 /*
  * memory_region_init_ram_ptr: RAM backed by caller memory @ptr of @size
- * bytes, which memcore never frees and which cannot be resized.
+ * bytes, which memcore never frees and which cannot be resized.  There is
+ * no Error **: a NULL @ptr, a @size whose round-up to whole target pages
+ * (the unit of dirty logging and ram_addr space) passes 2^64, and memory
+ * that would run past the end of the host address space are misuse; the
+ * region is then left uninitialised (nothing to destroy).
  */
 void memory_region_init_ram_ptr(MemoryRegion *mr, Object *owner,
                                 const char *name, uint64_t size, void *ptr);
