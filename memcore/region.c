@@ -291,7 +291,7 @@ void memory_region_destroy(MemoryRegion *mr)
         mr->alias->alias_users--;
     }
     if (mr->ram_block) {
-        ramblock_free(mr->ram_block);
+        ramblock_release(mr->ram_block);
     }
     struct region_remains *r = mc_malloc0(sizeof(*r));
     r->extra = mr->extra;

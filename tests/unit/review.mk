@@ -6,7 +6,8 @@
 
 UNIT_REVIEW_TESTS = \
 	tests/unit/test_find_as_destroy \
-	tests/unit/test_ram_ptr_size
+	tests/unit/test_ram_ptr_size \
+	tests/unit/test_map_destroy
 
 check_PROGRAMS += $(UNIT_REVIEW_TESTS)
 TESTS += $(UNIT_REVIEW_TESTS)
@@ -25,3 +26,9 @@ tests_unit_test_find_as_destroy_LDADD = $(UNIT_REVIEW_LDADD)
 tests_unit_test_ram_ptr_size_SOURCES = tests/unit/test_ram_ptr_size.c
 tests_unit_test_ram_ptr_size_CFLAGS = $(UNIT_REVIEW_CFLAGS)
 tests_unit_test_ram_ptr_size_LDADD = $(UNIT_REVIEW_LDADD)
+
+# A direct mapping keeps its RAM block past memory_region_destroy.
+tests_unit_test_map_destroy_SOURCES = tests/unit/test_map_destroy.c \
+	tests/unit/robust.h
+tests_unit_test_map_destroy_CFLAGS = $(UNIT_REVIEW_CFLAGS)
+tests_unit_test_map_destroy_LDADD = $(UNIT_REVIEW_LDADD)
