@@ -128,12 +128,24 @@ static bool resolve(Watchpoint *wp, AddressSpace *as, hwaddr addr,
                        as->name ? as->name : "");
             return false;
         }
+        /* translate shortens only RAM: a piece of MMIO, a ROM device or
+         * an IOMMU's target ends with its dispatch piece too (as ld/st
+         * and map cut them), so that what follows it is resolved on its
+         * own — other memory, or a hole that refuses the watchpoint. */
+        if (!mr->ram && t.piece && l > t.piece) {
+            l = t.piece;
+        }
         if (l > len - done) {
             l = len - done;
         }
-        wp->piece = mc_realloc(wp->piece,
-                               (wp->npieces + 1) * sizeof(*wp->piece));
-        wp->piece[wp->npieces++] = (WatchPiece){ mr, t.xlat, l };
+        WatchPiece *last = wp->npieces ? &wp->piece[wp->npieces - 1] : NULL;
+        if (last && last->mr == mr && last->off + last->len == t.xlat) {
+            last->len += l; /* the next dispatch piece of the same range */
+        } else {
+            wp->piece = mc_realloc(wp->piece,
+                                   (wp->npieces + 1) * sizeof(*wp->piece));
+            wp->piece[wp->npieces++] = (WatchPiece){ mr, t.xlat, l };
+        }
         done += l;
     }
     return true;

@@ -7,7 +7,8 @@
 UNIT_REVIEW_TESTS = \
 	tests/unit/test_find_as_destroy \
 	tests/unit/test_ram_ptr_size \
-	tests/unit/test_map_destroy
+	tests/unit/test_map_destroy \
+	tests/unit/test_watch_pieces
 
 check_PROGRAMS += $(UNIT_REVIEW_TESTS)
 TESTS += $(UNIT_REVIEW_TESTS)
@@ -32,3 +33,8 @@ tests_unit_test_map_destroy_SOURCES = tests/unit/test_map_destroy.c \
 	tests/unit/robust.h
 tests_unit_test_map_destroy_CFLAGS = $(UNIT_REVIEW_CFLAGS)
 tests_unit_test_map_destroy_LDADD = $(UNIT_REVIEW_LDADD)
+
+# Watchpoints whose range spans MMIO, RAM and holes.
+tests_unit_test_watch_pieces_SOURCES = tests/unit/test_watch_pieces.c
+tests_unit_test_watch_pieces_CFLAGS = $(UNIT_REVIEW_CFLAGS)
+tests_unit_test_watch_pieces_LDADD = $(UNIT_REVIEW_LDADD)

@@ -166,12 +166,14 @@ int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
  * accesses then take the checked path.
  *
  * What is watched is the memory the range translated to when the
- * watchpoint was inserted: moving the region moves the watchpoint with it;
- * destroying the region removes its part.  Accesses through
- * memory_region_dispatch_read/write called directly (not through an
- * address space) are not seen.  address_space_map of watched RAM goes
- * through the bounce buffer, so the watchpoint fires when the bytes are
- * read (at map) or written back (at unmap).
+ * watchpoint was inserted, piece by piece: RAM, MMIO, ROM devices and
+ * IOMMU targets alike, each piece ending where its memory does.  Moving
+ * the region moves the watchpoint with it; destroying the region removes
+ * its part.  Accesses through memory_region_dispatch_read/write called
+ * directly (not through an address space) are not seen.
+ * address_space_map of watched RAM goes through the bounce buffer, so the
+ * watchpoint fires when the bytes are read (at map) or written back (at
+ * unmap).
  */
 #define MEMCORE_WATCH_READ 1u
 #define MEMCORE_WATCH_WRITE 2u

@@ -1,0 +1,211 @@
+/*
+ * tests/unit/test_watch_pieces.c — what a watchpoint covers when its range
+ * spans several kinds of memory.
+ *
+ * Promises checked (memcore.h, Watchpoints; SEMANTICS.md, Watchpoints):
+ *
+ *   span      a watchpoint is resolved into the memory its range reaches:
+ *             a range starting on MMIO and going on into RAM (or a ROM
+ *             device) watches those bytes of the RAM too; a range with a
+ *             byte that is not mapped is refused, also when the bytes
+ *             before it are MMIO, and leaves nothing behind.  Failed
+ *             before: translate shortens only RAM, so the MMIO piece
+ *             swallowed the rest of the range (the RAM was not watched,
+ *             the hole was accepted).
+ */
+#include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <memcore/memory.h>
+
+static MemoryRegion root;
+static AddressSpace as;
+
+#define MAX_HITS 16
+static MemcoreWatchHit hits[MAX_HITS];
+static uint8_t seen_at_hit[MAX_HITS][0x20]; /* memory when it was called */
+static int nhits;
+
+static void record(const MemcoreWatchHit *h)
+{
+    if (nhits < MAX_HITS) {
+        hits[nhits] = *h;
+        MemTxAttrs dbg = { .debug = 1 };
+        address_space_read(h->as, h->addr, dbg, seen_at_hit[nhits],
+                           h->len < 0x20 ? (int)h->len : 0x20);
+    }
+    nhits++;
+}
+
+static void setup(void)
+{
+    nhits = 0;
+    memory_region_init(&root, NULL, "root", UINT64_MAX);
+    address_space_init(&as, &root, "as");
+}
+
+static void teardown(void)
+{
+    address_space_destroy(&as);
+    memcore_rcu_barrier();
+}
+
+static uint32_t io_reg[0x1000];
+
+static uint64_t io_read(void *opaque, hwaddr addr, unsigned size)
+{
+    (void)opaque, (void)size;
+    return io_reg[(addr / 4) % 0x1000];
+}
+
+static void io_write(void *opaque, hwaddr addr, uint64_t v, unsigned size)
+{
+    (void)opaque, (void)size;
+    io_reg[(addr / 4) % 0x1000] = (uint32_t)v;
+}
+
+static const MemoryRegionOps io_ops = {
+    .read = io_read,
+    .write = io_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 8 },
+};
+
+static int insert(AddressSpace *s, hwaddr addr, hwaddr len, unsigned flags,
+                  Error **errp)
+{
+    return memcore_watchpoint_insert(s, addr, len, flags, record, NULL,
+                                     errp);
+}
+
+/* ---- span --------------------------------------------------------------- */
+
+START_TEST(test_span_mmio_into_ram)
+{
+    static MemoryRegion io, ram;
+    memory_region_init_io(&io, NULL, &io_ops, NULL, "io", 0x100);
+    memory_region_init_ram(&ram, NULL, "ram", 0x1000, &error_abort);
+    memory_region_add_subregion(&root, 0x1000, &io);
+    memory_region_add_subregion(&root, 0x1100, &ram);
+
+    int id = insert(&as, 0x1000, 0x200, MEMCORE_WATCH_WRITE, &error_abort);
+    ck_assert(memcore_watchpoint_covered(&io, 0, 0x100));
+    ck_assert(memcore_watchpoint_covered(&ram, 0x80, 4));
+    ck_assert(memcore_watchpoint_covered(&ram, 0xff, 1));
+    ck_assert(!memcore_watchpoint_covered(&ram, 0x100, 0xf00));
+
+    address_space_stl_le(&as, 0x1180, 0x12345678, MEMTXATTRS_UNSPECIFIED,
+                         NULL);
+    ck_assert_int_eq(nhits, 1);
+    ck_assert_int_eq(hits[0].id, id);
+    ck_assert_uint_eq(hits[0].addr, 0x1180);
+    address_space_stl_le(&as, 0x1010, 1, MEMTXATTRS_UNSPECIFIED, NULL);
+    ck_assert_int_eq(nhits, 2);
+    address_space_stl_le(&as, 0x1200, 1, MEMTXATTRS_UNSPECIFIED, NULL);
+    ck_assert_int_eq(nhits, 2); /* past the watchpoint */
+    ck_assert(memcore_watchpoint_remove(id));
+    ck_assert(!memcore_watchpoint_covered(&ram, 0x80, 4));
+
+    memory_region_del_subregion(&root, &ram);
+    memory_region_del_subregion(&root, &io);
+    memory_region_destroy(&ram);
+    memory_region_destroy(&io);
+}
+END_TEST
+
+START_TEST(test_span_mmio_into_hole_refused)
+{
+    static MemoryRegion io, ram;
+    memory_region_init_io(&io, NULL, &io_ops, NULL, "io", 0x100);
+    memory_region_init_ram(&ram, NULL, "ram", 0x1000, &error_abort);
+    memory_region_add_subregion(&root, 0x1000, &io);
+    memory_region_add_subregion(&root, 0x1100, &ram);
+
+    /* MMIO, RAM, then nothing from 0x2100 on. */
+    Error *err = NULL;
+    ck_assert_int_eq(insert(&as, 0x1000, 0x100000, MEMCORE_WATCH_WRITE,
+                            &err),
+                     -1);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(strstr(error_get_pretty(err), "0x2100"));
+    error_free(err);
+    /* MMIO straight into a hole. */
+    memory_region_del_subregion(&root, &ram);
+    err = NULL;
+    ck_assert_int_eq(insert(&as, 0x10f0, 0x20, MEMCORE_WATCH_READ, &err),
+                     -1);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(strstr(error_get_pretty(err), "0x1100"));
+    error_free(err);
+    /* Nothing was left watched. */
+    ck_assert(!memcore_watchpoint_covered(&io, 0, 0x100));
+    ck_assert(!memcore_watchpoint_covered(&ram, 0, 0x1000));
+    address_space_stl_le(&as, 0x10f0, 1, MEMTXATTRS_UNSPECIFIED, NULL);
+    ck_assert_int_eq(nhits, 0);
+
+    memory_region_del_subregion(&root, &io);
+    memory_region_destroy(&ram);
+    memory_region_destroy(&io);
+}
+END_TEST
+
+/* A large unaligned MMIO region (several dispatch pieces), then a ROM
+ * device outside ROMD mode, then RAM. */
+START_TEST(test_span_pieces)
+{
+    static MemoryRegion io, romd, ram;
+    memory_region_init_io(&io, NULL, &io_ops, NULL, "io", 0x2800);
+    memory_region_init_rom_device(&romd, NULL, &io_ops, NULL, "romd", 0x1000,
+                                  &error_abort);
+    memory_region_init_ram(&ram, NULL, "ram", 0x1000, &error_abort);
+    memory_region_add_subregion(&root, 0x10800, &io);
+    memory_region_add_subregion(&root, 0x13000, &romd);
+    memory_region_add_subregion(&root, 0x14000, &ram);
+    memory_region_rom_device_set_romd(&romd, false);
+
+    int id = insert(&as, 0x10ff0, 0x3020, MEMCORE_WATCH_ACCESS,
+                    &error_abort);
+    ck_assert(!memcore_watchpoint_covered(&io, 0, 0x7f0));
+    ck_assert(memcore_watchpoint_covered(&io, 0x7f0, 1));
+    ck_assert(memcore_watchpoint_covered(&io, 0x27ff, 1));
+    ck_assert(memcore_watchpoint_covered(&romd, 0, 1));
+    ck_assert(memcore_watchpoint_covered(&romd, 0xfff, 1));
+    ck_assert(memcore_watchpoint_covered(&ram, 0, 0x10));
+    ck_assert(!memcore_watchpoint_covered(&ram, 0x10, 0xff0));
+
+    address_space_stl_le(&as, 0x14008, 7, MEMTXATTRS_UNSPECIFIED, NULL);
+    ck_assert_int_eq(nhits, 1);
+    (void)address_space_ldl_le(&as, 0x13ffc, MEMTXATTRS_UNSPECIFIED, NULL);
+    ck_assert_int_eq(nhits, 2);
+    (void)address_space_ldl_le(&as, 0x12000, MEMTXATTRS_UNSPECIFIED, NULL);
+    ck_assert_int_eq(nhits, 3);
+    ck_assert(memcore_watchpoint_remove(id));
+
+    memory_region_del_subregion(&root, &ram);
+    memory_region_del_subregion(&root, &romd);
+    memory_region_del_subregion(&root, &io);
+    memory_region_destroy(&ram);
+    memory_region_destroy(&romd);
+    memory_region_destroy(&io);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("watch_pieces");
+    TCase *tc = tcase_create("span");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_span_mmio_into_ram);
+    tcase_add_test(tc, test_span_mmio_into_hole_refused);
+    tcase_add_test(tc, test_span_pieces);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
