@@ -605,10 +605,29 @@ static inline uint8_t *region_host(const MemoryRegion *mr, hwaddr off)
 /* render time, global lock held: whether @mr has watchpoints. */
 bool watch_region_watched(const MemoryRegion *mr);
 /*
- * watch_after: report an access of [@off, @off + @len) of @mr, made through
- * @as at @addr, to the watchpoints covering it.  Call only when the range
- * was FR_WATCHED, after the access, inside the read section.
+ * An access made of several pieces reports each watchpoint it met once,
+ * when it is over: watch_note collects, piece by piece, the watchpoints
+ * covering [@off, @off + @len) of @mr (call it only for FR_WATCHED
+ * ranges); watch_fire then calls them with the whole access (@as, @addr,
+ * @len) and forgets them.  Both inside the access's read section.
  */
+#define WATCH_ACCESS_INLINE 4
+typedef struct WatchAccess {
+    unsigned n, cap;
+    struct Watchpoint **wp; /* inline_wp, or malloc()ed beyond it */
+    struct Watchpoint *inline_wp[WATCH_ACCESS_INLINE];
+} WatchAccess;
+
+static inline void watch_access_init(WatchAccess *wa)
+{
+    wa->n = 0;
+}
+
+void watch_note(WatchAccess *wa, MemoryRegion *mr, hwaddr off, hwaddr len,
+                bool is_write, MemTxAttrs attrs);
+void watch_fire(WatchAccess *wa, bool is_write, AddressSpace *as,
+                hwaddr addr, hwaddr len, MemTxAttrs attrs);
+/* watch_after: both at once, for an access of one piece. */
 void watch_after(MemoryRegion *mr, hwaddr off, hwaddr len, bool is_write,
                  AddressSpace *as, hwaddr addr, MemTxAttrs attrs);
 /* memory_region_destroy: drop @mr's part of every watchpoint. */

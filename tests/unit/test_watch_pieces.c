@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_watch_pieces.c — what a watchpoint covers when its range
- * spans several kinds of memory.
+ * spans several kinds of memory, and how often one access reports it.
  *
  * Promises checked (memcore.h, Watchpoints; SEMANTICS.md, Watchpoints):
  *
@@ -12,6 +12,13 @@
  *             before: translate shortens only RAM, so the MMIO piece
  *             swallowed the rest of the range (the RAM was not watched,
  *             the hole was accepted).
+ *   once      one access reports each watchpoint once, after the whole
+ *             access, with the access's address and length: a watchpoint
+ *             reaching the same RAM through two aliases, an access
+ *             spanning both aliases, a 16-byte MMIO write made of two
+ *             device accesses; two watchpoints on the same bytes report
+ *             one each.  Failed before: once per matching entry and
+ *             piece.
  */
 #include <check.h>
 #include <stdbool.h>
@@ -194,6 +201,67 @@ START_TEST(test_span_pieces)
 }
 END_TEST
 
+/* ---- once --------------------------------------------------------------- */
+
+START_TEST(test_once_per_access)
+{
+    static MemoryRegion ram, a1, a2, io;
+    memory_region_init_ram(&ram, NULL, "ram", 0x1000, &error_abort);
+    memory_region_init_alias(&a1, NULL, "a1", &ram, 0, 0x10);
+    memory_region_init_alias(&a2, NULL, "a2", &ram, 0, 0x10);
+    memory_region_add_subregion(&root, 0x10000, &a1);
+    memory_region_add_subregion(&root, 0x10010, &a2);
+    memory_region_init_io(&io, NULL, &io_ops, NULL, "io", 0x100);
+    memory_region_add_subregion(&root, 0x20000, &io);
+
+    /* The same 16 bytes of RAM, twice. */
+    int id = insert(&as, 0x10000, 0x20, MEMCORE_WATCH_WRITE, &error_abort);
+    address_space_stl_le(&as, 0x10000, 1, MEMTXATTRS_UNSPECIFIED, NULL);
+    ck_assert_int_eq(nhits, 1);
+    ck_assert_int_eq(hits[0].id, id);
+
+    /* One write over both aliases (two pieces): one report, after all of
+     * it is written, naming the whole access. */
+    nhits = 0;
+    uint8_t buf[0x20];
+    for (int i = 0; i < 0x20; i++) {
+        buf[i] = (uint8_t)(0x80 + i);
+    }
+    address_space_write(&as, 0x10000, MEMTXATTRS_UNSPECIFIED, buf, 0x20);
+    ck_assert_int_eq(nhits, 1);
+    ck_assert_uint_eq(hits[0].addr, 0x10000);
+    ck_assert_uint_eq(hits[0].len, 0x20);
+    /* Both halves show the second half's bytes: they are one RAM. */
+    ck_assert_uint_eq(seen_at_hit[0][0], 0x90);
+    ck_assert_uint_eq(seen_at_hit[0][0x1f], 0x9f);
+
+    /* A second watchpoint on the same bytes reports once too. */
+    int id2 = insert(&as, 0x10004, 4, MEMCORE_WATCH_WRITE, &error_abort);
+    nhits = 0;
+    address_space_write(&as, 0x10000, MEMTXATTRS_UNSPECIFIED, buf, 0x20);
+    ck_assert_int_eq(nhits, 2);
+    ck_assert(hits[0].id != hits[1].id);
+    ck_assert(memcore_watchpoint_remove(id2));
+    ck_assert(memcore_watchpoint_remove(id));
+
+    /* A 16-byte MMIO write is two device accesses: one report. */
+    id = insert(&as, 0x20000, 0x10, MEMCORE_WATCH_WRITE, &error_abort);
+    nhits = 0;
+    address_space_write(&as, 0x20000, MEMTXATTRS_UNSPECIFIED, buf, 0x10);
+    ck_assert_int_eq(nhits, 1);
+    ck_assert_uint_eq(hits[0].len, 0x10);
+    ck_assert(memcore_watchpoint_remove(id));
+
+    memory_region_del_subregion(&root, &io);
+    memory_region_del_subregion(&root, &a2);
+    memory_region_del_subregion(&root, &a1);
+    memory_region_destroy(&io);
+    memory_region_destroy(&a2);
+    memory_region_destroy(&a1);
+    memory_region_destroy(&ram);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("watch_pieces");
@@ -202,6 +270,10 @@ int main(void)
     tcase_add_test(tc, test_span_mmio_into_ram);
     tcase_add_test(tc, test_span_mmio_into_hole_refused);
     tcase_add_test(tc, test_span_pieces);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("once");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_once_per_access);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);

@@ -200,7 +200,10 @@ typedef struct MemcoreWatchHit {
  * other threads that access guest memory, and must not call
  * memcore_rcu_barrier(); it may ask other threads to stop (that is what a
  * gdb stub does) and may remove watchpoints.  One access that meets
- * several watchpoints calls each of them.
+ * several watchpoints calls each of them, each once, when the whole
+ * access is done (an access that reaches a watchpoint's bytes in several
+ * pieces, or twice through two aliases, still reports it once); the hit
+ * gives the whole access's address and length.
  */
 typedef void (*MemcoreWatchFn)(const MemcoreWatchHit *hit);
 
