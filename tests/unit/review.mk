@@ -34,7 +34,7 @@ tests_unit_test_map_destroy_SOURCES = tests/unit/test_map_destroy.c \
 tests_unit_test_map_destroy_CFLAGS = $(UNIT_REVIEW_CFLAGS)
 tests_unit_test_map_destroy_LDADD = $(UNIT_REVIEW_LDADD)
 
-# Watchpoints whose range spans MMIO, RAM and holes; once per access.
+# Watchpoints spanning MMIO, RAM and holes; every view; once per access.
 tests_unit_test_watch_pieces_SOURCES = tests/unit/test_watch_pieces.c
 tests_unit_test_watch_pieces_CFLAGS = $(UNIT_REVIEW_CFLAGS)
 tests_unit_test_watch_pieces_LDADD = $(UNIT_REVIEW_LDADD)

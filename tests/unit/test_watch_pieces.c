@@ -1,6 +1,7 @@
 /*
  * tests/unit/test_watch_pieces.c — what a watchpoint covers when its range
- * spans several kinds of memory, and how often one access reports it.
+ * spans several kinds of memory, which views honour it, and how often one
+ * access reports it.
  *
  * Promises checked (memcore.h, Watchpoints; SEMANTICS.md, Watchpoints):
  *
@@ -12,6 +13,19 @@
  *             before: translate shortens only RAM, so the MMIO piece
  *             swallowed the rest of the range (the RAM was not watched,
  *             the hole was accepted).
+ *   views     every address space that reaches the watched bytes fires
+ *             it, at the address where it shows them: one with the same
+ *             root, one rooted at an alias of a container, one rooted at
+ *             the container itself (a view places its root at the root's
+ *             own addr, so the bytes are at container addr + offset there,
+ *             and the container-relative address is unassigned), one
+ *             rooted at the RAM, one at an alias of it, one created after
+ *             the insert, one through an IOMMU, and again after the
+ *             container moves; through stores, loads, address_space_rw
+ *             and map.
+ *             (A regression guard: a review expected the container-rooted
+ *             address space to show the RAM at its container-relative
+ *             address, which is not where QEMU's rendering puts it.)
  *   once      one access reports each watchpoint once, after the whole
  *             access, with the access's address and length: a watchpoint
  *             reaching the same RAM through two aliases, an access
@@ -201,6 +215,137 @@ START_TEST(test_span_pieces)
 }
 END_TEST
 
+/* ---- views -------------------------------------------------------------- */
+
+/* Each way of reaching @addr of @s must report the watchpoint @expect
+ * times (0 or 1); @mapped: whether anything is at @addr. */
+static void check_view(const char *what, AddressSpace *s, hwaddr addr,
+                       bool mapped, int expect)
+{
+    MemTxAttrs a = MEMTXATTRS_UNSPECIFIED;
+    uint8_t buf[4] = { 1, 2, 3, 4 };
+    int counts[4];
+    MemTxResult r;
+
+    nhits = 0;
+    address_space_stl_le(s, addr, 1, a, &r);
+    counts[0] = nhits;
+    ck_assert_msg(r == (mapped ? MEMTX_OK : MEMTX_DECODE_ERROR),
+                  "%s: stl result %u", what, r);
+    nhits = 0;
+    (void)address_space_ldl_le(s, addr, a, NULL);
+    counts[1] = nhits;
+    nhits = 0;
+    address_space_write(s, addr, a, buf, 4);
+    counts[2] = nhits;
+    nhits = 0;
+    hwaddr l = 4;
+    void *p = address_space_map(s, addr, &l, true);
+    ck_assert_ptr_nonnull(p);
+    address_space_unmap(s, p, l, true, l);
+    counts[3] = nhits;
+    for (int i = 0; i < 4; i++) {
+        ck_assert_msg(counts[i] == expect,
+                      "%s: path %d (stl, ldl, write, map) fired %d times, "
+                      "expected %d", what, i, counts[i], expect);
+    }
+    nhits = 0;
+}
+
+/* An IOMMU that maps its whole space 1:1 onto "as", at page grain. */
+static IOMMUTLBEntry iommu_translate(MemoryRegion *iommu, hwaddr addr,
+                                     bool is_write)
+{
+    (void)iommu, (void)is_write;
+    IOMMUTLBEntry e = {
+        .target_as = &as,
+        .iova = addr & ~(hwaddr)0xfff,
+        .translated_addr = addr & ~(hwaddr)0xfff,
+        .addr_mask = 0xfff,
+        .perm = IOMMU_RW,
+    };
+    return e;
+}
+
+static const MemoryRegionIOMMUOps iommu_ops = {
+    .translate = iommu_translate,
+};
+
+START_TEST(test_every_view)
+{
+    static MemoryRegion sub, ram, root2, alias2, aram, iommu;
+    static AddressSpace same, via_alias, on_sub, on_ram, on_aram, later;
+    static AddressSpace dma;
+
+    memory_region_init(&sub, NULL, "sub", 0x100000);
+    memory_region_init_ram(&ram, NULL, "ram", 0x1000, &error_abort);
+    memory_region_add_subregion(&sub, 0x1000, &ram);
+    memory_region_add_subregion(&root, 0x100000, &sub);
+    memory_region_init(&root2, NULL, "root2", UINT64_MAX);
+    memory_region_init_alias(&alias2, NULL, "alias2", &sub, 0, 0x100000);
+    memory_region_add_subregion(&root2, 0x500000, &alias2);
+    memory_region_init_alias(&aram, NULL, "aram", &ram, 0, 0x1000);
+    address_space_init(&same, &root, "same");
+    address_space_init(&via_alias, &root2, "via-alias");
+    address_space_init(&on_sub, &sub, "on-sub");
+    address_space_init(&on_ram, &ram, "on-ram");
+    address_space_init(&on_aram, &aram, "on-aram");
+    memory_region_init_iommu(&iommu, NULL, &iommu_ops, "iommu", UINT64_MAX);
+    address_space_init(&dma, &iommu, "dma");
+
+    int id = insert(&as, 0x101000, 4, MEMCORE_WATCH_ACCESS, &error_abort);
+    address_space_init(&later, &sub, "later");
+
+    check_view("as", &as, 0x101000, true, 1);
+    check_view("same root", &same, 0x101000, true, 1);
+    check_view("root2 through an alias of sub", &via_alias, 0x501000, true,
+               1);
+    /* sub renders at its own addr, 0x100000, in a view rooted at it. */
+    check_view("rooted at sub", &on_sub, 0x101000, true, 1);
+    check_view("rooted at sub, sub-relative", &on_sub, 0x1000, false, 0);
+    check_view("rooted at sub, created after the insert", &later, 0x101000,
+               true, 1);
+    check_view("rooted at ram (at its addr)", &on_ram, 0x1000, true, 1);
+    check_view("rooted at an alias of ram", &on_aram, 0, true, 1);
+    check_view("through an IOMMU", &dma, 0x101000, true, 1);
+
+    /* The watchpoint follows the memory, in every view. */
+    memory_region_set_address(&sub, 0x200000);
+    check_view("as after the move", &as, 0x201000, true, 1);
+    check_view("rooted at sub after the move", &on_sub, 0x201000, true, 1);
+    check_view("root2 after the move", &via_alias, 0x501000, true, 1);
+
+    /* A watchpoint inserted through the sub-rooted view is the same
+     * memory. */
+    ck_assert(memcore_watchpoint_remove(id));
+    check_view("as after remove", &as, 0x201000, true, 0);
+    check_view("rooted at an alias of ram after remove", &on_aram, 0, true,
+               0);
+    id = insert(&on_sub, 0x201000, 4, MEMCORE_WATCH_ACCESS, &error_abort);
+    check_view("as, inserted through sub's view", &as, 0x201000, true, 1);
+    check_view("root2, inserted through sub's view", &via_alias, 0x501000,
+               true, 1);
+    ck_assert(memcore_watchpoint_remove(id));
+
+    address_space_destroy(&dma);
+    memory_region_destroy(&iommu);
+    address_space_destroy(&later);
+    address_space_destroy(&on_aram);
+    address_space_destroy(&on_ram);
+    address_space_destroy(&on_sub);
+    address_space_destroy(&via_alias);
+    address_space_destroy(&same);
+    memory_region_del_subregion(&root2, &alias2);
+    memory_region_destroy(&alias2);
+    memory_region_destroy(&aram);
+    memory_region_del_subregion(&root, &sub);
+    memory_region_del_subregion(&sub, &ram);
+    memory_region_destroy(&ram);
+    memory_region_destroy(&sub);
+    memory_region_destroy(&root2);
+}
+END_TEST
+
 /* ---- once --------------------------------------------------------------- */
 
 START_TEST(test_once_per_access)
@@ -270,6 +415,10 @@ int main(void)
     tcase_add_test(tc, test_span_mmio_into_ram);
     tcase_add_test(tc, test_span_mmio_into_hole_refused);
     tcase_add_test(tc, test_span_pieces);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("views");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_every_view);
     suite_add_tcase(s, tc);
     tc = tcase_create("once");
     tcase_add_checked_fixture(tc, setup, teardown);

@@ -159,11 +159,13 @@ int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
  * Watchpoints live in the memory, not in a CPU: one set on guest-physical
  * [addr, addr + len) of an address space fires for every access that
  * reaches those bytes through any address space, alias or IOMMU (a vCPU,
- * a device's DMA, a monitor `st`), except accesses whose MemTxAttrs have
- * the debug bit.  Memory with no watchpoint keeps its fast path: setting
- * one re-renders the views that show the watched region (a commit, so
- * listeners such as a vCPU's software TLB see it), and only that region's
- * accesses then take the checked path.
+ * a device's DMA, a monitor `st`), at whatever address that address space
+ * shows them (a view places its root at the root's own addr), except
+ * accesses whose MemTxAttrs have the debug bit.  Memory with no
+ * watchpoint keeps its fast path: setting one re-renders the views that
+ * show the watched region (a commit, so listeners such as a vCPU's
+ * software TLB see it), and only that region's accesses then take the
+ * checked path.
  *
  * What is watched is the memory the range translated to when the
  * watchpoint was inserted, piece by piece: RAM, MMIO, ROM devices and
