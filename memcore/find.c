@@ -27,17 +27,22 @@ MemoryRegionSection memory_region_find(MemoryRegion *mr, hwaddr addr,
     while (as && as->root != root) {
         as = as->as_next;
     }
-    memcore_unlock();
     if (!as || start >= U128_2_64) {
+        memcore_unlock();
         return ret;
     }
+    /* The address space is alive only while the lock keeps destroy out:
+     * its caller may free it as soon as address_space_destroy returns.
+     * Enter the read section and take its view here, so that the view
+     * (retired by destroy after a grace period) outlives the lock. */
+    mc_rcu_lock();
+    FlatView *view = as_view(as);
+    memcore_unlock();
     hwaddr abs = (hwaddr)start;
     /* As for region sizes, UINT64_MAX stands for 2^64. */
     u128 qend = MC_MIN(start + (size == UINT64_MAX ? U128_2_64 : size),
                        U128_2_64); /* exclusive */
 
-    mc_rcu_lock();
-    FlatView *view = as_view(as);
     unsigned i = flatview_lower_bound(view, abs);
     const FlatRange *fr = i < view->nr ? flatview_at(view, i) : NULL;
     if (fr && (u128)fr->start < qend) {

@@ -503,7 +503,14 @@ bool coalesced_queue(MemoryRegion *mr, hwaddr addr, uint64_t data,
 /* ---- ramblock.c / dirty.c ------------------------------------------------ */
 
 struct RAMBlock {
+    /* The region; NULL once it is destroyed (written under the global
+     * lock, read with MC_LOAD by address_space_unmap). */
     MemoryRegion *mr;
+    Object *owner; /* the region's, for the mapping references */
+    /* Who keeps the block: bit 0 its region (until destroy), then two
+     * per direct address_space_map mapping.  It is retired when it drops
+     * to 0, so a mapping outlives memory_region_destroy. */
+    atomic_uint_fast64_t users;
     uint8_t *host;
     ram_addr_t offset;
     ram_addr_t used_length;
@@ -521,8 +528,17 @@ struct RAMBlock {
 RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
                        void *host, int fd, uint64_t page_size, bool share,
                        Error **errp);
-void ramblock_free(RAMBlock *block);
-/* The block whose host memory holds @ptr, and @ptr's offset in it. */
+/* ramblock_release: @block's region is destroyed (global lock held).  The
+ * block is retired now or, if it is mapped, at the last unmap. */
+void ramblock_release(RAMBlock *block);
+/* ramblock_map_get: count a direct mapping of @block (inside a read
+ * section); false when its region is already destroyed. */
+bool ramblock_map_get(RAMBlock *block);
+/* ramblock_map_put: end a direct mapping (inside a read section); false
+ * when @block has none. */
+bool ramblock_map_put(RAMBlock *block);
+/* The block whose host memory holds @ptr (one with a direct mapping when
+ * blocks of caller memory overlap), and @ptr's offset in it. */
 RAMBlock *ramblock_from_host(const void *ptr, hwaddr *offset);
 uint64_t mc_host_page_size(void);
 
@@ -589,10 +605,29 @@ static inline uint8_t *region_host(const MemoryRegion *mr, hwaddr off)
 /* render time, global lock held: whether @mr has watchpoints. */
 bool watch_region_watched(const MemoryRegion *mr);
 /*
- * watch_after: report an access of [@off, @off + @len) of @mr, made through
- * @as at @addr, to the watchpoints covering it.  Call only when the range
- * was FR_WATCHED, after the access, inside the read section.
+ * An access made of several pieces reports each watchpoint it met once,
+ * when it is over: watch_note collects, piece by piece, the watchpoints
+ * covering [@off, @off + @len) of @mr (call it only for FR_WATCHED
+ * ranges); watch_fire then calls them with the whole access (@as, @addr,
+ * @len) and forgets them.  Both inside the access's read section.
  */
+#define WATCH_ACCESS_INLINE 4
+typedef struct WatchAccess {
+    unsigned n, cap;
+    struct Watchpoint **wp; /* inline_wp, or malloc()ed beyond it */
+    struct Watchpoint *inline_wp[WATCH_ACCESS_INLINE];
+} WatchAccess;
+
+static inline void watch_access_init(WatchAccess *wa)
+{
+    wa->n = 0;
+}
+
+void watch_note(WatchAccess *wa, MemoryRegion *mr, hwaddr off, hwaddr len,
+                bool is_write, MemTxAttrs attrs);
+void watch_fire(WatchAccess *wa, bool is_write, AddressSpace *as,
+                hwaddr addr, hwaddr len, MemTxAttrs attrs);
+/* watch_after: both at once, for an access of one piece. */
 void watch_after(MemoryRegion *mr, hwaddr off, hwaddr len, bool is_write,
                  AddressSpace *as, hwaddr addr, MemTxAttrs attrs);
 /* memory_region_destroy: drop @mr's part of every watchpoint. */

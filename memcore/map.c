@@ -19,7 +19,7 @@ static struct {
     atomic_bool in_use;
     hwaddr addr;
     hwaddr len;
-    MemoryRegion *mr;
+    Object *owner; /* the region's: the region may be destroyed by unmap */
     AddressSpace *as;
 } bounce;
 
@@ -43,9 +43,9 @@ static void *map_bounce(AddressSpace *as, hwaddr addr, hwaddr l,
     l = MC_MIN(l, TARGET_PAGE_SIZE);
     bounce.addr = addr;
     bounce.len = l;
-    bounce.mr = mr;
+    bounce.owner = mr->owner;
     bounce.as = as;
-    memory_region_ref(mr);
+    object_ref(bounce.owner);
     if (!is_write) {
         /* Device reads happen now, at map time. */
         address_space_read(as, addr, MEMTXATTRS_UNSPECIFIED, bounce_page,
@@ -65,18 +65,29 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
     if (crosses_2_64(addr, len)) {
         len = 0 - addr; /* nothing lies past 2^64; addr != 0 here */
     }
-    mc_rcu_lock();
-    const FlatView *view = as_view(as);
-    hwaddr l = len;
-    Translation t;
-    MemoryRegion *mr = translate_internal(view, addr, &l, is_write, &t);
     const uint8_t want = is_write ? FR_DIRECT_WRITE : FR_DIRECT_READ;
-    /* Watched memory goes through the bounce buffer, whose read at map
-     * and write-back at unmap the watchpoints see. */
-    if (!(t.direct & want) || (t.direct & FR_WATCHED)) {
-        void *p = map_bounce(as, addr, l, mr, is_write, plen);
-        mc_rcu_unlock();
-        return p;
+    mc_rcu_lock();
+    const FlatView *view;
+    hwaddr l;
+    Translation t;
+    MemoryRegion *mr;
+    for (;;) {
+        view = as_view(as);
+        l = len;
+        mr = translate_internal(view, addr, &l, is_write, &t);
+        /* Watched memory goes through the bounce buffer, whose read at
+         * map and write-back at unmap the watchpoints see. */
+        if (!(t.direct & want) || (t.direct & FR_WATCHED)) {
+            void *p = map_bounce(as, addr, l, mr, is_write, plen);
+            mc_rcu_unlock();
+            return p;
+        }
+        /* The mapping keeps the RAM block until unmap, even past the
+         * region's destroy.  A region destroyed since this view was read
+         * is in no newer view: map what the address space shows now. */
+        if (likely(ramblock_map_get(mr->ram_block))) {
+            break;
+        }
     }
     if (!mr->ram && t.piece && l > t.piece) {
         l = t.piece;
@@ -137,20 +148,25 @@ void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
     if (buffer != bounce_page) {
         hwaddr off;
         mc_rcu_lock();
+        /* The mapping keeps its block on the list, even after its region
+         * was destroyed (then nothing is marked dirty: no region). */
         RAMBlock *b = ramblock_from_host(buffer, &off);
-        MemoryRegion *mr = b ? b->mr : NULL;
+        MemoryRegion *mr = b ? MC_LOAD(b->mr) : NULL;
         if (mr && is_write) {
             invalidate_and_set_dirty(mr, off, access_len);
         }
+        Object *owner = b ? b->owner : NULL;
+        bool mapped = b && ramblock_map_put(b);
         mc_rcu_unlock();
-        if (!mr) {
-            mc_misuse(__func__, "%p was not returned by address_space_map",
-                      buffer);
+        if (!mapped) {
+            mc_misuse(__func__, "%p was not returned by address_space_map "
+                      "(or is unmapped already)", buffer);
             return;
         }
-        /* The mapping's reference keeps @mr alive until here; dropping it
-         * outside the read section lets a finalizer do anything. */
-        memory_region_unref(mr);
+        /* The mapping's reference keeps the owner alive until here;
+         * dropping it outside the read section lets a finalizer do
+         * anything. */
+        object_unref(owner);
         return;
     }
     if (!atomic_load_explicit(&bounce.in_use, memory_order_relaxed)) {
@@ -163,9 +179,9 @@ void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                             bounce_page, (int)MC_MIN(access_len,
                                                      bounce.len));
     }
-    MemoryRegion *mr = bounce.mr;
+    Object *owner = bounce.owner;
     atomic_store_explicit(&bounce.in_use, false, memory_order_release);
-    memory_region_unref(mr);
+    object_unref(owner);
     notify_map_clients();
 }
 

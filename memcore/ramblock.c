@@ -8,7 +8,8 @@
  * index of the dirty bitmaps), placed in the smallest gap that fits
  * (SEMANTICS.md, Dirty logging).  Blocks are unmapped only after an RCU
  * grace period, since
- * readers may still copy from them.
+ * readers may still copy from them, and only once the last direct
+ * address_space_map mapping of a destroyed region is unmapped.
  */
 #include "internal.h"
 
@@ -124,17 +125,30 @@ RAMBlock *ramblock_new(MemoryRegion *mr, uint64_t size, uint64_t max_size,
                    mr->name ? mr->name : "(noname)");
         return NULL;
     }
-    if (!host && (size > UINT64_MAX - (page - 1) ||
-                  max_size > UINT64_MAX - (page - 1))) {
-        /* Rounded up to whole pages it would pass 2^64: never map less. */
-        error_setg(errp, "%s: RAM of 0x%" PRIx64 " bytes cannot be mapped "
+    if (size > UINT64_MAX - (page - 1) ||
+        max_size > UINT64_MAX - (page - 1)) {
+        /* Rounded up to whole pages it would pass 2^64: never map less.
+         * Caller memory is not rounded, but its dirty bitmaps and its
+         * slice of ram_addr space are kept in whole pages too, and their
+         * round-up would wrap the same way. */
+        error_setg(errp, "%s: RAM of 0x%" PRIx64 " bytes cannot be %s "
                    "(rounded up to 0x%" PRIx64 "-byte pages it passes 2^64)",
                    mr->name ? mr->name : "(noname)", MC_MAX(size, max_size),
-                   page);
+                   host ? "backed" : "mapped", page);
+        return NULL;
+    }
+    if (host && size && size - 1 > UINTPTR_MAX - (uintptr_t)host) {
+        /* Caller memory that would end past the host's address space:
+         * it cannot exist. */
+        error_setg(errp, "%s: caller memory of 0x%" PRIx64 " bytes at %p "
+                   "runs past the end of the host address space",
+                   mr->name ? mr->name : "(noname)", size, host);
         return NULL;
     }
     RAMBlock *b = mc_malloc0(sizeof(*b));
     b->mr = mr;
+    b->owner = mr->owner;
+    atomic_init(&b->users, 1);
     b->fd = fd;
     b->page_size = page;
     b->idstr = mc_strdup(mr->name ? mr->name : "(noname)");
@@ -188,9 +202,10 @@ static void ramblock_rcu_free(McRcu *d)
     free(b);
 }
 
-void ramblock_free(RAMBlock *block)
+/* Take @block off the list (global lock held); it is freed after a grace
+ * period, since address_space_unmap may be walking the list. */
+static void ramblock_unlink(RAMBlock *block)
 {
-    memcore_lock();
     RAMBlock *prev = NULL;
     for (RAMBlock **pp = &blocks; *pp; prev = *pp, pp = &(*pp)->next) {
         if (*pp == block) {
@@ -205,8 +220,55 @@ void ramblock_free(RAMBlock *block)
     }
     blocks_have_holes = true;
     atomic_fetch_add_explicit(&blocks_removed, 1, memory_order_release);
-    memcore_unlock();
     mc_call_rcu(&block->rcu, ramblock_rcu_free);
+}
+
+/* The last unmap after the region's destroy: unlinking needs the global
+ * lock, which unmap never takes, so an RCU callback does it. */
+static void ramblock_unlink_rcu(McRcu *d)
+{
+    RAMBlock *b = caa_container_of(d, RAMBlock, rcu);
+    memcore_lock();
+    ramblock_unlink(b);
+    memcore_unlock();
+}
+
+void ramblock_release(RAMBlock *block)
+{
+    memcore_lock();
+    /* Unmap marks nothing dirty for a destroyed region, and lookups by
+     * ram_addr no longer find it; its memory stays until the last
+     * mapping is gone. */
+    MC_STORE(block->mr, NULL);
+    if (atomic_fetch_and(&block->users, ~(uint_fast64_t)1) == 1) {
+        ramblock_unlink(block);
+    }
+    memcore_unlock();
+}
+
+bool ramblock_map_get(RAMBlock *block)
+{
+    uint_fast64_t u = atomic_load(&block->users);
+    do {
+        if (!(u & 1)) {
+            return false; /* retiring: a read section keeps it readable */
+        }
+    } while (!atomic_compare_exchange_weak(&block->users, &u, u + 2));
+    return true;
+}
+
+bool ramblock_map_put(RAMBlock *block)
+{
+    uint_fast64_t u = atomic_load(&block->users);
+    do {
+        if (u < 2) {
+            return false;
+        }
+    } while (!atomic_compare_exchange_weak(&block->users, &u, u - 2));
+    if (u == 2) {
+        mc_call_rcu(&block->rcu, ramblock_unlink_rcu);
+    }
+    return true;
 }
 
 /* Each thread's last answer: DMA unmaps the block it mapped last. */
@@ -216,28 +278,44 @@ static __thread struct {
     unsigned long removed; /* blocks_removed when it was found */
 } host_hint;
 
+static bool block_mapped(RAMBlock *b)
+{
+    return atomic_load_explicit(&b->users, memory_order_relaxed) >= 2;
+}
+
 RAMBlock *ramblock_from_host(const void *ptr, hwaddr *offset)
 {
     const uint8_t *p = ptr;
     unsigned long removed = atomic_load_explicit(&blocks_removed,
                                                  memory_order_acquire);
     if (host_hint.block && host_hint.removed == removed &&
-        p >= host_hint.start && p < host_hint.end) {
+        p >= host_hint.start && p < host_hint.end &&
+        block_mapped(host_hint.block)) {
         *offset = (hwaddr)(p - host_hint.start);
         return host_hint.block;
     }
+    /* Blocks of caller memory may overlap: prefer one with a mapping. */
+    RAMBlock *found = NULL;
     for (RAMBlock *b = __atomic_load_n(&blocks, __ATOMIC_ACQUIRE); b;
          b = __atomic_load_n(&b->next, __ATOMIC_ACQUIRE)) {
         if (p >= b->host && (size_t)(p - b->host) < b->max_length) {
-            *offset = (hwaddr)(p - b->host);
-            host_hint.start = b->host;
-            host_hint.end = b->host + b->max_length;
-            host_hint.block = b;
-            host_hint.removed = removed;
-            return b;
+            if (!found) {
+                found = b;
+            }
+            if (block_mapped(b)) {
+                found = b;
+                break;
+            }
         }
     }
-    return NULL;
+    if (found) {
+        *offset = (hwaddr)(p - found->host);
+        host_hint.start = found->host;
+        host_hint.end = found->host + found->max_length;
+        host_hint.block = found;
+        host_hint.removed = removed;
+    }
+    return found;
 }
 
 void *qemu_get_ram_ptr(RAMBlock *ram_block, ram_addr_t addr)
@@ -246,7 +324,8 @@ void *qemu_get_ram_ptr(RAMBlock *ram_block, ram_addr_t addr)
     if (!b) {
         memcore_lock();
         for (b = blocks; b; b = b->next) {
-            if (addr >= b->offset && addr - b->offset < b->max_length) {
+            if (b->mr && addr >= b->offset &&
+                addr - b->offset < b->max_length) {
                 break;
             }
         }
@@ -265,6 +344,9 @@ int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
     int ret = 0;
     memcore_lock();
     for (RAMBlock *b = blocks; b && !ret; b = b->next) {
+        if (!b->mr) {
+            continue; /* destroyed, kept only by a mapping */
+        }
         RAMBlockInfo info = {
             .idstr = b->idstr,
             .mr = b->mr,

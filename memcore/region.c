@@ -171,7 +171,15 @@ void memory_region_init_ram_ptr(MemoryRegion *mr, Object *owner,
         mr->terminates = true;
         return;
     }
-    init_ram_common(mr, size, size, ptr, -1, 0, &error_abort);
+    /* No Error ** here (QEMU's signature): a size that cannot be backed
+     * is misuse, reported like the NULL pointer; the region is then left
+     * uninitialised, as by any constructor that fails. */
+    Error *err = NULL;
+    init_ram_common(mr, size, size, ptr, -1, 0, &err);
+    if (err) {
+        mc_misuse(__func__, "%s", error_get_pretty(err));
+        error_free(err);
+    }
 }
 
 void memory_region_init_alias(MemoryRegion *mr, Object *owner,
@@ -283,7 +291,7 @@ void memory_region_destroy(MemoryRegion *mr)
         mr->alias->alias_users--;
     }
     if (mr->ram_block) {
-        ramblock_free(mr->ram_block);
+        ramblock_release(mr->ram_block);
     }
     struct region_remains *r = mc_malloc0(sizeof(*r));
     r->extra = mr->extra;

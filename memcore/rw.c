@@ -224,6 +224,9 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
         mc_rcu_unlock();
     }
     hwaddr remain = (hwaddr)len;
+    const hwaddr addr0 = addr;
+    WatchAccess wa;
+    watch_access_init(&wa);
     mc_rcu_lock();
     const FlatView *view = as_view(as);
     while (remain > 0) {
@@ -263,11 +266,14 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
         }
     next:
         if (unlikely(watched)) {
-            watch_after(mr, xlat, l, is_write, as, addr, attrs);
+            watch_note(&wa, mr, xlat, l, is_write, attrs);
         }
         remain -= l;
         buf += l;
         addr += l;
+    }
+    if (unlikely(wa.n)) {
+        watch_fire(&wa, is_write, as, addr0, (hwaddr)len, attrs);
     }
     mc_rcu_unlock();
     return result;
@@ -310,6 +316,9 @@ void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
         return;
     }
     hwaddr remain = (hwaddr)len;
+    const hwaddr addr0 = addr;
+    WatchAccess wa;
+    watch_access_init(&wa);
     mc_rcu_lock();
     const FlatView *view = as_view(as);
     while (remain > 0) {
@@ -322,8 +331,7 @@ void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
             memcpy(region_host(mr, t.xlat), buf, l);
             invalidate_and_set_dirty(mr, t.xlat, l);
             if (unlikely(t.direct & FR_WATCHED)) {
-                watch_after(mr, t.xlat, l, true, as, addr,
-                            MEMTXATTRS_UNSPECIFIED);
+                watch_note(&wa, mr, t.xlat, l, true, MEMTXATTRS_UNSPECIFIED);
             }
         } else {
             /* MMIO and ROM devices outside ROMD mode are skipped. */
@@ -332,6 +340,9 @@ void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
         remain -= l;
         buf += l;
         addr += l;
+    }
+    if (unlikely(wa.n)) {
+        watch_fire(&wa, true, as, addr0, (hwaddr)len, MEMTXATTRS_UNSPECIFIED);
     }
     mc_rcu_unlock();
 }

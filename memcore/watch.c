@@ -128,12 +128,24 @@ static bool resolve(Watchpoint *wp, AddressSpace *as, hwaddr addr,
                        as->name ? as->name : "");
             return false;
         }
+        /* translate shortens only RAM: a piece of MMIO, a ROM device or
+         * an IOMMU's target ends with its dispatch piece too (as ld/st
+         * and map cut them), so that what follows it is resolved on its
+         * own — other memory, or a hole that refuses the watchpoint. */
+        if (!mr->ram && t.piece && l > t.piece) {
+            l = t.piece;
+        }
         if (l > len - done) {
             l = len - done;
         }
-        wp->piece = mc_realloc(wp->piece,
-                               (wp->npieces + 1) * sizeof(*wp->piece));
-        wp->piece[wp->npieces++] = (WatchPiece){ mr, t.xlat, l };
+        WatchPiece *last = wp->npieces ? &wp->piece[wp->npieces - 1] : NULL;
+        if (last && last->mr == mr && last->off + last->len == t.xlat) {
+            last->len += l; /* the next dispatch piece of the same range */
+        } else {
+            wp->piece = mc_realloc(wp->piece,
+                                   (wp->npieces + 1) * sizeof(*wp->piece));
+            wp->piece[wp->npieces++] = (WatchPiece){ mr, t.xlat, l };
+        }
         done += l;
     }
     return true;
@@ -245,8 +257,8 @@ bool memcore_watchpoint_covered(MemoryRegion *mr, hwaddr offset, hwaddr len)
     return false;
 }
 
-void watch_after(MemoryRegion *mr, hwaddr off, hwaddr len, bool is_write,
-                 AddressSpace *as, hwaddr addr, MemTxAttrs attrs)
+void watch_note(WatchAccess *wa, MemoryRegion *mr, hwaddr off, hwaddr len,
+                bool is_write, MemTxAttrs attrs)
 {
     const struct WatchSet *w = region_watch(mr);
     const unsigned kind = is_write ? MEMCORE_WATCH_WRITE : MEMCORE_WATCH_READ;
@@ -256,20 +268,70 @@ void watch_after(MemoryRegion *mr, hwaddr off, hwaddr len, bool is_write,
     hwaddr last = crosses_2_64(off, len) ? UINT64_MAX : off + len - 1;
     for (unsigned i = 0; i < w->n; i++) {
         const WatchEntry *e = &w->e[i];
-        if (e->off <= last && off <= e->last && (e->wp->flags & kind)) {
-            MemcoreWatchHit hit = {
-                .id = e->wp->id,
-                .opaque = e->wp->opaque,
-                .wp_as = e->wp->as,
-                .wp_addr = e->wp->addr,
-                .wp_len = e->wp->len,
-                .flags = kind,
-                .as = as,
-                .addr = addr,
-                .len = len,
-                .attrs = attrs,
-            };
-            e->wp->fn(&hit);
+        if (!(e->off <= last && off <= e->last && (e->wp->flags & kind))) {
+            continue;
         }
+        /* A watchpoint may reach these bytes more than once (through two
+         * aliases) and an access may meet it in several pieces: it is
+         * reported once per access. */
+        bool seen = false;
+        for (unsigned k = 0; k < wa->n && !seen; k++) {
+            seen = wa->wp[k] == e->wp;
+        }
+        if (seen) {
+            continue;
+        }
+        if (wa->n == 0) {
+            wa->wp = wa->inline_wp;
+            wa->cap = WATCH_ACCESS_INLINE;
+        } else if (wa->n == wa->cap) {
+            struct Watchpoint **more = mc_malloc0(2 * wa->cap *
+                                                  sizeof(*more));
+            memcpy(more, wa->wp, wa->n * sizeof(*more));
+            if (wa->wp != wa->inline_wp) {
+                free(wa->wp);
+            }
+            wa->wp = more;
+            wa->cap *= 2;
+        }
+        wa->wp[wa->n++] = e->wp;
     }
+}
+
+void watch_fire(WatchAccess *wa, bool is_write, AddressSpace *as,
+                hwaddr addr, hwaddr len, MemTxAttrs attrs)
+{
+    const unsigned kind = is_write ? MEMCORE_WATCH_WRITE : MEMCORE_WATCH_READ;
+    /* The callbacks may access memory (and so fire others) or change
+     * watchpoints: @wa is this access's alone, and every Watchpoint in it
+     * stays valid for the rest of the read section. */
+    for (unsigned i = 0; i < wa->n; i++) {
+        const Watchpoint *wp = wa->wp[i];
+        MemcoreWatchHit hit = {
+            .id = wp->id,
+            .opaque = wp->opaque,
+            .wp_as = wp->as,
+            .wp_addr = wp->addr,
+            .wp_len = wp->len,
+            .flags = kind,
+            .as = as,
+            .addr = addr,
+            .len = len,
+            .attrs = attrs,
+        };
+        wp->fn(&hit);
+    }
+    if (wa->n && wa->wp != wa->inline_wp) {
+        free(wa->wp);
+    }
+    wa->n = 0;
+}
+
+void watch_after(MemoryRegion *mr, hwaddr off, hwaddr len, bool is_write,
+                 AddressSpace *as, hwaddr addr, MemTxAttrs attrs)
+{
+    WatchAccess wa;
+    watch_access_init(&wa);
+    watch_note(&wa, mr, off, len, is_write, attrs);
+    watch_fire(&wa, is_write, as, addr, len, attrs);
 }

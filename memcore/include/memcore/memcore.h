@@ -159,19 +159,23 @@ int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
  * Watchpoints live in the memory, not in a CPU: one set on guest-physical
  * [addr, addr + len) of an address space fires for every access that
  * reaches those bytes through any address space, alias or IOMMU (a vCPU,
- * a device's DMA, a monitor `st`), except accesses whose MemTxAttrs have
- * the debug bit.  Memory with no watchpoint keeps its fast path: setting
- * one re-renders the views that show the watched region (a commit, so
- * listeners such as a vCPU's software TLB see it), and only that region's
- * accesses then take the checked path.
+ * a device's DMA, a monitor `st`), at whatever address that address space
+ * shows them (a view places its root at the root's own addr), except
+ * accesses whose MemTxAttrs have the debug bit.  Memory with no
+ * watchpoint keeps its fast path: setting one re-renders the views that
+ * show the watched region (a commit, so listeners such as a vCPU's
+ * software TLB see it), and only that region's accesses then take the
+ * checked path.
  *
  * What is watched is the memory the range translated to when the
- * watchpoint was inserted: moving the region moves the watchpoint with it;
- * destroying the region removes its part.  Accesses through
- * memory_region_dispatch_read/write called directly (not through an
- * address space) are not seen.  address_space_map of watched RAM goes
- * through the bounce buffer, so the watchpoint fires when the bytes are
- * read (at map) or written back (at unmap).
+ * watchpoint was inserted, piece by piece: RAM, MMIO, ROM devices and
+ * IOMMU targets alike, each piece ending where its memory does.  Moving
+ * the region moves the watchpoint with it; destroying the region removes
+ * its part.  Accesses through memory_region_dispatch_read/write called
+ * directly (not through an address space) are not seen.
+ * address_space_map of watched RAM goes through the bounce buffer, so the
+ * watchpoint fires when the bytes are read (at map) or written back (at
+ * unmap).
  */
 #define MEMCORE_WATCH_READ 1u
 #define MEMCORE_WATCH_WRITE 2u
@@ -198,7 +202,10 @@ typedef struct MemcoreWatchHit {
  * other threads that access guest memory, and must not call
  * memcore_rcu_barrier(); it may ask other threads to stop (that is what a
  * gdb stub does) and may remove watchpoints.  One access that meets
- * several watchpoints calls each of them.
+ * several watchpoints calls each of them, each once, when the whole
+ * access is done (an access that reaches a watchpoint's bytes in several
+ * pieces, or twice through two aliases, still reports it once); the hit
+ * gives the whole access's address and length.
  */
 typedef void (*MemcoreWatchFn)(const MemcoreWatchHit *hit);
 

@@ -363,7 +363,11 @@ void memory_region_init_ram_from_file(MemoryRegion *mr, Object *owner,
 
 /*
  * memory_region_init_ram_ptr: RAM backed by caller memory @ptr of @size
- * bytes, which memcore never frees and which cannot be resized.
+ * bytes, which memcore never frees and which cannot be resized.  There is
+ * no Error **: a NULL @ptr, a @size whose round-up to whole target pages
+ * (the unit of dirty logging and ram_addr space) passes 2^64, and memory
+ * that would run past the end of the host address space are misuse; the
+ * region is then left uninitialised (nothing to destroy).
  */
 void memory_region_init_ram_ptr(MemoryRegion *mr, Object *owner,
                                 const char *name, uint64_t size, void *ptr);
@@ -425,6 +429,11 @@ void memory_region_init_iommu(MemoryRegion *mr, Object *owner,
  * caller must keep the MemoryRegion's storage (and its device's state)
  * that long too (memcore_rcu_barrier() waits for it).  Afterwards the
  * structure may be initialised again.  Destroying twice does nothing.
+ * Direct address_space_map mappings of its RAM may still be outstanding:
+ * each keeps the RAM block (and its owner) alive until its
+ * address_space_unmap, which still works and marks nothing dirty; the
+ * block is freed a grace period after the last one (caller memory of
+ * init_ram_ptr must stay valid that long too).
  */
 void memory_region_destroy(MemoryRegion *mr);
 
@@ -844,15 +853,19 @@ bool address_space_access_valid(AddressSpace *as, hwaddr addr, int len,
  * never reaches past 2^64); anything else goes through one page-sized
  * bounce buffer (device reads happen now; writes at unmap).  NULL with
  * *@plen = 0 when the bounce buffer is busy: cpu_register_map_client()
- * says when to retry.  A direct mapping holds a reference on the region's
- * owner until unmap.
+ * says when to retry.  A mapping holds a reference on the region's owner
+ * until unmap, and a direct one also holds the RAM block: the pointer
+ * stays valid until unmap even if the region is destroyed meanwhile
+ * (see memory_region_destroy).
  */
 void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
                         bool is_write);
 
 /* address_space_unmap: release a mapping; marks @access_len bytes dirty
- * (direct) or writes them back (bounce) when @is_write.  Takes no global
- * lock for a direct mapping. */
+ * (direct, unless the region was destroyed) or writes them back (bounce,
+ * to what the address space shows now) when @is_write.  Takes no global
+ * lock for a direct mapping.  A @buffer that is no outstanding mapping
+ * (never mapped, or unmapped already) is misuse. */
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          int is_write, hwaddr access_len);
 
