@@ -101,7 +101,7 @@ static bool parse_hex_bytes(Parser *p, const char *s, BoardRegion *r)
         if (hi < 0 || lo < 0) {
             free(buf);
             chk_error(p, "hex", "is not a list of hex byte pairs (e.g. "
-                 "\"93 02 10 00\")");
+                 "\"97 02 00 00\")");
             return false;
         }
         buf[n++] = (uint8_t)(hi << 4 | lo);

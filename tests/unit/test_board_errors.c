@@ -254,7 +254,7 @@ static const BadCase cases[] = {
     { BOARD("{'name': 'sys', 'type': 'rom', 'size': 4, 'image': "
             "{'hex': '0g'}}"),
       "regions[0].image.hex: is not a list of hex byte pairs (e.g. "
-      "\"93 02 10 00\")", 1 },
+      "\"97 02 00 00\")", 1 },
     { BOARD("{'name': 'sys', 'type': 'rom', 'size': 4, 'image': "
             "{'hex': '00', 'file': 'x.bin'}}"),
       "regions[0].image: needs exactly one of \"file\" and \"hex\"", 1 },
