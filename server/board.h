@@ -119,6 +119,8 @@ typedef struct Board {
     size_t nas;
     BoardCpu *cpus;
     size_t ncpus;
+    bool has_kernel_entry;    /* "kernel-entry": --kernel stores its entry */
+    uint64_t kernel_entry;    /* address of that 8-byte little-endian slot */
     BoardOwner **owners;
     size_t nowners;
     BoardRegion **init_order; /* regions in the order memcore saw them */
@@ -155,6 +157,10 @@ BoardAS *board_find_as(Board *b, const char *name);
 int board_find_region(Board *b, const char *name, BoardRegion **out);
 /* board_default_as: the first CPU's address space, else the first one. */
 BoardAS *board_default_as(Board *b);
+/* board_cpu_as: the @n-th distinct address space of the board's CPUs, in
+ * the order of "cpus" (without cpus: board_default_as() for @n 0); NULL
+ * past the last.  Where "kernel-entry" must be memory and is written. */
+BoardAS *board_cpu_as(Board *b, size_t n);
 
 /* board_type_name: "ram", "alias", ... */
 const char *board_type_name(BoardRegionType t);

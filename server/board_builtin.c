@@ -7,10 +7,13 @@
  * memcored-board(5); tests/integration checks the round trip.
  *
  * virt — a RISC-V "virt"-like machine (the default): a boot ROM at 0x1000
- *   whose three instructions jump to RAM (li t0,1; slli t0,t0,31; jr t0),
- *   sifive-test at 0x100000, a CLINT at 0x2000000, an ns16550a UART at
- *   0x10000000 and 128 MiB of RAM at 0x80000000 holding an idle loop
- *   (wfi; j .-4) until --kernel replaces it.  A second address space,
+ *   holding QEMU's reset vector, byte for byte (auipc t0,0; addi a2,t0,40;
+ *   csrr a0,mhartid; ld a1,32(t0); ld t0,24(t0); jr t0), then the 64-bit
+ *   start address at 0x1018 (0x80000000; "kernel-entry" makes --kernel
+ *   store its entry point there) and the FDT address at 0x1020 (0: there
+ *   is no device tree); sifive-test at 0x100000, a CLINT at 0x2000000,
+ *   an ns16550a UART at 0x10000000 and 128 MiB of RAM at 0x80000000
+ *   holding an idle loop (wfi; j .-4) until --kernel replaces it.  A second address space,
  *   "dma", is what a bus-master device would see: its root is the IOMMU
  *   virt.iommu (4 GiB of IOVA space), which maps IOVA 0-16M read-write
  *   onto RAM at 0x84000000 and IOVA 16M-16M+64K read-only onto the start
@@ -40,7 +43,7 @@ static const char virt_json[] =
     "    {\"name\": \"system\", \"type\": \"container\", \"size\": \"16E\", \"subregions\": [\n"
     "      {\"addr\": \"0x1000\", \"name\": \"riscv_virt_board.mrom\", \"type\": \"rom\",\n"
     "       \"size\": \"0xf000\", \"owner\": \"/machine/virt\",\n"
-    "       \"image\": {\"hex\": \"93 02 10 00  93 92 f2 01  67 80 02 00\"}},\n"
+    "       \"image\": {\"hex\": \"97 02 00 00  13 86 82 02  73 25 40 f1  83 b5 02 02  83 b2 82 01  67 80 02 00  00 00 00 80 00 00 00 00  00 00 00 00 00 00 00 00\"}},\n"
     "      {\"addr\": \"0x100000\", \"name\": \"riscv.sifive.test\", \"type\": \"io\",\n"
     "       \"size\": \"0x1000\", \"owner\": \"/machine/test\",\n"
     "       \"device\": {\"model\": \"sifive-test\"}},\n"
@@ -61,6 +64,7 @@ static const char virt_json[] =
     "      {\"iova\": \"0x1000000\", \"translated\": \"0x80000000\", \"size\": \"64K\", \"perm\": \"ro\"}\n"
     "    ]}\n"
     "  ],\n"
+    "  \"kernel-entry\": \"0x1018\",\n"
     "  \"cpus\": [\n"
     "    {\"model\": \"rv64\", \"address-space\": \"memory\", \"reset-pc\": \"0x1000\"}\n"
     "  ]\n"

@@ -53,6 +53,7 @@ void board_parse_cpus(Parser *p, const json_t *arr);
 void board_resolve_aliases(Parser *p);
 void board_resolve_roots(Parser *p);
 void board_check_cycles(Parser *p);
+void board_check_kernel_entry(Parser *p);
 
 /* board_iommu.c */
 void board_resolve_iommus(Parser *p);

@@ -142,3 +142,21 @@ BoardAS *board_default_as(Board *b)
     }
     return b->nas ? b->as[0] : NULL;
 }
+
+BoardAS *board_cpu_as(Board *b, size_t n)
+{
+    if (!b->ncpus) {
+        return n == 0 ? board_default_as(b) : NULL;
+    }
+    for (size_t i = 0; i < b->ncpus; i++) {
+        bool seen = !b->cpus[i].as;
+
+        for (size_t j = 0; j < i && !seen; j++) {
+            seen = b->cpus[j].as == b->cpus[i].as;
+        }
+        if (!seen && n-- == 0) {
+            return b->cpus[i].as;
+        }
+    }
+    return NULL;
+}

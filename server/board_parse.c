@@ -9,7 +9,8 @@
  * fixes a board in one round.  References (alias targets, address-space
  * roots, iommu target-as) are resolved once the whole tree is known, and
  * alias cycles, then translation loops, are looked for last, on the
- * resolved graph (board_refs.c, board_iommu.c).  An iommu region's table
+ * resolved graph (board_refs.c, board_iommu.c); "kernel-entry" is placed
+ * in the rendered address spaces only on a board with no other problem.  An iommu region's table
  * is checked by its model (devices/iommu_static.c), as a device model
  * checks its parameters.
  *
@@ -100,7 +101,7 @@ static bool parse_hex_bytes(Parser *p, const char *s, BoardRegion *r)
         if (hi < 0 || lo < 0) {
             free(buf);
             chk_error(p, "hex", "is not a list of hex byte pairs (e.g. "
-                 "\"93 02 10 00\")");
+                 "\"97 02 00 00\")");
             return false;
         }
         buf[n++] = (uint8_t)(hi << 4 | lo);
@@ -584,7 +585,7 @@ static BoardRegion *parse_region(Parser *p, const json_t *obj,
 Board *board_parse(const json_t *doc, const char *basedir, Diag *d)
 {
     static const char *const keys[] = { "name", "address-spaces", "regions",
-                                        "cpus", NULL };
+                                        "cpus", "kernel-entry", NULL };
     Parser p = { .d = d, .basedir = basedir };
     const json_t *v;
     const char *s;
@@ -637,6 +638,15 @@ Board *board_parse(const json_t *doc, const char *basedir, Diag *d)
     if ((v = json_object_get(doc, "cpus"))) {
         board_parse_cpus(&p, v);
     }
+    if (json_object_get(doc, "kernel-entry")) {
+        u128 slot;
+        bool present;
+
+        if (chk_number(&p, doc, "kernel-entry", NUM_ADDR, &slot, &present)) {
+            p.b->has_kernel_entry = true;
+            p.b->kernel_entry = (uint64_t)slot;
+        }
+    }
 
     /* Without a list of regions every reference would fail: say it once. */
     if (p.b->nroots) {
@@ -653,6 +663,11 @@ Board *board_parse(const json_t *doc, const char *basedir, Diag *d)
         /* The loop search walks aliases: only on a graph without cycles. */
         if (d->count == known && !d->oom) {
             board_check_iommu_loops(&p);
+        }
+        /* Where kernel-entry lands needs the whole, resolved tree: only a
+         * board with no other problem is looked at. */
+        if (d->count == before && !d->oom) {
+            board_check_kernel_entry(&p);
         }
     }
     if (d->count != before || d->oom || p.path.oom) {

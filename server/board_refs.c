@@ -2,8 +2,10 @@
  * server/board_refs.c — the parts of a board that refer to regions:
  * address spaces (root), CPUs (address space), aliases (target).  They
  * are resolved once the whole region tree is known; then the render
- * graph is searched for alias cycles.
+ * graph is searched for alias cycles.  Last, "kernel-entry" is looked up
+ * in the rendered CPU address spaces.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,4 +270,111 @@ void board_parse_cpus(Parser *p, const json_t *arr)
     }
 out:
     jpath_restore(&p->path, mark);
+}
+
+/* ---- kernel-entry ---------------------------------------------------------- */
+
+/*
+ * region_at: what the rendered view of @r shows at @off (an offset in @r):
+ * the region that answers there, with the offset in it in *@in, or NULL
+ * where @r shows nothing (disabled, past its size, or a container — or an
+ * alias of one — with no subregion there).  This is QEMU's rendering
+ * (render_memory_region) for one address: subregions first, the higher
+ * priority winning and, among equal priorities, the one listed later;
+ * where none answers, a region that is not a container answers itself.
+ * The caller runs it only on a board without alias cycles.  An iommu
+ * region answers itself: the board checker does not translate.
+ */
+static const BoardRegion *region_at(const BoardRegion *r, u128 off, u128 *in)
+{
+    const BoardRegion *best = NULL;
+    int32_t best_prio = 0;
+
+    if (!r->enabled || off >= r->size) {
+        return NULL;
+    }
+    if (r->type == BR_ALIAS) {
+        return r->target ? region_at(r->target, off + r->alias_offset, in)
+                         : NULL;
+    }
+    for (size_t i = 0; i < r->nsubs; i++) {
+        const BoardRegion *s = r->subs[i];
+        const BoardRegion *hit;
+        u128 sub_in;
+
+        if (off < s->addr || off - s->addr >= s->size ||
+            (best && s->priority < best_prio)) {
+            continue;
+        }
+        hit = region_at(s, off - s->addr, &sub_in);
+        if (hit) {
+            best = hit;
+            best_prio = s->priority;
+            *in = sub_in;
+        }
+    }
+    if (best || r->type == BR_CONTAINER) {
+        return best;
+    }
+    *in = off;
+    return r;
+}
+
+static const char *a_or_an(const char *word)
+{
+    return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
+/*
+ * "kernel-entry": the 8 bytes at that address, in the address space of
+ * every CPU (the default one without cpus), must be the consecutive bytes
+ * of one ram or rom region, so that --kernel can store the entry point
+ * there and the harts' boot code can load it.
+ */
+void board_check_kernel_entry(Parser *p)
+{
+    Board *b = p->b;
+    uint64_t a = b->kernel_entry;
+    BoardAS *as;
+
+    if (!b->has_kernel_entry) {
+        return;
+    }
+    if (a > UINT64_MAX - 7) {
+        chk_error(p, "kernel-entry", "the 8-byte slot at 0x%" PRIx64 " wraps "
+                  "past 2^64", a);
+        return;
+    }
+    for (size_t n = 0; (as = board_cpu_as(b, n)) != NULL; n++) {
+        const BoardRegion *r, *r2;
+        u128 in, in2;
+
+        r = as->root ? region_at(as->root, a, &in) : NULL;
+        if (!r) {
+            chk_error(p, "kernel-entry", "0x%" PRIx64 " is not in RAM or ROM: "
+                      "nothing is mapped there in address space \"%s\"", a,
+                      as->name);
+            continue;
+        }
+        if (r->type != BR_RAM && r->type != BR_ROM) {
+            const char *t = board_type_name(r->type);
+
+            chk_error(p, "kernel-entry", "0x%" PRIx64 " is not in RAM or ROM: "
+                      "address space \"%s\" has %s %s region there (\"%s\")",
+                      a, as->name, a_or_an(t), t, r->name);
+            continue;
+        }
+        for (unsigned i = 1; i < 8; i++) {
+            r2 = region_at(as->root, a + i, &in2);
+            if (r2 != r || in2 != in + i) {
+                chk_error(p, "kernel-entry", "the 8-byte slot 0x%" PRIx64
+                          "-0x%" PRIx64 " crosses the end of \"%s\" (%s %s "
+                          "region, seen up to 0x%" PRIx64 " in address space "
+                          "\"%s\")", a, a + 7, r->name,
+                          a_or_an(board_type_name(r->type)),
+                          board_type_name(r->type), a + i - 1, as->name);
+                break;
+            }
+        }
+    }
 }

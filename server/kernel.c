@@ -5,6 +5,12 @@
  * of the memory API, so the boot ROM can be replaced as well as RAM.
  * That call skips anything that is not RAM or ROM without a word, so
  * every range is first checked with address_space_translate().
+ *
+ * A board with "kernel-entry" (the built-in virt: 0x1018) boots as QEMU's
+ * riscv virt machine does: the harts reset into the boot ROM, which loads
+ * the start address from that slot and jumps there; kernel_boot() writes
+ * the entry point into the slot.  Memory is not reset, so system_reset
+ * goes through the ROM to the same entry again.
  */
 #include "kernel.h"
 
@@ -251,4 +257,41 @@ bool kernel_load(AddressSpace *as, const char *file, uint64_t *entry,
     }
     free(img);
     return ok;
+}
+
+bool kernel_boot(Board *b, const char *file, uint64_t *entry, bool *stored,
+                 char **err)
+{
+    BoardAS *as = board_default_as(b);
+    uint8_t slot[8];
+
+    *err = NULL;
+    *stored = false;
+    if (!as) {
+        return fail(err, "the board has no address space");
+    }
+    /* The board checker placed the slot in RAM or ROM of each CPU address
+     * space; check again against what memcore built before loading. */
+    for (size_t n = 0; b->has_kernel_entry &&
+                       (as = board_cpu_as(b, n)) != NULL; n++) {
+        if (!range_is_memory(&as->as, b->kernel_entry, sizeof(slot))) {
+            return fail(err, "kernel-entry 0x%" PRIx64 " is not in RAM or "
+                        "ROM of address space \"%s\"", b->kernel_entry,
+                        as->name);
+        }
+    }
+    if (!kernel_load(&board_default_as(b)->as, file, entry, err)) {
+        return false;
+    }
+    if (!b->has_kernel_entry) {
+        return true;
+    }
+    for (int i = 0; i < 8; i++) {
+        slot[i] = (uint8_t)(*entry >> (8 * i));
+    }
+    for (size_t n = 0; (as = board_cpu_as(b, n)) != NULL; n++) {
+        write_rom(&as->as, b->kernel_entry, slot, sizeof(slot));
+    }
+    *stored = true;
+    return true;
 }

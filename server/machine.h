@@ -46,9 +46,10 @@ typedef struct Machine {
 Machine *machine_create(Board *board, bool read_only, Diag *d);
 
 /*
- * machine_start_cpus: the harts start at @entry when @have_entry (a
- * loaded kernel), else at the board's reset-pc; they run unless
- * @stopped (-S).  No-op without cpus.
+ * machine_start_cpus: the harts start (and reset) at @entry when
+ * @have_entry (a loaded kernel on a board without "kernel-entry"), else
+ * at the board's reset-pc; they run unless @stopped (-S).  No-op without
+ * cpus.
  */
 void machine_start_cpus(Machine *m, bool have_entry, uint64_t entry,
                         bool stopped);

@@ -6,7 +6,9 @@
  *      answer at once;
  *   2. the board is checked (board_parse.c) and, only if it has no
  *      problem at all, built (board_build.c) — a bad board exits 2;
- *   3. --kernel is loaded into the CPU's address space;
+ *   3. --kernel is loaded into the CPU's address space, and its entry
+ *      point stored where the board's boot ROM looks for it
+ *      ("kernel-entry"), else made the harts' reset pc;
  *   4. with --exec, each command runs once and memcored exits;
  *   5. otherwise the front-ends start (gdb first, so that the monitor's
  *      banner can name its address), each printing where it listens,
@@ -209,13 +211,13 @@ int main(int argc, char **argv)
     diag_free(&d);
 
     uint64_t entry = 0;
+    bool entry_stored = false;
     if (o.kernel) {
-        BoardAS *as = board_default_as(m->board);
         char *err = NULL;
 
-        if (!as || !kernel_load(&as->as, o.kernel, &entry, &err)) {
+        if (!kernel_boot(m->board, o.kernel, &entry, &entry_stored, &err)) {
             fprintf(stderr, "memcored: --kernel: %s\n",
-                    err ? err : "the board has no address space");
+                    err ? err : "out of memory");
             free(err);
             machine_destroy(m);
             options_free(&o);
@@ -224,7 +226,10 @@ int main(int argc, char **argv)
     }
 
     atomic_store(&m->serial_stdio, o.serial_stdio);
-    machine_start_cpus(m, o.kernel != NULL, entry, o.start_stopped);
+    /* With "kernel-entry" the harts keep their reset pc (the boot ROM) and
+     * find the entry in the slot; without it they start at the entry. */
+    machine_start_cpus(m, o.kernel != NULL && !entry_stored, entry,
+                       o.start_stopped);
 
     if (o.nexec) {
         rc = run_exec(m, &o);

@@ -119,6 +119,7 @@ static const char *kind_noun(enum num_kind kind)
     switch (kind) {
     case NUM_SIZE: return "a size";
     case NUM_BYTE: return "a byte (0 to 255)";
+    case NUM_ADDR: return "an address";
     default: return "a number";
     }
 }
@@ -142,7 +143,7 @@ bool board_number(const json_t *v, enum num_kind kind, u128 *out,
     }
 
     if (rc == 0) {
-        if (kind == NUM_U64 && val >= U128_2_64) {
+        if ((kind == NUM_U64 || kind == NUM_ADDR) && val >= U128_2_64) {
             rc = -4;
         } else if (kind == NUM_BYTE && val > 255) {
             rc = -5;

@@ -26,6 +26,7 @@ typedef unsigned __int128 u128;
 enum num_kind {
     NUM_SIZE,   /* 0 .. 2^64: "is not a size" */
     NUM_U64,    /* 0 .. 2^64 - 1: addresses and offsets */
+    NUM_ADDR,   /* 0 .. 2^64 - 1, "is not an address" */
     NUM_BYTE,   /* 0 .. 255 */
 };
 

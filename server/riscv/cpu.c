@@ -424,7 +424,8 @@ void cpu_wait_stopped(CpuSet *cs)
     pthread_mutex_unlock(&cs->lock);
 }
 
-static void stop_all_locked(CpuSet *cs)
+/* Ask every hart to park; the caller waits with wait_stopped_locked(). */
+static void stop_ask_locked(CpuSet *cs)
 {
     cs->running = false;
     cs->armed = false;
@@ -432,6 +433,11 @@ static void stop_all_locked(CpuSet *cs)
     cs->stop_gen++;
     update_attention(cs);
     pthread_cond_broadcast(&cs->wake);
+}
+
+static void stop_all_locked(CpuSet *cs)
+{
+    stop_ask_locked(cs);
     wait_stopped_locked(cs);
 }
 
@@ -670,20 +676,28 @@ int cpu_reg_set(CpuSet *cs, unsigned hart, unsigned reg, uint64_t val)
 void cpu_reset(CpuSet *cs)
 {
     bool was;
+    uint64_t gen;
 
     pthread_mutex_lock(&cs->lock);
     was = cs->running;
     if (was) {
         cs->resetting++;
     }
-    stop_all_locked(cs);
+    stop_ask_locked(cs);
+    gen = cs->stop_gen;
+    wait_stopped_locked(cs);
     for (unsigned i = 0; i < cs->n; i++) {
         rv_hart_reset(&cs->harts[i].rv, cs->cfg.reset_pc);
         cs->harts[i].rv.x[10] = i;
     }
     if (was) {
         cs->resetting--;
-        resume_locked(cs);
+        /* A stop asked while we waited for the harts (the monitor's
+         * `stop` right after a guest's reset request) wins: resuming
+         * would leave its caller waiting for a stop that never comes. */
+        if (cs->stop_gen == gen) {
+            resume_locked(cs);
+        }
     }
     pthread_mutex_unlock(&cs->lock);
 }

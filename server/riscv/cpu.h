@@ -120,7 +120,8 @@ int cpu_reg_get(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val);
 int cpu_reg_set(CpuSet *cs, unsigned hart, unsigned reg, uint64_t val);
 
 /* cpu_reset: stop, reset every hart to reset_pc, and resume if it was
- * running. */
+ * running — unless another stop was asked meanwhile (it wins: the set
+ * stays stopped). */
 void cpu_reset(CpuSet *cs);
 
 /* cpu_set_reset_pc: the pc harts reset to; while stopped also moves

@@ -154,7 +154,7 @@ check "--exec: the idle loop is in RAM" sh -c \
 "$MEMCORED" --exec 'info mtree' --exec 'bogus' --exec 'ldl_le 0x1000' \
 	>"$TMP/out" 2>&1
 check "--exec with a failing command exits 1" test $? -eq 1
-check "--exec keeps going after a failure" contains "$TMP/out" "0x00100293"
+check "--exec keeps going after a failure" contains "$TMP/out" "0x00000297"
 check "--exec prints the error" contains "$TMP/out" "unknown command: 'bogus'"
 "$MEMCORED" --read-only --exec 'stb 0x80000000 1' >"$TMP/out" 2>&1
 check "--read-only refuses writes" test $? -eq 1
@@ -168,12 +168,12 @@ check "counter: each read returns the next value" \
 printf 'ldl_le 0x1000\nquit\n' | timeout 30 "$MEMCORED" --monitor stdio \
 	>"$TMP/out" 2>&1
 check "stdio monitor: quit exits 0" test $? -eq 0
-check "stdio monitor: runs commands" contains "$TMP/out" "0x00100293"
+check "stdio monitor: runs commands" contains "$TMP/out" "0x00000297"
 check "stdio monitor: the first line is the banner" test \
 	"$(head -n 1 "$TMP/out")" = "memcored $("$MEMCORED" --version | sed 's/.* //') monitor - board virt, monitor on stdio, gdb off, http off - type 'help' for more information"
 printf 'ldl_le 0x1004\n' | timeout 30 "$MEMCORED" --monitor stdio >"$TMP/out" 2>&1
 check "stdio monitor: end of input exits 0" test $? -eq 0
-check "stdio monitor: runs commands before the end" contains "$TMP/out" "0x01f29293"
+check "stdio monitor: runs commands before the end" contains "$TMP/out" "0x02828613"
 
 # ---- --kernel -------------------------------------------------------------------
 printf '\023\005\000\000\157\000\000\000' >"$TMP/kernel.bin"   # li a0,0; j .
@@ -183,6 +183,43 @@ check "--kernel: a raw image goes to the start of RAM" \
 "$MEMCORED" --kernel "$TMP/missing.bin" --exec 'info mtree' >"$TMP/out" 2>"$TMP/err"
 check "--kernel: a missing file exits 1" test $? -eq 1
 check "--kernel: a missing file is named" contains "$TMP/err" "missing.bin"
+"$MEMCORED" -S --kernel "$TMP/kernel.bin" --exec 'xp /2xg 0x1018' \
+	--exec 'info registers' >"$TMP/out" 2>&1
+check "--kernel: the entry goes to virt's kernel-entry slot, 0x1018" \
+	contains "$TMP/out" "0000000000001018: 0x0000000080000000 0x0000000000000000"
+check "--kernel: the hart still starts in the boot ROM" \
+	contains "$TMP/out" " pc       0000000000001000"
+
+# ---- kernel-entry through --print-board ------------------------------------------
+"$MEMCORED" --print-board virt >"$TMP/virt.json"
+check "--print-board virt has kernel-entry" \
+	contains "$TMP/virt.json" '  "kernel-entry": "0x1018",'
+sed 's/"kernel-entry": "0x1018"/"kernel-entry": "0x1020"/' "$TMP/virt.json" \
+	>"$TMP/ke.json"
+"$MEMCORED" --board "$TMP/ke.json" --kernel "$TMP/kernel.bin" \
+	--exec 'xp /2xg 0x1018' >"$TMP/out" 2>&1
+check "a board file's kernel-entry is where --kernel stores the entry" \
+	contains "$TMP/out" "0000000000001018: 0x0000000080000000 0x0000000080000000"
+grep -v '"kernel-entry"' "$TMP/virt.json" >"$TMP/nokey.json"
+"$MEMCORED" -S --board "$TMP/nokey.json" --kernel "$TMP/kernel.bin" \
+	--exec 'info registers' --exec 'system_reset' --exec 'info registers' \
+	>"$TMP/out" 2>&1
+check "without kernel-entry, --kernel makes the entry the reset pc" test \
+	"$(grep -c ' pc       0000000080000000' "$TMP/out")" -eq 2
+for bad in '"0x10000000"|0x10000000 is not in RAM or ROM: address space "memory" has an io region there ("serial")' \
+	'"0xfffc"|the 8-byte slot 0xfffc-0x10003 crosses the end of "riscv_virt_board.mrom"' \
+	'"0xfffffffffffffffc"|the 8-byte slot at 0xfffffffffffffffc wraps past 2^64' \
+	'"0x90000000"|0x90000000 is not in RAM or ROM: nothing is mapped there in address space "memory"' \
+	'"0x10 18"|"0x10 18" is not an address'; do
+	value=${bad%%|*}
+	sed "s/\"kernel-entry\": \"0x1018\"/\"kernel-entry\": $value/" \
+		"$TMP/virt.json" >"$TMP/bad.json"
+	"$MEMCORED" --board "$TMP/bad.json" --exec 'info mtree' >"$TMP/out" \
+		2>"$TMP/err"
+	check "kernel-entry $value: exit 2" test $? -eq 2
+	check "kernel-entry $value: the message at its path" contains "$TMP/err" \
+		"memcored: $TMP/bad.json: kernel-entry: ${bad#*|}"
+done
 
 # ---- iommu regions and the virt board's DMA address space ----------------------
 "$MEMCORED" --exec 'info mtree' >"$TMP/out" 2>&1

@@ -55,16 +55,41 @@ expect "info uart: nothing written yet" uart "serial: 0 bytes"
 
 ex dumps "x /4xw 0x1000" "xp /4xw 0x1000" "xp /2xg 0x1000"
 expect "x and xp of the boot ROM" dumps \
-"0000000000001000: 0x00100293 0x01f29293 0x00028067 0x00000000
-0000000000001000: 0x00100293 0x01f29293 0x00028067 0x00000000
-0000000000001000: 0x01f2929300100293 0x0000000000028067"
+"0000000000001000: 0x00000297 0x02828613 0xf1402573 0x0202b583
+0000000000001000: 0x00000297 0x02828613 0xf1402573 0x0202b583
+0000000000001000: 0x0282861300000297 0x0202b583f1402573"
+
+# The boot ROM is QEMU's reset vector: what QEMU 7.2 printed for its virt
+# machine's ROM (tests/data/qemu-riscv64-virt/), byte for byte.
+EX=$top_srcdir/tests/data/qemu-riscv64-virt
+for c in "x-4i-1000.txt|x /4i 0x1000" "xp-8xw-1000.txt|xp /8xw 0x1000" \
+	"xp-3xw-0x1002.txt|xp /3xw 0x1002"; do
+	file=${c%%|*}
+	cmd=${c#*|}
+	ex capture "$cmd"
+	check "'$cmd' on the virt board matches QEMU's $file" \
+		same "$EX/$file" "$TMP/capture"
+done
+ex capture "x /4i 0x1000" "xp /8xw 0x1000"
+cat "$EX/x-4i-1000.txt" "$EX/xp-8xw-1000.txt" >"$TMP/capture.want"
+check "x /4i then xp /8xw 0x1000 in one monitor, as in QEMU's session" \
+	same "$TMP/capture.want" "$TMP/capture"
+ex slots "xp /2xg 0x1018" "x /6i 0x1000"
+expect "the ROM's start address (RAM) and FDT address (none), its six instructions" slots \
+"0000000000001018: 0x0000000080000000 0x0000000000000000
+0x0000000000001000:  00000297          auipc                   t0,0                    # 0x1000
+0x0000000000001004:  02828613          addi                    a2,t0,40
+0x0000000000001008:  f1402573          csrrs                   a0,mhartid,zero
+0x000000000000100c:  0202b583          ld                      a1,32(t0)
+0x0000000000001010:  0182b283          ld                      t0,24(t0)
+0x0000000000001014:  00028067          jalr                    zero,t0,0"
 
 ex save "memsave 0x1000 16 \"$TMP/m.bin\"" "pmemsave 0x80000000 4096 \"$TMP/p.bin\""
 check "memsave/pmemsave exit 0" test "$EX_STATUS" -eq 0
 check "memsave wrote 16 bytes" test "$(wc -c < "$TMP/m.bin")" -eq 16
 check "pmemsave wrote 4096 bytes" test "$(wc -c < "$TMP/p.bin")" -eq 4096
 check "memsave: the boot ROM's first word" \
-	test "$(od -An -tx1 -N4 "$TMP/m.bin" | tr -d ' ')" = "93021000"
+	test "$(od -An -tx1 -N4 "$TMP/m.bin" | tr -d ' ')" = "97020000"
 
 ex gpa "gpa2hva 0x80000000" "gpa2hva 0x10000000"
 check "gpa2hva: RAM" contains "$TMP/gpa" \
@@ -84,13 +109,13 @@ readonly: no"
 ex loads "ldub 0x1000" "lduw_le 0x1000" "lduw_be 0x1000" "ldl_le 0x1000" \
 	"ldl_be 0x1000" "ldq_le 0x1000" "ldq_be 0x1000" "ldl_le 0x90000000"
 expect "ld*: each width and byte order, then unassigned memory" loads \
-"0x93
-0x0293
-0x9302
-0x00100293
-0x93021000
-0x01f2929300100293
-0x930210009392f201
+"0x97
+0x0297
+0x9702
+0x00000297
+0x97020000
+0x0282861300000297
+0x9702000013868202
 Error: ldl_le at 0x90000000: MEMTX_DECODE_ERROR"
 check "a failed load exits 1" test "$EX_STATUS" -eq 1
 

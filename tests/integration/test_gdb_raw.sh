@@ -45,9 +45,9 @@ cat >"$TMP/raw.want" <<'WANT'
 $PacketSize=40000;QStartNoAckMode+;qXfer:features:read+;qXfer:memory-map:read+;swbreak+;hwbreak+;vContSupported+
 -
 +
-$93021000
+$97020000
 +
-$93021000
+$97020000
 -
 +
 $OK

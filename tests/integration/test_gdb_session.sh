@@ -30,7 +30,7 @@ check "the monitor banner says where gdb listens" \
 gdb_run "$TMP/x.out" -ex 'x/4xw 0x1000' -ex 'p $pc' -ex 'show architecture' \
 	-ex detach
 check "x/4xw reads the boot ROM" contains "$TMP/x.out" \
-	"0x1000:	0x00100293	0x01f29293	0x00028067	0x00000000"
+	"0x1000:	0x00000297	0x02828613	0xf1402573	0x0202b583"
 check "gdb needs no set architecture (target.xml)" contains "$TMP/x.out" \
 	'(currently "riscv:rv64")'
 check "a machine without vCPU: pc is at the boot ROM" contains "$TMP/x.out" \
@@ -57,7 +57,7 @@ check "the ROM refuses a write" contains "$TMP/unmapped.out" \
 	"Cannot access memory at address 0x1000"
 "$MONCLIENT" "$MON" 'xp /1xw 0x1000' >"$TMP/rom.out" 2>&1
 check "the ROM is unchanged" contains "$TMP/rom.out" \
-	"0000000000001000: 0x00100293"
+	"0000000000001000: 0x00000297"
 
 # ---- info mem: the flat ranges ------------------------------------------------
 gdb_run "$TMP/mem.out" -ex 'info mem' -ex detach
@@ -137,7 +137,7 @@ check "memcored says so on stderr" contains "$TMP/server.err" \
 echo go >"$TMP/hold"
 cat <&4 >>"$TMP/g1.log"
 wait "$G1"
-check "the first client goes on" contains "$TMP/g1.log" "0x1000:	0x00100293"
+check "the first client goes on" contains "$TMP/g1.log" "0x1000:	0x00000297"
 exec 4<&-
 
 # ---- kill keeps memcored running -------------------------------------------------

@@ -21,6 +21,15 @@
 #define SYS(subs) "{'name': 'sys', 'type': 'container', 'size': '16E', " \
                   "'subregions': [" subs "]}"
 #define BOARD(regions) "{" AS ", 'regions': [" regions "]}"
+/* A board with a ROM at 0x1000, RAM at 0x80000000 and a UART, plus @subs,
+ * whose kernel-entry is @entry (JSON text). */
+#define KE_REGIONS \
+    "{'addr': '0x1000', 'name': 'rom', 'type': 'rom', 'size': '0x1000'}," \
+    "{'addr': '0x80000000', 'name': 'ram', 'type': 'ram', 'size': '64K'}," \
+    "{'addr': '0x10000000', 'name': 'uart', 'type': 'io', 'size': '0x100', " \
+    "'device': {'model': 'ns16550a'}}"
+#define KE(entry, subs) "{" AS ", 'regions': [" SYS(KE_REGIONS subs) "], " \
+    "'kernel-entry': " entry ", 'cpus': [{'model': 'rv64'}]}"
 
 typedef struct BadCase {
     const char *board;
@@ -245,7 +254,7 @@ static const BadCase cases[] = {
     { BOARD("{'name': 'sys', 'type': 'rom', 'size': 4, 'image': "
             "{'hex': '0g'}}"),
       "regions[0].image.hex: is not a list of hex byte pairs (e.g. "
-      "\"93 02 10 00\")", 1 },
+      "\"97 02 00 00\")", 1 },
     { BOARD("{'name': 'sys', 'type': 'rom', 'size': 4, 'image': "
             "{'hex': '00', 'file': 'x.bin'}}"),
       "regions[0].image: needs exactly one of \"file\" and \"hex\"", 1 },
@@ -263,6 +272,88 @@ static const BadCase cases[] = {
     { "{" AS ", 'regions': [" SYS("") "], 'cpus': [{'model': 'rv64', "
       "'reset-pc': '0x'}]}",
       "cpus[0].reset-pc: \"0x\" is not a number", 1 },
+
+    /* kernel-entry: an address ... */
+    { KE("true", ""), "kernel-entry: true is not an address", 1 },
+    { KE("'0x'", ""), "kernel-entry: \"0x\" is not an address", 1 },
+    { KE("'0x1018 '", ""), "kernel-entry: \"0x1018 \" is not an address", 1 },
+    { KE("-8", ""), "kernel-entry: -8 is negative", 1 },
+    { KE("'16E'", ""), "kernel-entry: \"16E\" is larger than 2^64-1", 1 },
+    /* ... of 8 bytes that do not wrap ... */
+    { KE("'0xfffffffffffffff9'", ""),
+      "kernel-entry: the 8-byte slot at 0xfffffffffffffff9 wraps past 2^64", 1 },
+    { KE("'0xffffffffffffffff'", ""),
+      "kernel-entry: the 8-byte slot at 0xffffffffffffffff wraps past 2^64", 1 },
+    /* ... in RAM or ROM ... */
+    { KE("'0x10000000'", ""),
+      "kernel-entry: 0x10000000 is not in RAM or ROM: address space "
+      "\"memory\" has an io region there (\"uart\")", 1 },
+    { KE("'0x5000'", ""),
+      "kernel-entry: 0x5000 is not in RAM or ROM: nothing is mapped there in "
+      "address space \"memory\"", 1 },
+    { KE("'0xfffffffffffffff8'", ""),
+      "kernel-entry: 0xfffffffffffffff8 is not in RAM or ROM: nothing is "
+      "mapped there in address space \"memory\"", 1 },
+    { KE("'0x3000'", ",{'addr': '0x3000', 'name': 'win', 'type': 'alias', "
+         "'target': 'uart', 'size': '0x100'}"),
+      "kernel-entry: 0x3000 is not in RAM or ROM: address space \"memory\" "
+      "has an io region there (\"uart\")", 1 },
+    { KE("'0x4000'", ",{'addr': '0x4000', 'name': 'hole', 'type': "
+         "'reservation', 'size': '4K'}"),
+      "kernel-entry: 0x4000 is not in RAM or ROM: address space \"memory\" "
+      "has a reservation region there (\"hole\")", 1 },
+    { KE("'0x4000'", ",{'addr': '0x4000', 'name': 'flash', 'type': 'romd', "
+         "'size': '4K', 'device': {'model': 'zero'}}"),
+      "kernel-entry: 0x4000 is not in RAM or ROM: address space \"memory\" "
+      "has a romd region there (\"flash\")", 1 },
+    /* a higher priority wins; among equals, the region listed later */
+    { KE("'0x80000100'", ",{'addr': '0x80000100', 'priority': 1, 'name': "
+         "'hole', 'type': 'io', 'size': '0x100', 'device': {'model': 'zero'}}"),
+      "kernel-entry: 0x80000100 is not in RAM or ROM: address space "
+      "\"memory\" has an io region there (\"hole\")", 1 },
+    { KE("'0x80000100'", ",{'addr': '0x80000100', 'may-overlap': true, "
+         "'name': 'hole', 'type': 'io', 'size': '0x100', 'device': "
+         "{'model': 'zero'}}"),
+      "kernel-entry: 0x80000100 is not in RAM or ROM: address space "
+      "\"memory\" has an io region there (\"hole\")", 1 },
+    { "{" AS ", 'regions': [" SYS("{'addr': '0x1000', 'name': 'rom', "
+      "'type': 'rom', 'size': '0x1000', 'enabled': false}") "], "
+      "'kernel-entry': '0x1018', 'cpus': [{'model': 'rv64'}]}",
+      "kernel-entry: 0x1018 is not in RAM or ROM: nothing is mapped there in "
+      "address space \"memory\"", 1 },
+    /* ... all 8 bytes in one region */
+    { KE("'0x1ffc'", ""),
+      "kernel-entry: the 8-byte slot 0x1ffc-0x2003 crosses the end of \"rom\" "
+      "(a rom region, seen up to 0x1fff in address space \"memory\")", 1 },
+    { KE("'0x8000fff9'", ",{'addr': '0x80010000', 'name': 'ram2', 'type': "
+         "'ram', 'size': '64K'}"),
+      "kernel-entry: the 8-byte slot 0x8000fff9-0x80010000 crosses the end "
+      "of \"ram\" (a ram region, seen up to 0x8000ffff in address space "
+      "\"memory\")", 1 },
+    { KE("'0x800000fc'", ",{'addr': '0x80000100', 'priority': 1, 'name': "
+         "'hole', 'type': 'io', 'size': '0x100', 'device': {'model': 'zero'}}"),
+      "kernel-entry: the 8-byte slot 0x800000fc-0x80000103 crosses the end "
+      "of \"ram\" (a ram region, seen up to 0x800000ff in address space "
+      "\"memory\")", 1 },
+    /* every CPU's address space; without cpus, the first one */
+    { "{'address-spaces': [{'name': 'memory', 'root': 'sys'}, "
+      "{'name': 'other', 'root': 'o'}], 'regions': [" SYS(KE_REGIONS) ", "
+      "{'name': 'o', 'type': 'container', 'size': '16E', 'subregions': ["
+      "{'addr': 0, 'name': 'oram', 'type': 'ram', 'size': '4K'}]}], "
+      "'kernel-entry': '0x1018', 'cpus': [{'model': 'rv64'}, "
+      "{'model': 'rv64', 'address-space': 'other'}, {'model': 'rv64'}]}",
+      "kernel-entry: 0x1018 is not in RAM or ROM: nothing is mapped there in "
+      "address space \"other\"", 1 },
+    { "{" AS ", 'regions': [" SYS(KE_REGIONS) "], 'kernel-entry': '0x5000'}",
+      "kernel-entry: 0x5000 is not in RAM or ROM: nothing is mapped there in "
+      "address space \"memory\"", 1 },
+    /* where it lands is looked at only on an otherwise good board */
+    { KE("'0x10000000'", ",{'addr': '0x90000000', 'name': 'big', 'type': "
+         "'ram', 'size': '12Q'}"),
+      "regions[0].subregions[3].size: \"12Q\" is not a size", 1 },
+    { KE("'x'", ",{'addr': '0x90000000', 'name': 'big', 'type': "
+         "'ram', 'size': '12Q'}"),
+      "kernel-entry: \"x\" is not an address", 2 },
 
     /* several problems at once: every one is reported */
     { BOARD(SYS("{'addr': 0, 'name': 'a', 'type': 'ram', 'size': '12Q'},"

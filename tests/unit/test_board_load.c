@@ -406,13 +406,21 @@ START_TEST(test_builtin_virt)
     Board *b = build_board(board_builtin_json("virt"));
     AddressSpace *as = as_of(b, "memory");
 
-    /* boot ROM: li t0,1; slli t0,t0,31; jr t0 */
-    ck_assert_uint_eq(address_space_ldl_le(as, 0x1000, ATTRS, NULL),
-                      0x00100293);
-    ck_assert_uint_eq(address_space_ldl_le(as, 0x1004, ATTRS, NULL),
-                      0x01f29293);
-    ck_assert_uint_eq(address_space_ldl_le(as, 0x1008, ATTRS, NULL),
-                      0x00028067);
+    /* boot ROM: QEMU's reset vector (auipc t0,0; addi a2,t0,40;
+     * csrr a0,mhartid; ld a1,32(t0); ld t0,24(t0); jr t0), the start
+     * address (RAM) and the FDT address (none) */
+    static const uint32_t rom[] = { 0x00000297, 0x02828613, 0xf1402573,
+                                    0x0202b583, 0x0182b283, 0x00028067 };
+    for (unsigned i = 0; i < 6; i++) {
+        ck_assert_uint_eq(address_space_ldl_le(as, 0x1000 + 4 * i, ATTRS,
+                                               NULL), rom[i]);
+    }
+    ck_assert_uint_eq(address_space_ldq_le(as, 0x1018, ATTRS, NULL),
+                      0x80000000);
+    ck_assert_uint_eq(address_space_ldq_le(as, 0x1020, ATTRS, NULL), 0);
+    ck_assert_uint_eq(address_space_ldq_le(as, 0x1028, ATTRS, NULL), 0);
+    ck_assert(b->has_kernel_entry);
+    ck_assert_uint_eq(b->kernel_entry, 0x1018);
     /* idle loop in RAM: wfi; j .-4 */
     ck_assert_uint_eq(address_space_ldl_le(as, 0x80000000, ATTRS, NULL),
                       0x10500073);
@@ -449,6 +457,7 @@ START_TEST(test_builtin_pc)
     ck_assert_uint_eq(address_space_ldub(io, 0x3fd, ATTRS, NULL), 0x60);
     ck_assert_int_eq(mr_of(b, "pci")->priority, -1);
     ck_assert_uint_eq(b->ncpus, 0);
+    ck_assert(!b->has_kernel_entry);
     board_destroy(b);
 }
 END_TEST

@@ -1,12 +1,15 @@
 /*
  * tests/unit/test_rv64_cpu.c — server/riscv/cpu.h: harts on threads,
  * stop/resume/step, breakpoints, stop requests from another thread and
- * from inside a memory access, register access, wfi, reset, and a stress
+ * from inside a memory access, register access, wfi, reset (and a stop
+ * asked while a reset waits for the harts), and a stress
  * test driving stop/resume/step from another thread while harts run.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "test_rv64_fixture.h"
 #include "../../server/riscv/cpu.h"
@@ -42,10 +45,19 @@ static void wait_event(unsigned n)
     pthread_mutex_unlock(&ev_lock);
 }
 
-/* an MMIO register whose write asks for a watchpoint stop */
+/* an MMIO register whose write asks for a watchpoint stop; while
+ * mmio_gate is set, a read blocks until it is cleared (a hart that cannot
+ * park yet) */
+static _Atomic bool mmio_gate, mmio_inside;
 static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     (void)opaque; (void)addr; (void)size;
+    if (mmio_gate) {
+        mmio_inside = true;
+        while (mmio_gate) {
+            sched_yield();
+        }
+    }
     return 0;
 }
 static _Atomic uint64_t mmio_last;
@@ -261,6 +273,58 @@ START_TEST(test_reset)
 }
 END_TEST
 
+/* A stop asked while a reset waits for the harts to park wins: the reset
+ * must not resume the machine under the stopper's feet (cpu_stop_all
+ * would wait for ever, as the monitor's `stop` did after a sifive-test
+ * reset).  Hart 0 is held inside an MMIO read so that the reset's stop
+ * cannot complete before the second stop is asked. */
+static void *resetter(void *arg)
+{
+    (void)arg;
+    cpu_reset(cs);
+    return NULL;
+}
+
+static void *stopper(void *arg)
+{
+    (void)arg;
+    cpu_stop_all(cs);
+    return NULL;
+}
+
+START_TEST(test_stop_during_reset)
+{
+    pthread_t r, s;
+
+    /* hart 0: lui t0,MMIO; lw a2,0(t0); j . */
+    put(0x300, enc_u(0x37, 5, MMIO_BASE >> 12));
+    put(0x304, enc_i(0x03, 2, 12, 5, 0));
+    put(0x308, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x300), 0);
+    mmio_inside = false;
+    mmio_gate = true;
+    cpu_resume_all(cs);
+    while (!mmio_inside) {
+        sched_yield();
+    }
+    pthread_create(&r, NULL, resetter, NULL);
+    usleep(20000);          /* the reset asks its stop and waits */
+    pthread_create(&s, NULL, stopper, NULL);
+    usleep(20000);          /* the stop is asked too */
+    mmio_gate = false;
+    pthread_join(r, NULL);
+    pthread_join(s, NULL);
+    ck_assert(!cpu_is_running(cs));
+    /* the reset itself was done */
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE);
+    ck_assert_uint_eq(reg(1, 10), 1);
+    /* and a reset of a running machine nobody stops still resumes it */
+    cpu_resume_all(cs);
+    cpu_reset(cs);
+    ck_assert(cpu_is_running(cs));
+}
+END_TEST
+
 /* Stress: another thread stops, steps and resumes while harts run; a
  * third requests stops.  Every stop must leave consistent registers
  * (pc on one of the loop's two instructions). */
@@ -329,6 +393,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_request_stop_in_access);
     tcase_add_test(tc, test_wfi);
     tcase_add_test(tc, test_reset);
+    tcase_add_test(tc, test_stop_during_reset);
     tcase_add_test(tc, test_stress);
     suite_add_tcase(s, tc);
     return s;
