@@ -513,6 +513,10 @@ void cpu_request_stop(CpuStopReason reason, uint64_t addr)
             h->req_addr = addr;
             h->req = true;
         }
+        if (reason == CPU_STOP_WATCHPOINT) {
+            /* stop before the access, as gdb expects of RISC-V */
+            h->rv.cancel = true;
+        }
         atomic_store(&h->cs->attention, 1);
         return;
     }

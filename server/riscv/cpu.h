@@ -97,10 +97,17 @@ void cpu_wait_stopped(CpuSet *cs);
 bool cpu_is_running(CpuSet *cs);
 
 /* cpu_request_stop: ask for an all-stop with @reason and @addr.  From a
- * hart thread (e.g. a watchpoint hit inside one of its memory accesses)
- * it names that hart, and the instruction in progress completes first;
- * from any other thread it applies to every CpuSet, naming hart 0.
- * Never blocks. */
+ * hart thread (e.g. an MMIO access) it names that hart, and the
+ * instruction in progress completes first — except for
+ * CPU_STOP_WATCHPOINT (a watchpoint hit inside one of the hart's
+ * accesses): that instruction is cancelled (rv64.h) and the hart stops
+ * on it, pc unchanged, as a RISC-V debug trigger and QEMU's riscv
+ * gdbstub stop before the access; gdb steps over it with its watchpoints
+ * removed, so a watched store or load is executed again (memcore's
+ * watchpoints fire after the access: a store's bytes are in memory
+ * already and are written once more, an MMIO register sees the access
+ * twice).  From any other thread it applies to every CpuSet, naming
+ * hart 0.  Never blocks. */
 void cpu_request_stop(CpuStopReason reason, uint64_t addr);
 
 /* cpu_breakpoint_insert / _remove: stop before executing the

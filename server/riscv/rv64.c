@@ -122,6 +122,9 @@ static bool load(RvHart *h, uint64_t addr, unsigned size, uint64_t *v)
     case 4: *v = address_space_ldl_le(h->as, addr, h->attrs, &r); break;
     default: *v = address_space_ldq_le(h->as, addr, h->attrs, &r); break;
     }
+    if (h->cancel) {
+        return false;
+    }
     if (r != MEMTX_OK) {
         raise_exc(h, RV_EXC_LOAD_ACCESS, addr);
         return false;
@@ -145,6 +148,9 @@ static void store(RvHart *h, uint64_t addr, unsigned size, uint64_t v)
     case 2: address_space_stw_le(h->as, addr, (uint32_t)v, h->attrs, &r); break;
     case 4: address_space_stl_le(h->as, addr, (uint32_t)v, h->attrs, &r); break;
     default: address_space_stq_le(h->as, addr, v, h->attrs, &r); break;
+    }
+    if (h->cancel) {
+        return;
     }
     if (r != MEMTX_OK) {
         raise_exc(h, RV_EXC_STORE_ACCESS, addr);
@@ -642,6 +648,9 @@ static bool fetch(RvHart *h, uint32_t *insn)
         return true;
     }
     v = address_space_ldl_le(h->as, h->pc, h->attrs, &r);
+    if (h->cancel) {
+        return false;
+    }
     if (r != MEMTX_OK) {
         raise_exc(h, RV_EXC_INSN_ACCESS, h->pc);
         return false;
@@ -656,6 +665,7 @@ void rv_exec_one(RvHart *h)
     const RvInsn *e;
 
     h->trapped = false;
+    h->cancel = false;
     h->npc = h->pc + 4;
     if (fetch(h, &insn)) {
         e = rv_decode(insn);
@@ -664,6 +674,11 @@ void rv_exec_one(RvHart *h)
         } else {
             illegal(h, insn);
         }
+    }
+    if (__builtin_expect(h->cancel, 0)) {
+        /* loads and stores leave everything alone once cancelled */
+        h->cancel = false;
+        return;
     }
     if (!h->trapped) {
         h->instret++;

@@ -42,10 +42,21 @@ static void wait_event(unsigned n)
     pthread_mutex_unlock(&ev_lock);
 }
 
-/* an MMIO register whose write asks for a watchpoint stop */
+/* MMIO registers: offset 8 asks for a watchpoint stop on write and on
+ * read (while mmio_watch is set), offset 0x10 for a plain stop request
+ * on write; reads of offset 8 return 0x77. */
+static _Atomic bool mmio_watch;
+static _Atomic unsigned mmio_reads, mmio_writes;
 static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
-    (void)opaque; (void)addr; (void)size;
+    (void)opaque; (void)size;
+    if (addr == 8) {
+        mmio_reads++;
+        if (mmio_watch) {
+            cpu_request_stop(CPU_STOP_WATCHPOINT, MMIO_BASE + addr);
+        }
+        return 0x77;
+    }
     return 0;
 }
 static _Atomic uint64_t mmio_last;
@@ -53,7 +64,12 @@ static void mmio_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
 {
     (void)opaque; (void)size;
     mmio_last = data;
-    cpu_request_stop(CPU_STOP_WATCHPOINT, MMIO_BASE + addr);
+    mmio_writes++;
+    if (addr == 8 && mmio_watch) {
+        cpu_request_stop(CPU_STOP_WATCHPOINT, MMIO_BASE + addr);
+    } else if (addr == 0x10) {
+        cpu_request_stop(CPU_STOP_REQUEST, MMIO_BASE + addr);
+    }
 }
 static const MemoryRegionOps mmio_ops = {
     .read = mmio_read,
@@ -84,6 +100,8 @@ static void cpu_setup(void)
     memory_region_add_subregion(&fx_root_mr, MMIO_BASE, &mmio_mr);
     ev_count = 0;
     irq_bits = 0;
+    mmio_watch = true;
+    mmio_reads = mmio_writes = 0;
     /* 0: addi a1,a1,1   4: j 0 */
     put(0, ADDI(11, 11, 1));
     put(4, enc_j(0, -4));
@@ -198,7 +216,7 @@ END_TEST
 
 START_TEST(test_request_stop_in_access)
 {
-    /* hart 0: li t0,MMIO; sw a1,8(t0) at 0x100; then j . */
+    /* hart 0: li t0,MMIO; li a1,0x42; sw a1,8(t0) at 0x100; then j . */
     put(0x100, enc_u(0x37, 5, MMIO_BASE >> 12));
     put(0x104, ADDI(11, 0, 0x42));
     put(0x108, enc_s(2, 5, 11, 8));
@@ -212,8 +230,81 @@ START_TEST(test_request_stop_in_access)
     ck_assert_uint_eq(ev_addr, MMIO_BASE + 8);
     ck_assert_uint_eq(ev_hart, 0);
     ck_assert_uint_eq(mmio_last, 0x42);
-    /* the store completed: pc is past it */
+    ck_assert_uint_eq(mmio_writes, 1);
+    /* the store reached the device, but the hart stops before it (the
+     * instruction is cancelled: not retired, pc on it), as gdb expects
+     * of RISC-V, which then steps over it with the watchpoint removed */
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x108);
+    ck_assert_uint_eq(reg(0, CPU_REG_CSR(CSR_MINSTRET)), 2);
+    mmio_watch = false;
+    ck_assert_int_eq(cpu_step(cs, 0), 0);
+    wait_event(2);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_STEP);
     ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x10c);
+    ck_assert_uint_eq(mmio_writes, 2);
+    ck_assert_uint_eq(reg(0, CPU_REG_CSR(CSR_MINSTRET)), 3);
+}
+END_TEST
+
+START_TEST(test_watch_load_cancelled)
+{
+    /* hart 0: li t0,MMIO; li a2,5; lw a2,8(t0) at 0x108; then j . */
+    put(0x100, enc_u(0x37, 5, MMIO_BASE >> 12));
+    put(0x104, ADDI(12, 0, 5));
+    put(0x108, enc_i(0x03, 2, 12, 5, 8));
+    put(0x10c, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x100), 0);
+    ck_assert_int_eq(cpu_reg_set(cs, 1, CPU_REG_PC, RAM_BASE + 0x10c), 0);
+    cpu_resume_all(cs);
+    wait_event(1);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_WATCHPOINT);
+    ck_assert_uint_eq(ev_addr, MMIO_BASE + 8);
+    /* stopped on the load, its destination untouched */
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x108);
+    ck_assert_uint_eq(reg(0, 12), 5);
+    ck_assert_uint_eq(mmio_reads, 1);
+    /* a step with the watchpoint still there stops on it again */
+    ck_assert_int_eq(cpu_step(cs, 0), 0);
+    wait_event(2);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_WATCHPOINT);
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x108);
+    ck_assert_uint_eq(reg(0, 12), 5);
+    /* without it the load completes */
+    mmio_watch = false;
+    cpu_resume_all(cs);
+    for (;;) {
+        cpu_stop_all(cs);
+        if (reg(0, CPU_REG_PC) == RAM_BASE + 0x10c) {
+            break;
+        }
+        cpu_resume_all(cs);
+    }
+    ck_assert_uint_eq(reg(0, 12), 0x77);
+    ck_assert_uint_eq(mmio_reads, 3);
+}
+END_TEST
+
+START_TEST(test_request_in_access_completes)
+{
+    /* hart 0: li t0,MMIO; li a1,7; sw a1,16(t0) at 0x108: a plain stop
+     * request from inside an access lets the instruction complete */
+    put(0x100, enc_u(0x37, 5, MMIO_BASE >> 12));
+    put(0x104, ADDI(11, 0, 7));
+    put(0x108, enc_s(2, 5, 11, 16));
+    put(0x10c, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x100), 0);
+    ck_assert_int_eq(cpu_reg_set(cs, 1, CPU_REG_PC, RAM_BASE + 0x10c), 0);
+    cpu_resume_all(cs);
+    wait_event(1);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_REQUEST);
+    ck_assert_uint_eq(ev_hart, 0);
+    ck_assert_uint_eq(mmio_last, 7);
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x10c);
+    ck_assert_uint_eq(reg(0, CPU_REG_CSR(CSR_MINSTRET)), 3);
 }
 END_TEST
 
@@ -327,6 +418,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_step_and_breakpoint);
     tcase_add_test(tc, test_request_stop_other_thread);
     tcase_add_test(tc, test_request_stop_in_access);
+    tcase_add_test(tc, test_watch_load_cancelled);
+    tcase_add_test(tc, test_request_in_access_completes);
     tcase_add_test(tc, test_wfi);
     tcase_add_test(tc, test_reset);
     tcase_add_test(tc, test_stress);
