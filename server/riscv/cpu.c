@@ -34,7 +34,8 @@ typedef struct Hart {
     /* under cs->lock */
     bool parked;
     bool step_req;
-    /* written by the controller while parked, read by the hart */
+    /* written by the controller while parked, read by the hart: execute
+     * the instruction at pc even if a breakpoint is there */
     bool skip_bp;
     /* hart-thread only: cpu_request_stop() made on this thread */
     bool req;
@@ -63,6 +64,10 @@ struct CpuSet {
     unsigned ev_hart;
     CpuStopReason ev_reason;
     uint64_t ev_addr;
+    /* the hart whose breakpoint stop was reported last (-1: none); the
+     * next resume lets it execute that instruction, and only it */
+    int bp_hart;
+    uint64_t bp_pc;
     /* breakpoints: changed only while stopped */
     uint64_t *bps;
     unsigned nbp, bpcap;
@@ -104,6 +109,8 @@ static void record_stop(CpuSet *cs, unsigned hart, CpuStopReason reason,
         cs->ev_reason = reason;
         cs->ev_addr = addr;
         cs->armed = false;
+        cs->bp_hart = reason == CPU_STOP_BREAKPOINT ? (int)hart : -1;
+        cs->bp_pc = addr;
     }
     cs->running = false;
     update_attention(cs);
@@ -328,6 +335,7 @@ CpuSet *cpu_create(const CpuConfig *cfg)
     }
     cs->cfg = *cfg;
     cs->n = cfg->nharts;
+    cs->bp_hart = -1;
     cs->harts = calloc(cs->n, sizeof(*cs->harts));
     if (!cs->harts) {
         free(cs);
@@ -447,9 +455,18 @@ static void resume_locked(CpuSet *cs)
     if (cs->running || cs->quit) {
         return;
     }
+    /* Only the hart whose breakpoint was reported, still on it, steps
+     * over it.  Another hart parked on a breakpoint address (the all-stop
+     * caught it there before it checked) hits it when it runs: skipping
+     * it would lose a breakpoint hit gdb has not seen. */
     for (unsigned i = 0; i < cs->n; i++) {
-        cs->harts[i].skip_bp = true;
+        Hart *h = &cs->harts[i];
+
+        if ((int)i == cs->bp_hart && h->rv.pc == cs->bp_pc) {
+            h->skip_bp = true;
+        }
     }
+    cs->bp_hart = -1;
     cs->ev_pending = false;
     cs->armed = true;
     cs->running = true;
@@ -646,6 +663,7 @@ static int reg_access(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val,
         if (write) {
             rv->pc = *val;
             rv->wfi = false;
+            cs->harts[hart].skip_bp = false; /* a breakpoint there hits */
         } else {
             *val = rv->pc;
         }
@@ -684,7 +702,9 @@ void cpu_reset(CpuSet *cs)
     for (unsigned i = 0; i < cs->n; i++) {
         rv_hart_reset(&cs->harts[i].rv, cs->cfg.reset_pc);
         cs->harts[i].rv.x[10] = i;
+        cs->harts[i].skip_bp = false;
     }
+    cs->bp_hart = -1;
     if (was) {
         cs->resetting--;
         resume_locked(cs);

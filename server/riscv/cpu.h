@@ -82,8 +82,10 @@ unsigned cpu_count(CpuSet *cs);
 /* cpu_stop_all: park every hart; returns when they all are.  Cancels a
  * pending stop callback that has not started yet. */
 void cpu_stop_all(CpuSet *cs);
-/* cpu_resume_all: run every hart (no-op when running).  A hart parked
- * on a breakpoint executes that instruction before checking again. */
+/* cpu_resume_all: run every hart (no-op when running).  The hart whose
+ * breakpoint stop was reported last, if still parked on it (pc not
+ * written since), executes that instruction before checking again; any
+ * other hart sitting on a breakpoint address hits it at once. */
 void cpu_resume_all(CpuSet *cs);
 /* cpu_step: while stopped, execute one instruction of @hart (or take
  * its pending interrupt, or finish its wfi), then report CPU_STOP_STEP

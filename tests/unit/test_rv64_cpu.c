@@ -169,6 +169,9 @@ START_TEST(test_step_and_breakpoint)
     ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 4);
     ck_assert_uint_eq(reg(0, 11), 1);
     ck_assert_uint_eq(reg(1, 11), 0);   /* hart 1 did not move */
+    /* hart 1 spins elsewhere: only hart 0 meets the breakpoint */
+    put(0x400, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 1, CPU_REG_PC, RAM_BASE + 0x400), 0);
     ck_assert_int_eq(cpu_breakpoint_insert(cs, RAM_BASE), 0);
     ck_assert_int_eq(cpu_breakpoint_insert(cs, RAM_BASE), -EEXIST);
     cpu_resume_all(cs);
@@ -198,6 +201,41 @@ START_TEST(test_step_and_breakpoint)
     ck_assert_int_eq(cpu_breakpoint_remove(cs, RAM_BASE), 0);
     ck_assert_int_eq(cpu_breakpoint_remove(cs, RAM_BASE), -ENOENT);
     ck_assert_int_eq(cpu_step(cs, 5), -EINVAL);
+}
+END_TEST
+
+/* A hart parked on a breakpoint it did not report (the all-stop caught
+ * it there) hits it when resumed; only the hart whose hit was reported
+ * steps over its breakpoint. */
+START_TEST(test_breakpoint_on_other_hart)
+{
+    /* 0x300: addi a1,a1,1; j 0x300 — the loop with the breakpoint;
+     * 0x310: j . — where hart 0 waits at first */
+    put(0x300, ADDI(11, 11, 1));
+    put(0x304, enc_j(0, -4));
+    put(0x310, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x310), 0);
+    ck_assert_int_eq(cpu_reg_set(cs, 1, CPU_REG_PC, RAM_BASE + 0x300), 0);
+    ck_assert_int_eq(cpu_breakpoint_insert(cs, RAM_BASE + 0x300), 0);
+    cpu_resume_all(cs);
+    wait_event(1);
+    cpu_wait_stopped(cs);
+    /* hart 1 was already on it: it hits before executing anything */
+    ck_assert_int_eq(ev_reason, CPU_STOP_BREAKPOINT);
+    ck_assert_uint_eq(ev_hart, 1);
+    ck_assert_uint_eq(reg(1, 11), 0);
+    /* hart 0 on the breakpoint too, unreported (as if the all-stop had
+     * parked it there just before its check) */
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x300), 0);
+    /* resume: hart 1 steps over its reported breakpoint, hart 0 must
+     * not: whichever hart's hit is reported, hart 0 never ran addi */
+    cpu_resume_all(cs);
+    wait_event(2);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_BREAKPOINT);
+    ck_assert_uint_eq(reg(0, 11), 0);
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x300);
+    ck_assert_int_eq(cpu_breakpoint_remove(cs, RAM_BASE + 0x300), 0);
 }
 END_TEST
 
@@ -416,6 +454,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_start_stopped);
     tcase_add_test(tc, test_run_stop);
     tcase_add_test(tc, test_step_and_breakpoint);
+    tcase_add_test(tc, test_breakpoint_on_other_hart);
     tcase_add_test(tc, test_request_stop_other_thread);
     tcase_add_test(tc, test_request_stop_in_access);
     tcase_add_test(tc, test_watch_load_cancelled);
