@@ -103,6 +103,20 @@ static void illegal(RvHart *h, uint32_t insn)
     raise_exc(h, RV_EXC_ILLEGAL, insn);
 }
 
+/* After an access through memcore: was the instruction cancelled during
+ * it (rv64.h)?  Then it leaves pc alone and does not retire.  Checked on
+ * the slow path only: the TLB never holds watched pages. */
+static bool cancelled(RvHart *h)
+{
+    if (__builtin_expect(!h->cancel, 1)) {
+        return false;
+    }
+    h->cancel = false;
+    h->trapped = true;
+    h->npc = h->pc;
+    return true;
+}
+
 /* ---- memory ------------------------------------------------------------- */
 
 static bool load(RvHart *h, uint64_t addr, unsigned size, uint64_t *v)
@@ -122,7 +136,7 @@ static bool load(RvHart *h, uint64_t addr, unsigned size, uint64_t *v)
     case 4: *v = address_space_ldl_le(h->as, addr, h->attrs, &r); break;
     default: *v = address_space_ldq_le(h->as, addr, h->attrs, &r); break;
     }
-    if (h->cancel) {
+    if (cancelled(h)) {
         return false;
     }
     if (r != MEMTX_OK) {
@@ -149,7 +163,7 @@ static void store(RvHart *h, uint64_t addr, unsigned size, uint64_t v)
     case 4: address_space_stl_le(h->as, addr, (uint32_t)v, h->attrs, &r); break;
     default: address_space_stq_le(h->as, addr, v, h->attrs, &r); break;
     }
-    if (h->cancel) {
+    if (cancelled(h)) {
         return;
     }
     if (r != MEMTX_OK) {
@@ -648,7 +662,7 @@ static bool fetch(RvHart *h, uint32_t *insn)
         return true;
     }
     v = address_space_ldl_le(h->as, h->pc, h->attrs, &r);
-    if (h->cancel) {
+    if (cancelled(h)) {
         return false;
     }
     if (r != MEMTX_OK) {
@@ -665,7 +679,6 @@ void rv_exec_one(RvHart *h)
     const RvInsn *e;
 
     h->trapped = false;
-    h->cancel = false;
     h->npc = h->pc + 4;
     if (fetch(h, &insn)) {
         e = rv_decode(insn);
@@ -674,11 +687,6 @@ void rv_exec_one(RvHart *h)
         } else {
             illegal(h, insn);
         }
-    }
-    if (__builtin_expect(h->cancel, 0)) {
-        /* loads and stores leave everything alone once cancelled */
-        h->cancel = false;
-        return;
     }
     if (!h->trapped) {
         h->instret++;

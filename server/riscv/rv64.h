@@ -84,9 +84,10 @@ typedef struct RvHart {
     int64_t instret_off;   /* minstret = instret + instret_off */
     unsigned hartid;
     bool wfi;              /* executed wfi, waiting for an interrupt */
-    bool trapped;          /* the last instruction raised an exception */
-    bool cancel;           /* set during an access: the instruction does
-                            * not retire (rv_exec_one) */
+    bool trapped;          /* the last instruction raised an exception
+                            * or was cancelled: not retired */
+    bool cancel;           /* set during an access: cancel the
+                            * instruction (rv_exec_one) */
     AddressSpace *as;
     MemTxAttrs attrs;
     RvIrqSource irq;
