@@ -128,8 +128,9 @@ int cpu_breakpoint_remove(CpuSet *cs, uint64_t pc);
 int cpu_reg_get(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val);
 int cpu_reg_set(CpuSet *cs, unsigned hart, unsigned reg, uint64_t val);
 
-/* cpu_reset: stop, reset every hart to reset_pc, and resume if it was
- * running. */
+/* cpu_reset: park every hart, reset it to reset_pc, and let the set go
+ * on as it was (a running set runs again; a cpu_stop_all() or
+ * cpu_resume_all() another thread made meanwhile keeps its effect). */
 void cpu_reset(CpuSet *cs);
 
 /* cpu_set_reset_pc: the pc harts reset to; while stopped also moves
@@ -138,9 +139,13 @@ void cpu_reset(CpuSet *cs);
 int cpu_set_reset_pc(CpuSet *cs, uint64_t pc);
 
 /* cpu_pause / cpu_unpause: park every hart without reporting a stop
- * and, given what cpu_pause returned, let them run again: for looking
- * at registers of a running machine (monitor) and changing breakpoints.
- * A resume that was armed for a stop report stays armed. */
+ * and let them run again if the set runs: for looking at registers of a
+ * running machine (monitor) and changing breakpoints.  Pauses (and
+ * resets) are holds: the harts stay parked until the last one ends,
+ * whatever cpu_resume_all() or cpu_stop_all() other threads call
+ * meanwhile (those change what happens after).  The run state and an
+ * armed resume are untouched; cpu_pause returns whether the set runs
+ * (cpu_unpause ignores it). */
 bool cpu_pause(CpuSet *cs);
 void cpu_unpause(CpuSet *cs, bool was_running);
 

@@ -390,6 +390,46 @@ START_TEST(test_reset)
 }
 END_TEST
 
+/* A reset of a running set (the reset thread of memcored, here another
+ * thread) racing with a stop and with a pause: the stop must leave the
+ * set stopped, the pause must see it stopped and then let it run; neither
+ * may wait for ever for harts that the reset resumed. */
+static _Atomic bool resets_done;
+static void *resetter(void *arg)
+{
+    (void)arg;
+    while (!resets_done) {
+        cpu_reset(cs);
+        sched_yield();
+    }
+    return NULL;
+}
+
+START_TEST(test_stop_and_pause_during_reset)
+{
+    pthread_t r;
+    uint64_t pc;
+
+    resets_done = false;
+    cpu_resume_all(cs);
+    ck_assert_int_eq(pthread_create(&r, NULL, resetter, NULL), 0);
+    for (unsigned k = 0; k < 3000; k++) {
+        bool was = cpu_pause(cs);
+
+        ck_assert(was);
+        ck_assert_int_eq(cpu_reg_get(cs, 0, CPU_REG_PC, &pc), 0);
+        cpu_unpause(cs, was);
+        cpu_stop_all(cs);
+        ck_assert_int_eq(cpu_reg_get(cs, 1, CPU_REG_PC, &pc), 0);
+        ck_assert(pc == RAM_BASE || pc == RAM_BASE + 4);
+        cpu_resume_all(cs);
+    }
+    resets_done = true;
+    pthread_join(r, NULL);
+    ck_assert(cpu_is_running(cs));
+}
+END_TEST
+
 /* Stress: another thread stops, steps and resumes while harts run; a
  * third requests stops.  Every stop must leave consistent registers
  * (pc on one of the loop's two instructions). */
@@ -461,6 +501,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_request_in_access_completes);
     tcase_add_test(tc, test_wfi);
     tcase_add_test(tc, test_reset);
+    tcase_add_test(tc, test_stop_and_pause_during_reset);
     tcase_add_test(tc, test_stress);
     suite_add_tcase(s, tc);
     return s;
