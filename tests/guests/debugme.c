@@ -3,7 +3,8 @@
  * (tests/integration/test_gdb_guest.sh), built -O0 -g with start_smp.S
  * so that every local, argument and line is where gdb expects it.
  *
- * Hart 0 runs main(): it wakes hart 1 (if the board has one), computes
+ * Hart 0 runs main(): once hart 1 (if the board has one) says it waits in
+ * wfi, wakes it; then computes
  * through nested calls (breakpoints, bt, finish, next, step), writes,
  * reads and reads-then-writes globals (watch, rwatch, awatch), then
  * polls `mailbox` until someone (the monitor) stores MAILBOX_GO there —
@@ -32,6 +33,9 @@ volatile long total;                  /* awatch: read, then written */
 volatile int mailbox;                 /* written by the monitor */
 volatile unsigned long polls;         /* hart 0's polls of mailbox */
 volatile unsigned long hart1_ticks;   /* hart 1's progress */
+/* set by start_smp.S on hart 1 before it waits in wfi; in .data, since
+ * hart 0 clears .bss while hart 1 may already have set it */
+volatile int hart1_up __attribute__((section(".data")));
 struct point origin = { 1, 2 };
 const char greeting[] = "debugme";
 
@@ -127,12 +131,20 @@ void secondary_main(unsigned long hartid)
     }
 }
 
+void wake_hart1(void)
+{
+    CLINT_MSIP[1] = 1;  /* ignored on a one-hart CLINT */
+}
+
 int main(void)
 {
     long result;
     int i, lim;
 
-    CLINT_MSIP[1] = 1;  /* wake hart 1; ignored on a one-hart CLINT */
+    /* let hart 1 reach its wfi first (bounded: a one-hart board has none) */
+    for (i = 0; i < 100000 && !hart1_up; i++) {
+    }
+    wake_hart1();
     puts_(greeting);
     puts_("\n");
     result = accumulate(3);

@@ -4,9 +4,9 @@
  * (stack, bss, trap vector, main(), power off).  Any
  * other hart takes an 8 KiB stack below hart 0's, enables only its
  * software interrupt (mie.MSIE, with mstatus.MIE off: no trap, wfi just
- * wakes) and sleeps in wfi until hart 0 sets its msip in the CLINT (after
- * clearing bss), clears msip and calls secondary_main(hartid), which does
- * not return. */
+ * wakes), sets hart1_up (a .data int of the program) and sleeps in wfi
+ * until hart 0 sets its msip in the CLINT (after clearing bss), clears
+ * msip and calls secondary_main(hartid), which does not return. */
     .section .text.start
     .globl _start
 _start:
@@ -36,6 +36,9 @@ secondary:
     csrw    mtvec, t0
     li      t0, 8               /* mie.MSIE */
     csrw    mie, t0
+    la      t0, hart1_up        /* "I am about to wait" */
+    li      t1, 1
+    sw      t1, 0(t0)
 4:  wfi
     csrr    t0, mip
     andi    t0, t0, 8

@@ -262,7 +262,8 @@ start_server -S --board "$BOARDS/virt-2harts.json" --kernel "$GUEST" \
 MON=$(listen_addr)
 next_line
 GDB=$(listen_addr)
-gdb_start -ex 'info threads' -ex 'break hart1_work' -ex continue \
+gdb_start -ex 'info threads' -ex 'break wake_hart1' -ex continue -ex 'info threads' \
+	-ex delete -ex 'break hart1_work' -ex continue \
 	-ex 'info threads' -ex bt -ex 'print $pc' -ex 'print id' \
 	-ex 'thread 1' -ex 'print $pc' -ex 'thread 2' -ex next \
 	-ex delete -ex 'break mailbox_poll' -ex continue -ex bt -ex delete \
@@ -278,9 +279,17 @@ check "C: at reset both harts are threads at _start" \
 	has_block "$OUT" '  Id   Target Id         Frame ' \
 	"\\* 1    Thread 1 \\(vCPU 0\\) _start \\(\\) at .*start_smp\\.S:[0-9]+" \
 	"  2    Thread 2 \\(vCPU 1\\) _start \\(\\) at .*start_smp\\.S:[0-9]+"
+# main() has not woken hart 1 yet: hart 1 said it waits in wfi (or is
+# one instruction from it), where the all-stop parked it
+check "C: a breakpoint on hart 0 while hart 1 waits in wfi" \
+	has_block "$OUT" '' "Thread 1 hit Breakpoint 1, wake_hart1 \\(\\) at $F:[0-9]+" \
+	"[0-9]+${T}    CLINT_MSIP\\[1\\] = 1;.*" \
+	'  Id   Target Id         Frame ' \
+	"\\* 1    Thread 1 \\(vCPU 0\\) wake_hart1 \\(\\) at $F:[0-9]+" \
+	"  2    Thread 2 \\(vCPU 1\\) ($A in )?secondary \\(\\) at .*start_smp\\.S:[0-9]+"
 check "C: a breakpoint hit by hart 1 is thread 2's" \
 	has_block "$OUT" '\[Switching to Thread 2\]' '' \
-	"Thread 2 hit Breakpoint 1, hart1_work \\(id=1\\) at $F:[0-9]+"
+	"Thread 2 hit Breakpoint 2, hart1_work \\(id=1\\) at $F:[0-9]+"
 check "C: info threads: hart 1 in its function, selected" \
 	grep -Eq "^\\* 2    Thread 2 \\(vCPU 1\\) hart1_work \\(id=1\\) at $F:[0-9]+$" "$OUT"
 check "C: info threads: hart 0 elsewhere" \
@@ -300,14 +309,14 @@ check "C: next in thread 2" \
 	"[0-9]+${T}    hart1_ticks = hart1_ticks \\+ id;" "[0-9]+${T}}"
 check "C: a breakpoint hit by hart 0 is thread 1's" \
 	has_block "$OUT" '\[Switching to Thread 1\]' '' \
-	"Thread 1 hit Breakpoint 2, mailbox_poll \\(\\) at $F:[0-9]+"
+	"Thread 1 hit Breakpoint 3, mailbox_poll \\(\\) at $F:[0-9]+"
 check "C: bt of thread 1" \
 	has_block "$OUT" "#0  mailbox_poll \\(\\) at $F:[0-9]+" \
 	"#1  $A in wait_mailbox \\(\\) at $F:[0-9]+" \
 	"#2  $A in main \\(\\) at $F:[0-9]+"
 check "C: a watchpoint hit by hart 1 is thread 2's" \
 	has_block "$OUT" '\[Switching to Thread 2\]' '' \
-	'Thread 2 hit Hardware watchpoint 3: hart1_ticks' '' \
+	'Thread 2 hit Hardware watchpoint 4: hart1_ticks' '' \
 	'Old value = [0-9]+' 'New value = [0-9]+' \
 	"hart1_work \\(id=1\\) at $F:[0-9]+"
 check "C: Ctrl-C stops the guest on the selected thread, as QEMU does" \
