@@ -7,10 +7,11 @@
  * wfi, wakes it; then computes
  * through nested calls (breakpoints, bt, finish, next, step), writes,
  * reads and reads-then-writes globals (watch, rwatch, awatch), then
- * polls `mailbox` until someone (the monitor) stores MAILBOX_GO there —
- * other values keep it polling, so a store before gdb's continue reaches
- * the stub does no harm — and powers off.  Hart 1 loops in hart1_main()
- * calling hart1_work() for ever.
+ * polls `mailbox` until the debugger stores MAILBOX_GO there, and powers
+ * off.  `doorbell` is for the monitor's stores while the guest runs: the
+ * guest never touches it (a store racing with the guest's own accesses
+ * would be a data race for ThreadSanitizer).  Hart 1 loops in
+ * hart1_main() calling hart1_work() for ever.
  *
  * The program text is part of the test: the test matches the source
  * lines gdb prints, so keep them in step.
@@ -30,7 +31,8 @@ struct point {
 volatile int counter;                 /* watch: written by bump() */
 volatile int limit = 3;               /* rwatch: read by read_limit() */
 volatile long total;                  /* awatch: read, then written */
-volatile int mailbox;                 /* written by the monitor */
+volatile int mailbox;                 /* written by the debugger */
+volatile int doorbell __attribute__((aligned(16))); /* by the monitor */
 volatile unsigned long polls;         /* hart 0's polls of mailbox */
 volatile unsigned long hart1_ticks;   /* hart 1's progress */
 /* set by start_smp.S on hart 1 before it waits in wfi; in .data, since

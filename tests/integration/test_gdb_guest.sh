@@ -206,27 +206,30 @@ MON=$(listen_addr)
 next_line
 GDB=$(listen_addr)
 gdb_start -ex 'break wait_mailbox' -ex continue -ex delete \
-	-ex 'print &mailbox' -ex 'watch mailbox' -ex 'echo armed\n' \
-	-ex continue -ex 'print mailbox' -ex delete -ex 'echo ctrl-c-now\n' \
+	-ex 'print &doorbell' -ex 'watch doorbell' -ex 'echo armed\n' \
+	-ex continue -ex 'print doorbell' -ex delete -ex 'echo ctrl-c-now\n' \
 	-ex continue -ex 'info registers pc' -ex bt -ex 'echo B-done\n' \
 	-ex 'set var mailbox = 0x600d' -ex continue
 check "B: gdb stopped in wait_mailbox and armed the watchpoint" \
 	gdb_wait '^armed'
-MAILBOX=$(sed -n 's/^\$1 = (volatile int \*) \(0x[0-9a-f]*\) <mailbox>$/\1/p' "$OUT")
-check "B: gdb printed &mailbox" test -n "$MAILBOX"
-# Stores before gdb's continue reaches memcored are no stops (and, being
-# no MAILBOX_GO, do not end the guest's loop): store until gdb reports.
+DOORBELL=$(sed -n 's/^\$1 = (volatile int \*) \(0x[0-9a-f]*\) <doorbell>$/\1/p' "$OUT")
+check "B: gdb printed &doorbell" test -n "$DOORBELL"
+# Stores before gdb's continue reaches memcored are no stops: store until
+# gdb reports one.  The guest never touches doorbell; 'info status' first
+# takes the vCPUs' lock, ordering the store after everything gdb's
+# session did with it (for --enable-tsan).
 n=0
 while ! grep -q '^New value = ' "$OUT"; do
 	n=$((n + 1))
 	[ $n -gt 500 ] && break
 	kill -0 "$GDB_PID" 2>/dev/null || break
-	"$MONCLIENT" "$MON" "stl_le $MAILBOX $((0x100 + n))" >/dev/null 2>&1
+	"$MONCLIENT" "$MON" 'info status' "stl_le $DOORBELL $((0x100 + n))" \
+		>/dev/null 2>&1
 done
 check "B: a monitor stl_le stops the running guest at the watchpoint" \
 	gdb_wait '^ctrl-c-now'
 check "B: gdb reports it as its hardware watchpoint" \
-	has_block "$OUT" '' 'Hardware watchpoint 2: mailbox' ''
+	has_block "$OUT" '' 'Hardware watchpoint 2: doorbell' ''
 # gdb's new value is one of the stores, and so is what it prints next
 # (a last store may land while gdb reports the previous one).
 NEW=$(sed -n 's/^New value = //p' "$OUT")
