@@ -920,6 +920,10 @@ void gdb_stub_process_events(GdbStub *s)
     if (!have) {
         return;
     }
+    if (ev.thread == 0) {
+        /* no thread in particular (Ctrl-C): gdb's current one */
+        ev.thread = thread_alive(s, s->c_thread) ? s->c_thread : g_thread(s);
+    }
     if (!thread_alive(s, ev.thread)) {
         ev.thread = 1;
     }

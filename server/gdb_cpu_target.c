@@ -189,7 +189,8 @@ static int cpu_resume(void *opaque, const GdbResume *actions)
 static void cpu_stop_op(void *opaque)
 {
     GdbCpuTarget *t = opaque;
-    GdbStopEvent ev = { 1, GDB_STOP_SIGNAL, GDB_SIGINT, 0 };
+    /* thread 0: the stub names gdb's current thread, as QEMU does */
+    GdbStopEvent ev = { 0, GDB_STOP_SIGNAL, GDB_SIGINT, 0 };
 
     cpu_stop_all(t->cs);
     notify(t, &ev);

@@ -34,7 +34,8 @@ typedef struct Hart {
     /* under cs->lock */
     bool parked;
     bool step_req;
-    /* written by the controller while parked, read by the hart */
+    /* written by the controller while parked, read by the hart: execute
+     * the instruction at pc even if a breakpoint is there */
     bool skip_bp;
     /* hart-thread only: cpu_request_stop() made on this thread */
     bool req;
@@ -49,20 +50,25 @@ struct CpuSet {
     pthread_mutex_t lock;
     pthread_cond_t wake;   /* harts: parked or in wfi */
     pthread_cond_t ctl;    /* controllers: waiting for parking */
-    bool running;
+    bool running;          /* what controllers asked: run or stop */
+    unsigned holds;        /* parks in progress (pause, reset, stop):
+                            * while non-zero the harts stay parked */
     bool quit;
     unsigned nparked;
     unsigned nsteps;
     uint64_t stop_gen;
-    unsigned resetting;     /* cpu_reset()s of a running set under way */
     _Atomic int attention;
-    _Atomic bool run_flag;  /* mirrors running for the hot path */
+    _Atomic bool run_flag;  /* should_run() for the hot path */
     /* the stop to report */
     bool armed;
     bool ev_pending;
     unsigned ev_hart;
     CpuStopReason ev_reason;
     uint64_t ev_addr;
+    /* the hart whose breakpoint stop was reported last (-1: none); the
+     * next resume lets it execute that instruction, and only it */
+    int bp_hart;
+    uint64_t bp_pc;
     /* breakpoints: changed only while stopped */
     uint64_t *bps;
     unsigned nbp, bpcap;
@@ -81,17 +87,33 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* under lock: whether the harts may run (a hold keeps them parked
+ * whatever `running` says) */
+static bool should_run(CpuSet *cs)
+{
+    return cs->running && cs->holds == 0 && !cs->quit;
+}
+
 /* under lock */
 static void update_attention(CpuSet *cs)
 {
-    atomic_store_explicit(&cs->run_flag, cs->running, memory_order_relaxed);
-    atomic_store_explicit(&cs->attention, !cs->running || cs->nbp > 0,
+    bool run = should_run(cs);
+
+    atomic_store_explicit(&cs->run_flag, run, memory_order_relaxed);
+    atomic_store_explicit(&cs->attention, !run || cs->nbp > 0,
                           memory_order_relaxed);
 }
 
+/* under lock: every hart parked, no step in flight */
+static bool all_parked(CpuSet *cs)
+{
+    return cs->nsteps == 0 && cs->nparked == cs->n;
+}
+
+/* under lock: stopped as controllers see it */
 static bool is_stopped(CpuSet *cs)
 {
-    return !cs->running && cs->nsteps == 0 && cs->nparked == cs->n;
+    return !cs->running && all_parked(cs);
 }
 
 /* under lock: record a stop and make every hart park */
@@ -104,6 +126,8 @@ static void record_stop(CpuSet *cs, unsigned hart, CpuStopReason reason,
         cs->ev_reason = reason;
         cs->ev_addr = addr;
         cs->armed = false;
+        cs->bp_hart = reason == CPU_STOP_BREAKPOINT ? (int)hart : -1;
+        cs->bp_pc = addr;
     }
     cs->running = false;
     update_attention(cs);
@@ -164,7 +188,7 @@ static bool wfi_wait(Hart *h, bool step, uint64_t gen)
         struct timespec ts;
 
         irq = rv_irq_pending(&h->rv) != 0;
-        if (irq || cs->quit || (step ? cs->stop_gen != gen : !cs->running)) {
+        if (irq || cs->quit || (step ? cs->stop_gen != gen : !should_run(cs))) {
             break;
         }
         t = now_ns();
@@ -287,7 +311,7 @@ static void *hart_main(void *arg)
         cs->nparked++;
         pthread_cond_broadcast(&cs->ctl);
         deliver(cs);
-        while (!cs->quit && !cs->running && !h->step_req) {
+        while (!cs->quit && !should_run(cs) && !h->step_req) {
             pthread_cond_wait(&cs->wake, &cs->lock);
         }
         if (cs->quit) {
@@ -328,6 +352,7 @@ CpuSet *cpu_create(const CpuConfig *cfg)
     }
     cs->cfg = *cfg;
     cs->n = cfg->nharts;
+    cs->bp_hart = -1;
     cs->harts = calloc(cs->n, sizeof(*cs->harts));
     if (!cs->harts) {
         free(cs);
@@ -424,21 +449,38 @@ void cpu_wait_stopped(CpuSet *cs)
     pthread_mutex_unlock(&cs->lock);
 }
 
-/* Ask every hart to park; the caller waits with wait_stopped_locked(). */
-static void stop_ask_locked(CpuSet *cs)
+/* under lock: park every hart and keep them parked (a hold) until
+ * release_locked(), whatever other controllers do meanwhile: a
+ * cpu_resume_all() or the end of a reset on another thread cannot make
+ * a hart run under a holder that is still waiting for them, or that
+ * reads their registers. */
+static void hold_locked(CpuSet *cs)
 {
-    cs->running = false;
-    cs->armed = false;
-    cs->ev_pending = false;
+    cs->holds++;
     cs->stop_gen++;
     update_attention(cs);
     pthread_cond_broadcast(&cs->wake);
+    while (!all_parked(cs) && !cs->quit) {
+        pthread_cond_wait(&cs->ctl, &cs->lock);
+    }
+}
+
+static void release_locked(CpuSet *cs)
+{
+    cs->holds--;
+    update_attention(cs);
+    if (should_run(cs)) {
+        pthread_cond_broadcast(&cs->wake);
+    }
 }
 
 static void stop_all_locked(CpuSet *cs)
 {
-    stop_ask_locked(cs);
-    wait_stopped_locked(cs);
+    cs->running = false;
+    cs->armed = false;
+    cs->ev_pending = false;
+    hold_locked(cs);
+    release_locked(cs);
 }
 
 void cpu_stop_all(CpuSet *cs)
@@ -453,9 +495,18 @@ static void resume_locked(CpuSet *cs)
     if (cs->running || cs->quit) {
         return;
     }
+    /* Only the hart whose breakpoint was reported, still on it, steps
+     * over it.  Another hart parked on a breakpoint address (the all-stop
+     * caught it there before it checked) hits it when it runs: skipping
+     * it would lose a breakpoint hit gdb has not seen. */
     for (unsigned i = 0; i < cs->n; i++) {
-        cs->harts[i].skip_bp = true;
+        Hart *h = &cs->harts[i];
+
+        if ((int)i == cs->bp_hart && h->rv.pc == cs->bp_pc) {
+            h->skip_bp = true;
+        }
     }
+    cs->bp_hart = -1;
     cs->ev_pending = false;
     cs->armed = true;
     cs->running = true;
@@ -502,9 +553,9 @@ bool cpu_is_running(CpuSet *cs)
     bool r;
 
     pthread_mutex_lock(&cs->lock);
-    /* a reset of a running set parks the harts for a moment: still
-     * running as far as anyone asking is concerned */
-    r = !is_stopped(cs) || cs->resetting > 0;
+    /* a pause or a reset of a running set parks the harts for a moment
+     * (a hold): still running as far as anyone asking is concerned */
+    r = !is_stopped(cs);
     pthread_mutex_unlock(&cs->lock);
     return r;
 }
@@ -519,6 +570,10 @@ void cpu_request_stop(CpuStopReason reason, uint64_t addr)
             h->req_addr = addr;
             h->req = true;
         }
+        if (reason == CPU_STOP_WATCHPOINT) {
+            /* stop before the access, as gdb expects of RISC-V */
+            h->rv.cancel = true;
+        }
         atomic_store(&h->cs->attention, 1);
         return;
     }
@@ -532,20 +587,14 @@ void cpu_request_stop(CpuStopReason reason, uint64_t addr)
     pthread_mutex_unlock(&sets_lock);
 }
 
-/* under lock: park every hart, keeping a resume armed; returns whether
- * the set was running */
+/* under lock: park every hart under a hold (the run state, an armed
+ * resume and a pending stop are left alone); returns whether the set
+ * was running */
 static bool pause_locked(CpuSet *cs)
 {
     bool was = cs->running;
 
-    if (was) {
-        bool armed = cs->armed;
-
-        stop_all_locked(cs);
-        cs->armed = armed;
-    } else {
-        wait_stopped_locked(cs);
-    }
+    hold_locked(cs);
     return was;
 }
 
@@ -553,11 +602,8 @@ static bool pause_locked(CpuSet *cs)
  * are not parked on one they hit) */
 static void unpause_locked(CpuSet *cs, bool was)
 {
-    if (was && !cs->quit) {
-        cs->running = true;
-        update_attention(cs);
-        pthread_cond_broadcast(&cs->wake);
-    }
+    (void)was;
+    release_locked(cs);
 }
 
 bool cpu_pause(CpuSet *cs)
@@ -636,7 +682,8 @@ static int reg_access(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val,
     }
     rv = &cs->harts[hart].rv;
     pthread_mutex_lock(&cs->lock);
-    if (!is_stopped(cs)) {
+    if (!all_parked(cs) || should_run(cs)) {
+        /* running, or about to: only a stop or a hold makes it safe */
         ret = -EBUSY;
     } else if (reg < 32) {
         if (!write) {
@@ -648,6 +695,7 @@ static int reg_access(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val,
         if (write) {
             rv->pc = *val;
             rv->wfi = false;
+            cs->harts[hart].skip_bp = false; /* a breakpoint there hits */
         } else {
             *val = rv->pc;
         }
@@ -675,30 +723,18 @@ int cpu_reg_set(CpuSet *cs, unsigned hart, unsigned reg, uint64_t val)
 
 void cpu_reset(CpuSet *cs)
 {
-    bool was;
-    uint64_t gen;
-
+    /* under a hold, not a stop: a running set runs on afterwards, and a
+     * cpu_stop_all() or cpu_resume_all() made meanwhile on another thread
+     * keeps its effect */
     pthread_mutex_lock(&cs->lock);
-    was = cs->running;
-    if (was) {
-        cs->resetting++;
-    }
-    stop_ask_locked(cs);
-    gen = cs->stop_gen;
-    wait_stopped_locked(cs);
+    hold_locked(cs);
     for (unsigned i = 0; i < cs->n; i++) {
         rv_hart_reset(&cs->harts[i].rv, cs->cfg.reset_pc);
         cs->harts[i].rv.x[10] = i;
+        cs->harts[i].skip_bp = false;
     }
-    if (was) {
-        cs->resetting--;
-        /* A stop asked while we waited for the harts (the monitor's
-         * `stop` right after a guest's reset request) wins: resuming
-         * would leave its caller waiting for a stop that never comes. */
-        if (cs->stop_gen == gen) {
-            resume_locked(cs);
-        }
-    }
+    cs->bp_hart = -1;
+    release_locked(cs);
     pthread_mutex_unlock(&cs->lock);
 }
 

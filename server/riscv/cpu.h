@@ -82,8 +82,10 @@ unsigned cpu_count(CpuSet *cs);
 /* cpu_stop_all: park every hart; returns when they all are.  Cancels a
  * pending stop callback that has not started yet. */
 void cpu_stop_all(CpuSet *cs);
-/* cpu_resume_all: run every hart (no-op when running).  A hart parked
- * on a breakpoint executes that instruction before checking again. */
+/* cpu_resume_all: run every hart (no-op when running).  The hart whose
+ * breakpoint stop was reported last, if still parked on it (pc not
+ * written since), executes that instruction before checking again; any
+ * other hart sitting on a breakpoint address hits it at once. */
 void cpu_resume_all(CpuSet *cs);
 /* cpu_step: while stopped, execute one instruction of @hart (or take
  * its pending interrupt, or finish its wfi), then report CPU_STOP_STEP
@@ -97,10 +99,17 @@ void cpu_wait_stopped(CpuSet *cs);
 bool cpu_is_running(CpuSet *cs);
 
 /* cpu_request_stop: ask for an all-stop with @reason and @addr.  From a
- * hart thread (e.g. a watchpoint hit inside one of its memory accesses)
- * it names that hart, and the instruction in progress completes first;
- * from any other thread it applies to every CpuSet, naming hart 0.
- * Never blocks. */
+ * hart thread (e.g. an MMIO access) it names that hart, and the
+ * instruction in progress completes first — except for
+ * CPU_STOP_WATCHPOINT (a watchpoint hit inside one of the hart's
+ * accesses): that instruction is cancelled (rv64.h) and the hart stops
+ * on it, pc unchanged, as a RISC-V debug trigger and QEMU's riscv
+ * gdbstub stop before the access; gdb steps over it with its watchpoints
+ * removed, so a watched store or load is executed again (memcore's
+ * watchpoints fire after the access: a store's bytes are in memory
+ * already and are written once more, an MMIO register sees the access
+ * twice).  From any other thread it applies to every CpuSet, naming
+ * hart 0.  Never blocks. */
 void cpu_request_stop(CpuStopReason reason, uint64_t addr);
 
 /* cpu_breakpoint_insert / _remove: stop before executing the
@@ -119,9 +128,9 @@ int cpu_breakpoint_remove(CpuSet *cs, uint64_t pc);
 int cpu_reg_get(CpuSet *cs, unsigned hart, unsigned reg, uint64_t *val);
 int cpu_reg_set(CpuSet *cs, unsigned hart, unsigned reg, uint64_t val);
 
-/* cpu_reset: stop, reset every hart to reset_pc, and resume if it was
- * running — unless another stop was asked meanwhile (it wins: the set
- * stays stopped). */
+/* cpu_reset: park every hart, reset it to reset_pc, and let the set go
+ * on as it was (a running set runs again; a cpu_stop_all() or
+ * cpu_resume_all() another thread made meanwhile keeps its effect). */
 void cpu_reset(CpuSet *cs);
 
 /* cpu_set_reset_pc: the pc harts reset to; while stopped also moves
@@ -130,9 +139,13 @@ void cpu_reset(CpuSet *cs);
 int cpu_set_reset_pc(CpuSet *cs, uint64_t pc);
 
 /* cpu_pause / cpu_unpause: park every hart without reporting a stop
- * and, given what cpu_pause returned, let them run again: for looking
- * at registers of a running machine (monitor) and changing breakpoints.
- * A resume that was armed for a stop report stays armed. */
+ * and let them run again if the set runs: for looking at registers of a
+ * running machine (monitor) and changing breakpoints.  Pauses (and
+ * resets) are holds: the harts stay parked until the last one ends,
+ * whatever cpu_resume_all() or cpu_stop_all() other threads call
+ * meanwhile (those change what happens after).  The run state and an
+ * armed resume are untouched; cpu_pause returns whether the set runs
+ * (cpu_unpause ignores it). */
 bool cpu_pause(CpuSet *cs);
 void cpu_unpause(CpuSet *cs, bool was_running);
 

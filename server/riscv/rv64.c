@@ -103,6 +103,20 @@ static void illegal(RvHart *h, uint32_t insn)
     raise_exc(h, RV_EXC_ILLEGAL, insn);
 }
 
+/* After an access through memcore: was the instruction cancelled during
+ * it (rv64.h)?  Then it leaves pc alone and does not retire.  Checked on
+ * the slow path only: the TLB never holds watched pages. */
+static bool cancelled(RvHart *h)
+{
+    if (__builtin_expect(!h->cancel, 1)) {
+        return false;
+    }
+    h->cancel = false;
+    h->trapped = true;
+    h->npc = h->pc;
+    return true;
+}
+
 /* ---- memory ------------------------------------------------------------- */
 
 static bool load(RvHart *h, uint64_t addr, unsigned size, uint64_t *v)
@@ -121,6 +135,9 @@ static bool load(RvHart *h, uint64_t addr, unsigned size, uint64_t *v)
     case 2: *v = address_space_lduw_le(h->as, addr, h->attrs, &r); break;
     case 4: *v = address_space_ldl_le(h->as, addr, h->attrs, &r); break;
     default: *v = address_space_ldq_le(h->as, addr, h->attrs, &r); break;
+    }
+    if (cancelled(h)) {
+        return false;
     }
     if (r != MEMTX_OK) {
         raise_exc(h, RV_EXC_LOAD_ACCESS, addr);
@@ -145,6 +162,9 @@ static void store(RvHart *h, uint64_t addr, unsigned size, uint64_t v)
     case 2: address_space_stw_le(h->as, addr, (uint32_t)v, h->attrs, &r); break;
     case 4: address_space_stl_le(h->as, addr, (uint32_t)v, h->attrs, &r); break;
     default: address_space_stq_le(h->as, addr, v, h->attrs, &r); break;
+    }
+    if (cancelled(h)) {
+        return;
     }
     if (r != MEMTX_OK) {
         raise_exc(h, RV_EXC_STORE_ACCESS, addr);
@@ -642,6 +662,9 @@ static bool fetch(RvHart *h, uint32_t *insn)
         return true;
     }
     v = address_space_ldl_le(h->as, h->pc, h->attrs, &r);
+    if (cancelled(h)) {
+        return false;
+    }
     if (r != MEMTX_OK) {
         raise_exc(h, RV_EXC_INSN_ACCESS, h->pc);
         return false;

@@ -84,7 +84,10 @@ typedef struct RvHart {
     int64_t instret_off;   /* minstret = instret + instret_off */
     unsigned hartid;
     bool wfi;              /* executed wfi, waiting for an interrupt */
-    bool trapped;          /* the last instruction raised an exception */
+    bool trapped;          /* the last instruction raised an exception
+                            * or was cancelled: not retired */
+    bool cancel;           /* set during an access: cancel the
+                            * instruction (rv_exec_one) */
     AddressSpace *as;
     MemTxAttrs attrs;
     RvIrqSource irq;
@@ -98,7 +101,11 @@ void rv_hart_init(RvHart *h, AddressSpace *as, unsigned hartid,
 void rv_hart_reset(RvHart *h, uint64_t pc);
 
 /* rv_exec_one: fetch and execute one instruction (or raise its trap).
- * Retires it (instret) unless it trapped. */
+ * Retires it (instret) unless it trapped.  If @cancel becomes true during
+ * one of its memory accesses (a watchpoint that stops before the access,
+ * see cpu.h), the instruction has no effect on the hart: no register
+ * written, no trap, not retired, pc unchanged; what the access did to
+ * memory stays done. */
 void rv_exec_one(RvHart *h);
 
 /* rv_irq_pending: MIP & MIE (what would wake a wfi). */

@@ -16,3 +16,17 @@ tests/guests/hello.elf: $(GUEST_SOURCES)
 check_DATA = tests/guests/hello.elf
 CLEANFILES += tests/guests/hello.elf
 EXTRA_DIST += $(GUEST_SOURCES) tests/guests/guests.mk
+
+# debugme.elf: the program test_gdb_guest.sh debugs with gdb-multiarch,
+# built -O0 so that every local and argument lives where gdb looks, and
+# started by start_smp.S (hart 1 waits for main() to wake it).
+DEBUGME_FILES = tests/guests/start_smp.S tests/guests/debugme.c
+
+tests/guests/debugme.elf: $(DEBUGME_FILES) tests/guests/guest.ld
+	@$(MKDIR_P) tests/guests
+	$(AM_V_CC)$(RISCV_CC) $(GUEST_CFLAGS) -O0 -o $@ \
+		$(srcdir)/tests/guests/start_smp.S $(srcdir)/tests/guests/debugme.c
+
+check_DATA += tests/guests/debugme.elf
+CLEANFILES += tests/guests/debugme.elf
+EXTRA_DIST += $(DEBUGME_FILES)

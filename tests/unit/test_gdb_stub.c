@@ -766,6 +766,29 @@ START_TEST(resume_and_stop_replies)
     ck_assert_int_eq(fake.stops, 1);
     ck_assert_uint_eq(wire_len, 0);
 
+    /* a stop of no thread in particular (thread 0, a target's Ctrl-C)
+     * names gdb's current thread: the last stop's, then the last Hc's,
+     * else the Hg one, so that gdb does not switch threads */
+    sendp("c", 1);
+    r = stop_from_thread((GdbStopEvent){ 2, GDB_STOP_SWBREAK, 5, 0 });
+    free(r);
+    expect("Hg1", "OK");
+    sendp("c", 1);
+    r = stop_from_thread((GdbStopEvent){ 0, GDB_STOP_SIGNAL, 2, 0 });
+    ck_assert_str_eq(r, "T02thread:2;");
+    free(r);
+    expect("Hc1", "OK");
+    sendp("c", 1);
+    r = stop_from_thread((GdbStopEvent){ 0, GDB_STOP_SIGNAL, 2, 0 });
+    ck_assert_str_eq(r, "T02thread:1;");
+    free(r);
+    expect("Hc0", "OK");
+    expect("Hg2", "OK");
+    sendp("c", 1);
+    r = stop_from_thread((GdbStopEvent){ 0, GDB_STOP_SIGNAL, 2, 0 });
+    ck_assert_str_eq(r, "T02thread:2;");
+    free(r);
+
     /* a stop reported while nothing runs is dropped */
     gdb_stub_notify_stop(stub, &(GdbStopEvent){ 1, GDB_STOP_SIGNAL, 5, 0 });
     gdb_stub_process_events(stub);

@@ -1,15 +1,12 @@
 /*
  * tests/unit/test_rv64_cpu.c — server/riscv/cpu.h: harts on threads,
  * stop/resume/step, breakpoints, stop requests from another thread and
- * from inside a memory access, register access, wfi, reset (and a stop
- * asked while a reset waits for the harts), and a stress
+ * from inside a memory access, register access, wfi, reset, and a stress
  * test driving stop/resume/step from another thread while harts run.
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "test_rv64_fixture.h"
 #include "../../server/riscv/cpu.h"
@@ -45,18 +42,20 @@ static void wait_event(unsigned n)
     pthread_mutex_unlock(&ev_lock);
 }
 
-/* an MMIO register whose write asks for a watchpoint stop; while
- * mmio_gate is set, a read blocks until it is cleared (a hart that cannot
- * park yet) */
-static _Atomic bool mmio_gate, mmio_inside;
+/* MMIO registers: offset 8 asks for a watchpoint stop on write and on
+ * read (while mmio_watch is set), offset 0x10 for a plain stop request
+ * on write; reads of offset 8 return 0x77. */
+static _Atomic bool mmio_watch;
+static _Atomic unsigned mmio_reads, mmio_writes;
 static uint64_t mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
-    (void)opaque; (void)addr; (void)size;
-    if (mmio_gate) {
-        mmio_inside = true;
-        while (mmio_gate) {
-            sched_yield();
+    (void)opaque; (void)size;
+    if (addr == 8) {
+        mmio_reads++;
+        if (mmio_watch) {
+            cpu_request_stop(CPU_STOP_WATCHPOINT, MMIO_BASE + addr);
         }
+        return 0x77;
     }
     return 0;
 }
@@ -65,7 +64,12 @@ static void mmio_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
 {
     (void)opaque; (void)size;
     mmio_last = data;
-    cpu_request_stop(CPU_STOP_WATCHPOINT, MMIO_BASE + addr);
+    mmio_writes++;
+    if (addr == 8 && mmio_watch) {
+        cpu_request_stop(CPU_STOP_WATCHPOINT, MMIO_BASE + addr);
+    } else if (addr == 0x10) {
+        cpu_request_stop(CPU_STOP_REQUEST, MMIO_BASE + addr);
+    }
 }
 static const MemoryRegionOps mmio_ops = {
     .read = mmio_read,
@@ -96,6 +100,8 @@ static void cpu_setup(void)
     memory_region_add_subregion(&fx_root_mr, MMIO_BASE, &mmio_mr);
     ev_count = 0;
     irq_bits = 0;
+    mmio_watch = true;
+    mmio_reads = mmio_writes = 0;
     /* 0: addi a1,a1,1   4: j 0 */
     put(0, ADDI(11, 11, 1));
     put(4, enc_j(0, -4));
@@ -163,6 +169,9 @@ START_TEST(test_step_and_breakpoint)
     ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 4);
     ck_assert_uint_eq(reg(0, 11), 1);
     ck_assert_uint_eq(reg(1, 11), 0);   /* hart 1 did not move */
+    /* hart 1 spins elsewhere: only hart 0 meets the breakpoint */
+    put(0x400, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 1, CPU_REG_PC, RAM_BASE + 0x400), 0);
     ck_assert_int_eq(cpu_breakpoint_insert(cs, RAM_BASE), 0);
     ck_assert_int_eq(cpu_breakpoint_insert(cs, RAM_BASE), -EEXIST);
     cpu_resume_all(cs);
@@ -195,6 +204,41 @@ START_TEST(test_step_and_breakpoint)
 }
 END_TEST
 
+/* A hart parked on a breakpoint it did not report (the all-stop caught
+ * it there) hits it when resumed; only the hart whose hit was reported
+ * steps over its breakpoint. */
+START_TEST(test_breakpoint_on_other_hart)
+{
+    /* 0x300: addi a1,a1,1; j 0x300 — the loop with the breakpoint;
+     * 0x310: j . — where hart 0 waits at first */
+    put(0x300, ADDI(11, 11, 1));
+    put(0x304, enc_j(0, -4));
+    put(0x310, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x310), 0);
+    ck_assert_int_eq(cpu_reg_set(cs, 1, CPU_REG_PC, RAM_BASE + 0x300), 0);
+    ck_assert_int_eq(cpu_breakpoint_insert(cs, RAM_BASE + 0x300), 0);
+    cpu_resume_all(cs);
+    wait_event(1);
+    cpu_wait_stopped(cs);
+    /* hart 1 was already on it: it hits before executing anything */
+    ck_assert_int_eq(ev_reason, CPU_STOP_BREAKPOINT);
+    ck_assert_uint_eq(ev_hart, 1);
+    ck_assert_uint_eq(reg(1, 11), 0);
+    /* hart 0 on the breakpoint too, unreported (as if the all-stop had
+     * parked it there just before its check) */
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x300), 0);
+    /* resume: hart 1 steps over its reported breakpoint, hart 0 must
+     * not: whichever hart's hit is reported, hart 0 never ran addi */
+    cpu_resume_all(cs);
+    wait_event(2);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_BREAKPOINT);
+    ck_assert_uint_eq(reg(0, 11), 0);
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x300);
+    ck_assert_int_eq(cpu_breakpoint_remove(cs, RAM_BASE + 0x300), 0);
+}
+END_TEST
+
 START_TEST(test_request_stop_other_thread)
 {
     cpu_resume_all(cs);
@@ -210,7 +254,7 @@ END_TEST
 
 START_TEST(test_request_stop_in_access)
 {
-    /* hart 0: li t0,MMIO; sw a1,8(t0) at 0x100; then j . */
+    /* hart 0: li t0,MMIO; li a1,0x42; sw a1,8(t0) at 0x100; then j . */
     put(0x100, enc_u(0x37, 5, MMIO_BASE >> 12));
     put(0x104, ADDI(11, 0, 0x42));
     put(0x108, enc_s(2, 5, 11, 8));
@@ -224,8 +268,81 @@ START_TEST(test_request_stop_in_access)
     ck_assert_uint_eq(ev_addr, MMIO_BASE + 8);
     ck_assert_uint_eq(ev_hart, 0);
     ck_assert_uint_eq(mmio_last, 0x42);
-    /* the store completed: pc is past it */
+    ck_assert_uint_eq(mmio_writes, 1);
+    /* the store reached the device, but the hart stops before it (the
+     * instruction is cancelled: not retired, pc on it), as gdb expects
+     * of RISC-V, which then steps over it with the watchpoint removed */
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x108);
+    ck_assert_uint_eq(reg(0, CPU_REG_CSR(CSR_MINSTRET)), 2);
+    mmio_watch = false;
+    ck_assert_int_eq(cpu_step(cs, 0), 0);
+    wait_event(2);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_STEP);
     ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x10c);
+    ck_assert_uint_eq(mmio_writes, 2);
+    ck_assert_uint_eq(reg(0, CPU_REG_CSR(CSR_MINSTRET)), 3);
+}
+END_TEST
+
+START_TEST(test_watch_load_cancelled)
+{
+    /* hart 0: li t0,MMIO; li a2,5; lw a2,8(t0) at 0x108; then j . */
+    put(0x100, enc_u(0x37, 5, MMIO_BASE >> 12));
+    put(0x104, ADDI(12, 0, 5));
+    put(0x108, enc_i(0x03, 2, 12, 5, 8));
+    put(0x10c, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x100), 0);
+    ck_assert_int_eq(cpu_reg_set(cs, 1, CPU_REG_PC, RAM_BASE + 0x10c), 0);
+    cpu_resume_all(cs);
+    wait_event(1);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_WATCHPOINT);
+    ck_assert_uint_eq(ev_addr, MMIO_BASE + 8);
+    /* stopped on the load, its destination untouched */
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x108);
+    ck_assert_uint_eq(reg(0, 12), 5);
+    ck_assert_uint_eq(mmio_reads, 1);
+    /* a step with the watchpoint still there stops on it again */
+    ck_assert_int_eq(cpu_step(cs, 0), 0);
+    wait_event(2);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_WATCHPOINT);
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x108);
+    ck_assert_uint_eq(reg(0, 12), 5);
+    /* without it the load completes */
+    mmio_watch = false;
+    cpu_resume_all(cs);
+    for (;;) {
+        cpu_stop_all(cs);
+        if (reg(0, CPU_REG_PC) == RAM_BASE + 0x10c) {
+            break;
+        }
+        cpu_resume_all(cs);
+    }
+    ck_assert_uint_eq(reg(0, 12), 0x77);
+    ck_assert_uint_eq(mmio_reads, 3);
+}
+END_TEST
+
+START_TEST(test_request_in_access_completes)
+{
+    /* hart 0: li t0,MMIO; li a1,7; sw a1,16(t0) at 0x108: a plain stop
+     * request from inside an access lets the instruction complete */
+    put(0x100, enc_u(0x37, 5, MMIO_BASE >> 12));
+    put(0x104, ADDI(11, 0, 7));
+    put(0x108, enc_s(2, 5, 11, 16));
+    put(0x10c, JAL_SELF);
+    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x100), 0);
+    ck_assert_int_eq(cpu_reg_set(cs, 1, CPU_REG_PC, RAM_BASE + 0x10c), 0);
+    cpu_resume_all(cs);
+    wait_event(1);
+    cpu_wait_stopped(cs);
+    ck_assert_int_eq(ev_reason, CPU_STOP_REQUEST);
+    ck_assert_uint_eq(ev_hart, 0);
+    ck_assert_uint_eq(mmio_last, 7);
+    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE + 0x10c);
+    ck_assert_uint_eq(reg(0, CPU_REG_CSR(CSR_MINSTRET)), 3);
 }
 END_TEST
 
@@ -273,54 +390,42 @@ START_TEST(test_reset)
 }
 END_TEST
 
-/* A stop asked while a reset waits for the harts to park wins: the reset
- * must not resume the machine under the stopper's feet (cpu_stop_all
- * would wait for ever, as the monitor's `stop` did after a sifive-test
- * reset).  Hart 0 is held inside an MMIO read so that the reset's stop
- * cannot complete before the second stop is asked. */
+/* A reset of a running set (the reset thread of memcored, here another
+ * thread) racing with a stop and with a pause: the stop must leave the
+ * set stopped, the pause must see it stopped and then let it run; neither
+ * may wait for ever for harts that the reset resumed. */
+static _Atomic bool resets_done;
 static void *resetter(void *arg)
 {
     (void)arg;
-    cpu_reset(cs);
-    return NULL;
-}
-
-static void *stopper(void *arg)
-{
-    (void)arg;
-    cpu_stop_all(cs);
-    return NULL;
-}
-
-START_TEST(test_stop_during_reset)
-{
-    pthread_t r, s;
-
-    /* hart 0: lui t0,MMIO; lw a2,0(t0); j . */
-    put(0x300, enc_u(0x37, 5, MMIO_BASE >> 12));
-    put(0x304, enc_i(0x03, 2, 12, 5, 0));
-    put(0x308, JAL_SELF);
-    ck_assert_int_eq(cpu_reg_set(cs, 0, CPU_REG_PC, RAM_BASE + 0x300), 0);
-    mmio_inside = false;
-    mmio_gate = true;
-    cpu_resume_all(cs);
-    while (!mmio_inside) {
+    while (!resets_done) {
+        cpu_reset(cs);
         sched_yield();
     }
-    pthread_create(&r, NULL, resetter, NULL);
-    usleep(20000);          /* the reset asks its stop and waits */
-    pthread_create(&s, NULL, stopper, NULL);
-    usleep(20000);          /* the stop is asked too */
-    mmio_gate = false;
-    pthread_join(r, NULL);
-    pthread_join(s, NULL);
-    ck_assert(!cpu_is_running(cs));
-    /* the reset itself was done */
-    ck_assert_uint_eq(reg(0, CPU_REG_PC), RAM_BASE);
-    ck_assert_uint_eq(reg(1, 10), 1);
-    /* and a reset of a running machine nobody stops still resumes it */
+    return NULL;
+}
+
+START_TEST(test_stop_and_pause_during_reset)
+{
+    pthread_t r;
+    uint64_t pc;
+
+    resets_done = false;
     cpu_resume_all(cs);
-    cpu_reset(cs);
+    ck_assert_int_eq(pthread_create(&r, NULL, resetter, NULL), 0);
+    for (unsigned k = 0; k < 3000; k++) {
+        bool was = cpu_pause(cs);
+
+        ck_assert(was);
+        ck_assert_int_eq(cpu_reg_get(cs, 0, CPU_REG_PC, &pc), 0);
+        cpu_unpause(cs, was);
+        cpu_stop_all(cs);
+        ck_assert_int_eq(cpu_reg_get(cs, 1, CPU_REG_PC, &pc), 0);
+        ck_assert(pc == RAM_BASE || pc == RAM_BASE + 4);
+        cpu_resume_all(cs);
+    }
+    resets_done = true;
+    pthread_join(r, NULL);
     ck_assert(cpu_is_running(cs));
 }
 END_TEST
@@ -389,11 +494,14 @@ static Suite *suite(void)
     tcase_add_test(tc, test_start_stopped);
     tcase_add_test(tc, test_run_stop);
     tcase_add_test(tc, test_step_and_breakpoint);
+    tcase_add_test(tc, test_breakpoint_on_other_hart);
     tcase_add_test(tc, test_request_stop_other_thread);
     tcase_add_test(tc, test_request_stop_in_access);
+    tcase_add_test(tc, test_watch_load_cancelled);
+    tcase_add_test(tc, test_request_in_access_completes);
     tcase_add_test(tc, test_wfi);
     tcase_add_test(tc, test_reset);
-    tcase_add_test(tc, test_stop_during_reset);
+    tcase_add_test(tc, test_stop_and_pause_during_reset);
     tcase_add_test(tc, test_stress);
     suite_add_tcase(s, tc);
     return s;

@@ -96,7 +96,11 @@ typedef enum GdbStopReason {
 } GdbStopReason;
 
 typedef struct GdbStopEvent {
-    unsigned thread;      /* 1..nr_threads */
+    unsigned thread;      /* 1..nr_threads, or 0: no thread in particular
+                           * (Ctrl-C): the stub names gdb's current
+                           * thread (the last Hc, else the last stop's),
+                           * as QEMU names its current CPU, so gdb does
+                           * not switch threads */
     GdbStopReason reason;
     int signal;           /* 5 (SIGTRAP) for breakpoints, watchpoints and
                            * steps, 2 (SIGINT) after a stop request */
@@ -157,8 +161,9 @@ typedef struct GdbTargetOps {
     int (*resume)(void *opaque, const GdbResume *actions);
 
     /* stop: gdb pressed Ctrl-C while the target runs.  Stop all threads
-     * and report a stop (signal GDB_SIGINT) with gdb_stub_notify_stop().
-     * NULL: nothing runs, so nothing to stop. */
+     * and report a stop (signal GDB_SIGINT, thread 0 unless one thread
+     * is the reason) with gdb_stub_notify_stop().  NULL: nothing runs,
+     * so nothing to stop. */
     void (*stop)(void *opaque);
 
     /*
