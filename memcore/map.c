@@ -144,7 +144,7 @@ static void notify_map_clients(void)
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          int is_write, hwaddr access_len)
 {
-    (void)as, (void)len;
+    (void)as;
     if (buffer != bounce_page) {
         hwaddr off;
         mc_rcu_lock();
@@ -153,7 +153,9 @@ void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
         RAMBlock *b = ramblock_from_host(buffer, &off);
         MemoryRegion *mr = b ? MC_LOAD(b->mr) : NULL;
         if (mr && is_write) {
-            invalidate_and_set_dirty(mr, off, access_len);
+            /* Only what the mapping covers (as the bounce path does);
+             * set_dirty_masked also keeps to the block. */
+            invalidate_and_set_dirty(mr, off, MC_MIN(access_len, len));
         }
         Object *owner = b ? b->owner : NULL;
         bool mapped = b && ramblock_map_put(b);
