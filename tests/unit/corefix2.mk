@@ -3,7 +3,8 @@
 # Public headers only; bounded, no sleeps.
 
 UNIT_COREFIX2_TESTS = \
-	tests/unit/test_unmap_clamp
+	tests/unit/test_unmap_clamp \
+	tests/unit/test_resize_destroyed
 
 check_PROGRAMS += $(UNIT_COREFIX2_TESTS)
 TESTS += $(UNIT_COREFIX2_TESTS)
@@ -16,3 +17,8 @@ UNIT_COREFIX2_LDADD = memcore/libmemcore.la $(CHECK_LIBS) -lpthread
 tests_unit_test_unmap_clamp_SOURCES = tests/unit/test_unmap_clamp.c
 tests_unit_test_unmap_clamp_CFLAGS = $(UNIT_COREFIX2_CFLAGS)
 tests_unit_test_unmap_clamp_LDADD = $(UNIT_COREFIX2_LDADD)
+
+# memory_region_ram_resize of a destroyed region (mapped or not): misuse.
+tests_unit_test_resize_destroyed_SOURCES = tests/unit/test_resize_destroyed.c
+tests_unit_test_resize_destroyed_CFLAGS = $(UNIT_COREFIX2_CFLAGS)
+tests_unit_test_resize_destroyed_LDADD = $(UNIT_COREFIX2_LDADD)

@@ -523,6 +523,8 @@ void *memory_region_get_ram_ptr(MemoryRegion *mr);
  * memory_region_ram_resize: change the used size of resizeable RAM.
  * Fails (through @errp), changing nothing, for other RAM and beyond the
  * maximum size (a @newsize whose page round-up would pass 2^64 included).
+ * Resizing a region that is not initialised (or already destroyed) is
+ * misuse, even while a mapping still holds its RAM block.
  */
 void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
                               Error **errp);
