@@ -4,7 +4,8 @@
 
 UNIT_COREFIX2_TESTS = \
 	tests/unit/test_unmap_clamp \
-	tests/unit/test_resize_destroyed
+	tests/unit/test_resize_destroyed \
+	tests/unit/test_unmap_exact
 
 check_PROGRAMS += $(UNIT_COREFIX2_TESTS)
 TESTS += $(UNIT_COREFIX2_TESTS)
@@ -22,3 +23,9 @@ tests_unit_test_unmap_clamp_LDADD = $(UNIT_COREFIX2_LDADD)
 tests_unit_test_resize_destroyed_SOURCES = tests/unit/test_resize_destroyed.c
 tests_unit_test_resize_destroyed_CFLAGS = $(UNIT_COREFIX2_CFLAGS)
 tests_unit_test_resize_destroyed_LDADD = $(UNIT_COREFIX2_LDADD)
+
+# Unmap releases exactly its mapping: double unmap with another mapping
+# of the block outstanding; overlapping init_ram_ptr regions.
+tests_unit_test_unmap_exact_SOURCES = tests/unit/test_unmap_exact.c
+tests_unit_test_unmap_exact_CFLAGS = $(UNIT_COREFIX2_CFLAGS)
+tests_unit_test_unmap_exact_LDADD = $(UNIT_COREFIX2_LDADD)

@@ -867,7 +867,10 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
  * (direct, unless the region was destroyed) or writes them back (bounce,
  * to what the address space shows now) when @is_write.  Takes no global
  * lock for a direct mapping.  A @buffer that is no outstanding mapping
- * (never mapped, or unmapped already) is misuse. */
+ * (never mapped, or unmapped already) is misuse and changes nothing.
+ * @access_len is clamped to the mapping.  When several outstanding
+ * mappings share @buffer (overlapping init_ram_ptr memory), the one
+ * mapped with the same @is_write and @len is released. */
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          int is_write, hwaddr access_len);
 
