@@ -870,7 +870,10 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
  * (never mapped, or unmapped already) is misuse and changes nothing.
  * @access_len is clamped to the mapping.  When several outstanding
  * mappings share @buffer (overlapping init_ram_ptr memory), the one
- * mapped with the same @is_write and @len is released. */
+ * mapped with the same @is_write and @len is released.  A bounce mapping
+ * writes back through @as at unmap: unmap it before address_space_destroy
+ * of the address space it was mapped from (unmapping after is misuse; the
+ * address space's storage may be gone). */
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          int is_write, hwaddr access_len);
 
