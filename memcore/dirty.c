@@ -169,10 +169,24 @@ bool memory_region_is_logging(MemoryRegion *mr, uint8_t client)
     return memory_region_get_dirty_log_mask(mr) & (1 << client);
 }
 
+/* Clip [*off, *off + *len) to the block's used length: a range that runs
+ * past it (an unmap's access_len, a caller's size) must never reach the
+ * bitmap bits of the next block's ram_addr slice.  False when nothing is
+ * left. */
+static bool clip_to_block(const RAMBlock *b, hwaddr *off, hwaddr *len)
+{
+    ram_addr_t used = MC_LOAD(b->used_length);
+    if (*len == 0 || *off >= used) {
+        return false;
+    }
+    *len = MC_MIN(*len, used - *off);
+    return true;
+}
+
 static void set_dirty_masked(MemoryRegion *mr, hwaddr off, hwaddr len,
                              unsigned mask)
 {
-    if (!mask || !mr->ram_block || len == 0) {
+    if (!mask || !mr->ram_block || !clip_to_block(mr->ram_block, &off, &len)) {
         return;
     }
     ram_addr_t ra = mr->ram_block->offset + off;
@@ -211,7 +225,8 @@ void invalidate_and_set_dirty_notcode(MemoryRegion *mr, hwaddr off,
 bool memory_region_get_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,
                              unsigned client)
 {
-    if (!mr->initialized || !mr->ram_block || client >= DIRTY_MEMORY_NUM) {
+    if (!mr->initialized || !mr->ram_block || client >= DIRTY_MEMORY_NUM ||
+        !clip_to_block(mr->ram_block, &addr, &size)) {
         return false;
     }
     return dirty_test(mr->ram_block->offset + addr, size, client);
@@ -228,7 +243,8 @@ void memory_region_set_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size)
 bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr,
                                         hwaddr size, unsigned client)
 {
-    if (!mr->initialized || !mr->ram_block || client >= DIRTY_MEMORY_NUM) {
+    if (!mr->initialized || !mr->ram_block || client >= DIRTY_MEMORY_NUM ||
+        !clip_to_block(mr->ram_block, &addr, &size)) {
         return false;
     }
     uint64_t first, end;
@@ -239,7 +255,8 @@ bool memory_region_test_and_clear_dirty(MemoryRegion *mr, hwaddr addr,
 void memory_region_reset_dirty(MemoryRegion *mr, hwaddr addr, hwaddr size,
                                unsigned client)
 {
-    if (mr->initialized && mr->ram_block && client < DIRTY_MEMORY_NUM) {
+    if (mr->initialized && mr->ram_block && client < DIRTY_MEMORY_NUM &&
+        clip_to_block(mr->ram_block, &addr, &size)) {
         dirty_clear_range(mr->ram_block->offset + addr, size, 1u << client);
     }
 }

@@ -32,6 +32,76 @@ typedef struct MapClient {
 static pthread_mutex_t clients_lock = PTHREAD_MUTEX_INITIALIZER;
 static MapClient *clients;
 
+/*
+ * Outstanding direct mappings, keyed by host pointer: unmap must find the
+ * very mapping it releases, not just a block containing the pointer.  A
+ * second unmap of a pointer whose block still has other mappings is then
+ * caught (it used to drop the other mapping's reference), and two
+ * init_ram_ptr regions over the same memory are told apart (the entry
+ * remembers its block).  One small mutex, never the global lock.
+ */
+typedef struct DirectMap {
+    uint8_t *ptr;
+    hwaddr len;
+    RAMBlock *block; /* held (ramblock_map_get) until unmap */
+    bool is_write;
+    struct DirectMap *next;
+} DirectMap;
+
+#define MAP_BUCKETS 256
+static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
+static DirectMap *maps[MAP_BUCKETS];
+
+static unsigned map_bucket(const void *ptr)
+{
+    uint64_t h = (uint64_t)(uintptr_t)ptr * 0x9e3779b97f4a7c15ULL;
+    return (unsigned)(h >> 56) % MAP_BUCKETS;
+}
+
+static void maps_add(uint8_t *ptr, hwaddr len, RAMBlock *block,
+                     bool is_write)
+{
+    DirectMap *e = mc_malloc0(sizeof(*e));
+    e->ptr = ptr;
+    e->len = len;
+    e->block = block;
+    e->is_write = is_write;
+    unsigned i = map_bucket(ptr);
+    pthread_mutex_lock(&maps_lock);
+    e->next = maps[i];
+    maps[i] = e;
+    pthread_mutex_unlock(&maps_lock);
+}
+
+/* Take out the mapping at @ptr; when several share it (the same memory
+ * mapped twice, or overlapping caller memory), the one whose direction and
+ * length match the unmap's arguments, most recent first. */
+static DirectMap *maps_take(const void *ptr, hwaddr len, bool is_write)
+{
+    unsigned i = map_bucket(ptr);
+    pthread_mutex_lock(&maps_lock);
+    DirectMap **best = NULL;
+    int best_score = -1;
+    for (DirectMap **pp = &maps[i]; *pp; pp = &(*pp)->next) {
+        DirectMap *e = *pp;
+        if (e->ptr != ptr) {
+            continue;
+        }
+        int score = (e->is_write == is_write) * 2 + (e->len == len);
+        if (score > best_score) {
+            best = pp;
+            best_score = score;
+        }
+    }
+    DirectMap *e = NULL;
+    if (best) {
+        e = *best;
+        *best = e->next;
+    }
+    pthread_mutex_unlock(&maps_lock);
+    return e;
+}
+
 static void *map_bounce(AddressSpace *as, hwaddr addr, hwaddr l,
                         MemoryRegion *mr, bool is_write, hwaddr *plen)
 {
@@ -115,6 +185,7 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
     memory_region_ref(mr);
     *plen = done;
     void *ptr = region_host(mr, base);
+    maps_add(ptr, done, mr->ram_block, is_write);
     mc_rcu_unlock();
     return ptr;
 }
@@ -144,23 +215,32 @@ static void notify_map_clients(void)
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          int is_write, hwaddr access_len)
 {
-    (void)as, (void)len;
+    (void)as;
     if (buffer != bounce_page) {
-        hwaddr off;
-        mc_rcu_lock();
-        /* The mapping keeps its block on the list, even after its region
-         * was destroyed (then nothing is marked dirty: no region). */
-        RAMBlock *b = ramblock_from_host(buffer, &off);
-        MemoryRegion *mr = b ? MC_LOAD(b->mr) : NULL;
-        if (mr && is_write) {
-            invalidate_and_set_dirty(mr, off, access_len);
-        }
-        Object *owner = b ? b->owner : NULL;
-        bool mapped = b && ramblock_map_put(b);
-        mc_rcu_unlock();
-        if (!mapped) {
+        DirectMap *e = maps_take(buffer, len, is_write);
+        if (!e) {
             mc_misuse(__func__, "%p was not returned by address_space_map "
                       "(or is unmapped already)", buffer);
+            return;
+        }
+        RAMBlock *b = e->block;
+        mc_rcu_lock();
+        /* The mapping keeps its block, even after its region was
+         * destroyed (then nothing is marked dirty: no region). */
+        MemoryRegion *mr = MC_LOAD(b->mr);
+        if (mr && is_write) {
+            /* Only what the mapping covers (as the bounce path does);
+             * set_dirty_masked also keeps to the block. */
+            invalidate_and_set_dirty(mr, (hwaddr)(e->ptr - b->host),
+                                     MC_MIN(access_len, e->len));
+        }
+        Object *owner = b->owner;
+        bool mapped = ramblock_map_put(b);
+        mc_rcu_unlock();
+        free(e);
+        if (!mapped) {
+            mc_misuse(__func__, "%p: its RAM block holds no mapping",
+                      buffer);
             return;
         }
         /* The mapping's reference keeps the owner alive until here;

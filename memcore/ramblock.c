@@ -367,19 +367,29 @@ int qemu_ram_foreach_block_info(int (*fn)(const RAMBlockInfo *info,
 void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
                               Error **errp)
 {
+    /* Whether @mr is alive, and its block, are read under the lock that
+     * memory_region_destroy holds: a destroyed region's block may already
+     * be freed (or, with a mapping outstanding, be kept only for it). */
+    memcore_lock();
+    if (!mr->initialized) {
+        memcore_unlock();
+        mc_misuse(__func__, "region is not initialised (or destroyed)");
+        return;
+    }
     RAMBlock *b = mr->ram_block;
     if (!b) {
+        memcore_unlock();
         error_setg(errp, "%s: not a RAM region", mr->name ? mr->name
                                                          : "(noname)");
         return;
     }
     if (newsize > UINT64_MAX - (b->page_size - 1)) {
+        memcore_unlock();
         error_setg_errno(errp, EINVAL, "Length too large: %s: 0x%" PRIx64
                          " > 0x%" PRIx64, b->idstr, newsize, b->max_length);
         return;
     }
     ram_addr_t aligned = align_up(newsize, b->page_size);
-    memcore_lock();
     if (aligned == b->used_length) {
         if (newsize != memory_region_size(mr)) {
             memory_region_set_size(mr, newsize);

@@ -257,20 +257,26 @@ static void region_remains_free(McRcu *d)
 
 void memory_region_destroy(MemoryRegion *mr)
 {
+    /* container and alias_users change under the global lock (another
+     * thread may be adding or removing this region): read them under it. */
+    memcore_lock();
     if (!mr->initialized) {
+        memcore_unlock();
         return; /* never initialised, its constructor failed, or destroyed */
     }
     if (mr->container) {
+        memcore_unlock();
         mc_misuse(__func__, "region '%s' is still mapped",
                   mr->name ? mr->name : "(noname)");
         return;
     }
     if (mr->alias_users) {
+        unsigned users = mr->alias_users;
+        memcore_unlock();
         mc_misuse(__func__, "region '%s' is the target of %u alias(es)",
-                  mr->name ? mr->name : "(noname)", mr->alias_users);
+                  mr->name ? mr->name : "(noname)", users);
         return;
     }
-    memcore_lock();
     memory_region_transaction_begin();
     memory_region_set_enabled(mr, false);
     while (mr->subregions_head) {

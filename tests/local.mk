@@ -18,6 +18,7 @@ include $(srcdir)/tests/unit/watch.mk
 include $(srcdir)/tests/integration/install.mk
 include $(srcdir)/tests/unit/gdb.mk
 include $(srcdir)/tests/unit/review.mk
+include $(srcdir)/tests/unit/corefix2.mk
 include $(srcdir)/tests/integration/gdb.mk
 include $(srcdir)/tests/bench/bench_gdb.mk
 include $(srcdir)/tests/integration/man.mk

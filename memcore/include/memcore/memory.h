@@ -523,6 +523,8 @@ void *memory_region_get_ram_ptr(MemoryRegion *mr);
  * memory_region_ram_resize: change the used size of resizeable RAM.
  * Fails (through @errp), changing nothing, for other RAM and beyond the
  * maximum size (a @newsize whose page round-up would pass 2^64 included).
+ * Resizing a region that is not initialised (or already destroyed) is
+ * misuse, even while a mapping still holds its RAM block.
  */
 void memory_region_ram_resize(MemoryRegion *mr, ram_addr_t newsize,
                               Error **errp);
@@ -865,7 +867,13 @@ void *address_space_map(AddressSpace *as, hwaddr addr, hwaddr *plen,
  * (direct, unless the region was destroyed) or writes them back (bounce,
  * to what the address space shows now) when @is_write.  Takes no global
  * lock for a direct mapping.  A @buffer that is no outstanding mapping
- * (never mapped, or unmapped already) is misuse. */
+ * (never mapped, or unmapped already) is misuse and changes nothing.
+ * @access_len is clamped to the mapping.  When several outstanding
+ * mappings share @buffer (overlapping init_ram_ptr memory), the one
+ * mapped with the same @is_write and @len is released.  A bounce mapping
+ * writes back through @as at unmap: unmap it before address_space_destroy
+ * of the address space it was mapped from (unmapping after is misuse; the
+ * address space's storage may be gone). */
 void address_space_unmap(AddressSpace *as, void *buffer, hwaddr len,
                          int is_write, hwaddr access_len);
 
