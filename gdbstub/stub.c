@@ -943,6 +943,21 @@ bool gdb_stub_running(GdbStub *s)
     return r;
 }
 
+void gdb_stub_exited(GdbStub *s, int status)
+{
+    /* a stop that beat the exit is the truer answer: send it first */
+    gdb_stub_process_events(s);
+    if (gdb_stub_running(s)) {
+        pthread_mutex_lock(&s->lock);
+        s->running = false;
+        pthread_mutex_unlock(&s->lock);
+        out_reset(s);
+        out_fmt(s, "W%02x", (unsigned)status & 0xff);
+        send_out(s);
+    }
+    s->finished = true;
+}
+
 /* Resume with @actions (nr_threads entries); the stop reply comes later. */
 static void do_resume(GdbStub *s, const GdbResume *actions)
 {
@@ -1239,16 +1254,20 @@ static void handle_packet(GdbStub *s, char *p, size_t len)
         } else if (!strncmp(p, "vCont;", 6)) {
             handle_vcont(s, p + 5);
         } else if (!strncmp(p, "vKill", 5)) {
-            detach_target(s);
+            remove_all_breakpoints(s);
             reply(s, "OK");
+            detach_target(s);
             s->finished = true;
         } else {
             reply(s, ""); /* vMustReplyEmpty, vFile, vRun, ... */
         }
         break;
     case 'D':
-        detach_target(s);
+        /* Answer before the harts resume: a guest that runs to its
+         * power-off at once would end memcored before the OK left. */
+        remove_all_breakpoints(s);
         reply(s, "OK");
+        detach_target(s);
         s->finished = true;
         break;
     case 'k':

@@ -3,10 +3,12 @@
  *
  * One thread polls the listening socket, a wake-up pipe, the connected
  * client and its stub's event fd.  The stub writes its replies straight
- * to the socket (blocking): a 64 MiB dump is 512 replies of 256 KiB
- * hex.  Stopping means writing to the wake-up pipe and shutting the
- * client socket down, which also ends a write blocked on a gdb that no
- * longer reads.
+ * to the socket: a 64 MiB dump is 512 replies of 256 KiB hex.  A write
+ * waits for room in the socket or for the wake-up pipe, so a gdb that no
+ * longer reads cannot hold a shutdown hostage.  Stopping means writing
+ * to the wake-up pipe (never drained afterwards); the thread then tells
+ * a gdb that waits for a stop that the target exited (a W packet), as
+ * QEMU does, and closes the connection.
  *
  * A second client while one is connected gets "$E.gdb already
  * connected...#CS"-style refusal: it is accepted, sent one error packet
@@ -50,7 +52,7 @@ struct GdbFront {
     pthread_t thread;
     bool thread_started;
     atomic_bool stopping;
-    pthread_mutex_t lock;     /* client_fd changes vs. gdb_front_stop */
+    int exit_status;          /* for the W packet; set before stopping */
     int client_fd;            /* -1 when none */
     GdbStub *stub;
     bool write_failed;
@@ -73,21 +75,36 @@ static void wake(GdbFront *f)
     (void)n; /* a full pipe already says "wake up" */
 }
 
-/* GdbWriteFn: everything, or note that the connection is dead. */
+/* GdbWriteFn: everything, or note that the connection is dead (or that
+ * memcored stops while gdb does not read). */
 static void client_write(void *opaque, const void *buf, size_t len)
 {
     GdbFront *f = opaque;
     const char *p = buf;
 
     while (len && !f->write_failed) {
-        ssize_t n = send(f->client_fd, p, len, MSG_NOSIGNAL);
+        ssize_t n = send(f->client_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (n < 0) {
+            struct pollfd pfd[2] = {
+                { .fd = f->client_fd, .events = POLLOUT },
+                { .fd = f->wake[0], .events = POLLIN },
+            };
+
             if (errno == EINTR) {
                 continue;
             }
-            f->write_failed = true;
-            break;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                f->write_failed = true;
+                break;
+            }
+            if (atomic_load(&f->stopping) ||
+                (poll(pfd, 2, -1) < 0 && errno != EINTR) ||
+                atomic_load(&f->stopping)) {
+                f->write_failed = true;
+                break;
+            }
+            continue;
         }
         p += n;
         len -= (size_t)n;
@@ -101,10 +118,8 @@ static void end_session(GdbFront *f)
     }
     gdb_stub_free(f->stub); /* detaches the target: the guest runs on */
     f->stub = NULL;
-    pthread_mutex_lock(&f->lock);
     close(f->client_fd);
     f->client_fd = -1;
-    pthread_mutex_unlock(&f->lock);
 }
 
 static void start_session(GdbFront *f, int fd)
@@ -113,9 +128,7 @@ static void start_session(GdbFront *f, int fd)
 
     /* replies are whole packets: send each at once */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    pthread_mutex_lock(&f->lock);
     f->client_fd = fd;
-    pthread_mutex_unlock(&f->lock);
     f->write_failed = false;
     f->stub = gdb_stub_new(&f->target, f->machine, client_write, f);
     if (!f->stub) {
@@ -268,6 +281,9 @@ static void *session_thread(void *arg)
             }
         }
     }
+    if (f->client_fd >= 0 && !f->write_failed) {
+        gdb_stub_exited(f->stub, f->exit_status);
+    }
     end_session(f);
     for (unsigned i = 0; i < MAX_REFUSED; i++) {
         if (f->refused[i].fd >= 0) {
@@ -293,7 +309,6 @@ GdbFront *gdb_front_start(const ListenAddr *addr, const GdbTarget *target,
     f->target = *target;
     f->machine = machine;
     f->client_fd = -1;
-    pthread_mutex_init(&f->lock, NULL);
     f->wake[0] = f->wake[1] = -1;
     for (unsigned i = 0; i < MAX_REFUSED; i++) {
         f->refused[i].fd = -1;
@@ -314,24 +329,19 @@ GdbFront *gdb_front_start(const ListenAddr *addr, const GdbTarget *target,
     return f;
 
 fail:
-    gdb_front_stop(f);
+    gdb_front_stop(f, 1);
     return NULL;
 }
 
-void gdb_front_stop(GdbFront *f)
+void gdb_front_stop(GdbFront *f, int exit_status)
 {
     if (!f) {
         return;
     }
+    f->exit_status = exit_status;
     atomic_store(&f->stopping, true);
     if (f->thread_started) {
-        /* The thread may be blocked writing to a gdb that does not read:
-         * a shutdown makes that write fail at once. */
-        pthread_mutex_lock(&f->lock);
-        if (f->client_fd >= 0) {
-            shutdown(f->client_fd, SHUT_RDWR);
-        }
-        pthread_mutex_unlock(&f->lock);
+        /* also ends a write waiting on a gdb that does not read */
         wake(f);
         pthread_join(f->thread, NULL);
     }
@@ -342,7 +352,6 @@ void gdb_front_stop(GdbFront *f)
         close(f->wake[0]);
         close(f->wake[1]);
     }
-    pthread_mutex_destroy(&f->lock);
     free(f->inbuf);
     free(f);
 }

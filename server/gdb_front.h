@@ -30,7 +30,10 @@ GdbFront *gdb_front_start(const ListenAddr *addr, const GdbTarget *target,
                           size_t shownlen, char *msg, size_t msglen);
 
 /* gdb_front_stop: drop the client (the target is detached first, so the
- * guest runs on), stop the thread, close the socket.  NULL is fine. */
-void gdb_front_stop(GdbFront *f);
+ * guest runs on), stop the thread, close the socket.  A gdb waiting for
+ * the target to stop is told it exited with @exit_status (memcored's
+ * own), as QEMU tells it at exit.  Never waits on a gdb that does not
+ * read.  NULL is fine. */
+void gdb_front_stop(GdbFront *f, int exit_status);
 
 #endif /* SERVER_GDB_FRONT_H */

@@ -295,7 +295,7 @@ int main(int argc, char **argv)
                                     sizeof(msg));
         if (!front) {
             fprintf(stderr, "memcored: monitor: %s\n", msg);
-            gdb_front_stop(gdb);
+            gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
             machine_destroy(m);
@@ -317,7 +317,7 @@ int main(int argc, char **argv)
                 shutdown_signal_name());
     }
     monitor_front_stop(front);
-    gdb_front_stop(gdb);
+    gdb_front_stop(gdb, shutdown_status());
     gdb_mem_target_free(memtarget);
     gdb_cpu_target_free(cputarget);
     machine_destroy(m);

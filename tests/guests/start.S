@@ -1,6 +1,6 @@
 /* tests/guests/start.S — entry of the test guests: stack, bss, trap
- * vector, main(), then power off through sifive-test with main's value
- * as the status code's upper half (0x5555: exit 0). */
+ * vector, main(), then power off through sifive-test (0x5555: memcored
+ * exits 0; main's value is not passed on). */
     .section .text.start
     .globl _start
 _start:

@@ -4,7 +4,7 @@
 # UART output and power-off, -S with the monitor's vCPU commands, the way
 # in through the boot ROM (QEMU's reset vector, which loads the entry
 # point --kernel stored at 0x1018), and a gdb-multiarch session (break,
-# continue, stepi, registers, print, watch).
+# continue, stepi, registers, print, watch, the guest's exit).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 GUEST=${GUEST:-$top_builddir/tests/guests/hello.elf}
 
@@ -155,5 +155,15 @@ check "gdb: threads are vCPUs" contains "$TMP/gdb.out" "Thread 1 (vCPU 0)"
 check "gdb: detach" contains "$TMP/gdb.out" "[Inferior 1 (Remote target) detached]"
 wait_server
 check "after detach the guest runs to its power-off (exit 0)" test "$STATUS" -eq 0
+
+# gdb waiting in `continue` when the guest powers off is told it exited
+start_server -S --kernel "$GUEST" --monitor none --gdb tcp:127.0.0.1:0
+GDB=$(listen_addr)
+gdb_run "$TMP/exit.out" -ex continue -ex 'info threads'
+wait_server
+check "gdb: continue to the guest's power-off: exited normally" \
+	contains "$TMP/exit.out" "[Inferior 1 (Remote target) exited normally]"
+check "gdb: no threads after the exit" contains "$TMP/exit.out" "No threads."
+check "and memcored exits 0" test "$STATUS" -eq 0
 
 finish

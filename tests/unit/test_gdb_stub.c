@@ -36,9 +36,11 @@ typedef struct Fake {
     int resumes;
     bool stop_at_once;            /* resume reports its stop itself */
     char bp_log[512];
+    size_t wire_at_detach;        /* bytes gdb had been sent by then */
 } Fake;
 
 static Fake fake;
+static size_t wire_len, wire_cap;
 static MemoryRegion ram, rom, dev;
 static unsigned dev_reads, dev_debug_reads;
 
@@ -118,6 +120,7 @@ static void f_detach(void *opaque)
 
     f->stub = NULL;
     f->detached++;
+    f->wire_at_detach = wire_len;
 }
 
 static int f_resume(void *opaque, const GdbResume *actions)
@@ -193,7 +196,6 @@ static const GdbTargetOps bare_ops = {
 
 /* Everything the stub wrote since the last take(). */
 static char *wire;
-static size_t wire_len, wire_cap;
 
 static void capture_write(void *opaque, const void *buf, size_t len)
 {
@@ -845,6 +847,9 @@ START_TEST(breakpoints_and_detach)
     expect("D", "OK");
     ck_assert(gdb_stub_finished(stub));
     ck_assert_int_eq(fake.detached, 1);
+    /* the OK left before the target resumed: a guest that powers off
+     * at once must not end memcored with gdb's answer unsent */
+    ck_assert_uint_gt(fake.wire_at_detach, 0);
     ck_assert_ptr_nonnull(strstr(fake.bp_log, "-0@80003000/4"));
     ck_assert_ptr_nonnull(strstr(fake.bp_log, "-1@80002000/2"));
     /* after D nothing more is read */
@@ -876,6 +881,43 @@ START_TEST(kill_and_disconnect_detach)
     stub = NULL;
     ck_assert_int_eq(fake.detached, 2);
     ck_assert_ptr_nonnull(strstr(fake.bp_log, "-1@2000/2"));
+}
+END_TEST
+
+START_TEST(exit_while_running_or_stopped)
+{
+    char *r;
+
+    /* gdb waits for a stop: it is told the process exited */
+    open_stub(&fake_ops, false);
+    no_ack();
+    sendp("c", 1);
+    ck_assert_uint_eq(wire_len, 0);
+    gdb_stub_exited(stub, 0x103);
+    r = packets();
+    ck_assert_str_eq(r, "W03");
+    free(r);
+    ck_assert(gdb_stub_finished(stub));
+    ck_assert(!gdb_stub_running(stub));
+    gdb_stub_free(stub);
+
+    /* a stop that came first is sent instead */
+    open_stub(&fake_ops, false);
+    no_ack();
+    sendp("c", 1);
+    gdb_stub_notify_stop(stub, &(GdbStopEvent){ 1, GDB_STOP_SWBREAK, 5, 0 });
+    gdb_stub_exited(stub, 0);
+    r = packets();
+    ck_assert_str_eq(r, "T05thread:1;");
+    free(r);
+    gdb_stub_free(stub);
+
+    /* gdb at its prompt (target stopped) reads nothing unasked */
+    open_stub(&fake_ops, false);
+    no_ack();
+    gdb_stub_exited(stub, 0);
+    ck_assert_uint_eq(wire_len, 0);
+    ck_assert(gdb_stub_finished(stub));
 }
 END_TEST
 
@@ -918,6 +960,7 @@ int main(void)
     tcase_add_test(tc, stop_reasons_gdb_did_not_ask_for);
     tcase_add_test(tc, breakpoints_and_detach);
     tcase_add_test(tc, kill_and_disconnect_detach);
+    tcase_add_test(tc, exit_while_running_or_stopped);
     tcase_add_test(tc, threads);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

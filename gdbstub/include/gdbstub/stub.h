@@ -70,6 +70,16 @@ int gdb_stub_event_fd(const GdbStub *stub);
  * session thread). */
 void gdb_stub_process_events(GdbStub *stub);
 
+/*
+ * gdb_stub_exited: the target is gone for good (memcored shuts down: the
+ * guest powered off, `quit`, a signal).  A gdb waiting for a stop reply
+ * is told the process exited with @status & 0xff (a "W" packet, as QEMU
+ * sends at exit; gdb prints "[Inferior 1 (Remote target) exited ...]");
+ * a gdb at its prompt is told nothing and sees the connection close.
+ * Afterwards gdb_stub_finished is true.  On the session thread.
+ */
+void gdb_stub_exited(GdbStub *stub, int status);
+
 /* gdb_stub_running: whether the target runs (a resume is waiting for its
  * stop).  For tests and the front-end. */
 bool gdb_stub_running(GdbStub *stub);
