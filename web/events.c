@@ -14,7 +14,8 @@
  * web_events_unsubscribe() marks it dead — no walk calls a dead one —
  * and waits until it is no longer pinned.  While any walk is under way
  * dead subscribers stay linked, so that the walk's `next` pointers stay
- * good; the last walk to finish unlinks and frees them.  New subscribers
+ * good; the last walk to finish unlinks and frees those whose unsubscribe
+ * has returned (an unsubscribe still waiting frees its own).  New subscribers
  * go to the head of the list, behind every walk in progress, which is
  * right: they did not get that walk's event.
  *
@@ -47,6 +48,7 @@ struct WebEventSub {
     void *opaque;
     /* under ev->lock */
     bool dead;             /* unsubscribed: no walk notifies it any more */
+    bool orphan;           /* its unsubscribe returned: a walk frees it */
     unsigned busy;         /* walks inside (or entering) its notify */
     /* under lock: the queue, a ring of items in id order */
     pthread_mutex_t lock;
@@ -272,8 +274,10 @@ static void unlink_sub(WebEvents *ev, WebEventSub *s)
     s->prev = s->next = NULL;
 }
 
-/* under ev->lock, when no walk runs: unlink the dead subscribers a walk
- * kept; they are chained through ->next for the caller to free */
+/* under ev->lock, when no walk runs: unlink the dead subscribers walks
+ * kept whose unsubscribe has returned (one still waiting for its notify
+ * to end frees itself); they are chained through ->next for the caller
+ * to free */
 static WebEventSub *reap_dead(WebEvents *ev)
 {
     WebEventSub *reaped = NULL;
@@ -282,7 +286,7 @@ static WebEventSub *reap_dead(WebEvents *ev)
     while (s && ev->ndead) {
         WebEventSub *next = s->next;
 
-        if (s->dead) {
+        if (s->orphan) {
             unlink_sub(ev, s);
             s->next = reaped;
             reaped = s;
@@ -405,7 +409,8 @@ void web_events_unsubscribe(WebEventSub *s)
     if (free_now) {
         unlink_sub(ev, s);
     } else {
-        ev->ndead++;   /* the last walk frees it */
+        s->orphan = true;   /* the last walk frees it */
+        ev->ndead++;
     }
     pthread_mutex_unlock(&ev->lock);
     if (free_now) {
