@@ -40,7 +40,7 @@ typedef struct Log {
 static CpuSet *cs;
 static Log obs_a, obs_b;
 static atomic_uint stops;       /* the stop callback, still called */
-static CpuStopReason last_stop;
+static _Atomic CpuStopReason last_stop;
 
 static void on_stop(void *opaque, unsigned h, CpuStopReason reason,
                     uint64_t addr)
