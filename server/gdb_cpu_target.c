@@ -266,6 +266,11 @@ const GdbTarget *gdb_cpu_target(GdbCpuTarget *t)
     return &t->target;
 }
 
+GdbWatchSet *gdb_cpu_target_watches(GdbCpuTarget *t)
+{
+    return t->watch;
+}
+
 void gdb_cpu_target_free(GdbCpuTarget *t)
 {
     if (!t) {
