@@ -75,6 +75,11 @@ typedef struct Req {
     bool started;
     bool answered;
     WebExchange *x;
+    /* An answer made from the headers of a request without a body waits
+     * for libmicrohttpd's next call: queued on the first call, it would
+     * close the connection instead of keeping it alive. */
+    WebResponse pending;
+    bool has_pending;
 } Req;
 
 /* ---- streams ---------------------------------------------------------- */
@@ -366,6 +371,11 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
     if (!r) {
         return queue_oom(conn);
     }
+    if (r->has_pending) {
+        r->has_pending = false;
+        r->answered = true;
+        return queue(srv, conn, &r->pending);
+    }
     if (r->answered) {
         /* Answered before the body: what still comes is dropped. */
         *upload_data_size = 0;
@@ -385,10 +395,21 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
         req = (WebRequest) { .method = method, .target = r->target,
                              .headers = h.v, .nheaders = h.n };
         r->x = web_begin(srv->api, &req, &resp);
+        bool body = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                "Content-Length") ||
+                    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                "Transfer-Encoding");
         free(h.v);
         if (r->x) {
             return MHD_YES;  /* wants the body */
         }
+        if (!body) {
+            r->pending = resp;
+            r->has_pending = true;
+            return MHD_YES;
+        }
+        /* Refused before its body: answer now (libmicrohttpd then closes
+         * the connection rather than read what is left). */
         r->answered = true;
         return queue(srv, conn, &resp);
     }
@@ -413,6 +434,9 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     (void)toe;
     if (r) {
         web_exchange_free(r->x);
+        if (r->has_pending) {
+            web_response_free(&r->pending);
+        }
         free(r->target);
         free(r);
         *con_cls = NULL;
