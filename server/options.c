@@ -104,6 +104,7 @@ void options_usage(FILE *f)
 "\n"
 "Exit status:\n"
 "  0  clean shutdown (quit, SIGINT, SIGTERM, guest power-off)\n"
+"  N  the guest failed through sifive-test with code N (0xN3333)\n"
 "  1  a --exec command failed, or a run-time error\n"
 "  2  bad command line or bad board\n"
 "\n"
