@@ -63,8 +63,10 @@ ln -s "$TMP/made-through-link" "$DUMPS/dangling"
 echo old >"$DUMPS/old.bin"
 mkfifo "$DUMPS/fifo"
 
+umask 027   # the dump's mode is 0666 less memcored's umask
 start_server -S --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0 \
 	--dump-dir "$DUMPS"
+umask 022
 MON=$(listen_addr)
 next_line
 GDB=$(listen_addr)
@@ -79,6 +81,8 @@ check "gdb's monitor pmemsave prints nothing on success" \
 check "pmemsave: the file is in the dump directory" test -f "$DUMPS/x.bin"
 check "pmemsave: the right bytes" same "$TMP/want16.bin" "$DUMPS/x.bin"
 check "memsave: the right bytes" same "$TMP/want16.bin" "$DUMPS/v.bin"
+check "the dump's mode is 0666 less the umask" \
+	test "$(stat -c %a "$DUMPS/x.bin")" = 640
 
 gdb_run "$TMP/bad.out" \
 	-ex 'monitor pmemsave 0x80000000 16 "../escaped.bin"' \

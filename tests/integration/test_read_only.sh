@@ -4,8 +4,9 @@
 # stores, region changes, system_reset and memsave/pmemsave with
 # "Error: memcored is read-only"; a real gdb-multiarch gets its memory and
 # register writes refused (and says why for registers), and its `monitor`
-# the same refusals as the prompt.  Reads, breakpoints, stepping and
-# continuing still work, and nothing the refused commands named changed.
+# the same refusals as the prompt.  Reads, breakpoints, watchpoints,
+# stepping, continuing, stop/cont, dirty-log and quit still work, nothing
+# the refused commands named changed, and the guest itself still runs.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 gdb_run() {
@@ -55,7 +56,8 @@ gdb_run "$TMP/gdb.out" -ex 'x/4xw 0x1000' \
 	-ex 'monitor stl_le 0x80000000 1' -ex 'monitor region disable serial' \
 	-ex 'monitor pmemsave 0x80000000 16 "x.bin"' \
 	-ex 'monitor system_reset' \
-	-ex 'break *0x1004' -ex continue -ex stepi -ex 'p/x $pc'
+	-ex 'watch *(int *)0x80000100' -ex 'break *0x1004' -ex continue \
+	-ex stepi -ex 'p/x $pc'
 check "gdb reads memory" contains "$TMP/gdb.out" \
 	"0x1000:	0x00000297	0x02828613	0xf1402573	0x0202b583"
 check "gdb: a memory write is refused" contains "$TMP/gdb.out" \
@@ -70,8 +72,11 @@ check "gdb's monitor: 4 refusals" refused "$TMP/gdb.out" 4
 check "gdb's monitor: no dump written despite --dump-dir" \
 	sh -c '[ -z "$(ls -A "$0")" ]' "$DUMPS"
 check "gdb: breakpoints still stop the harts" contains "$TMP/gdb.out" \
-	"Breakpoint 1, 0x0000000000001004 in ?? ()"
+	"Breakpoint 2, 0x0000000000001004 in ?? ()"
 check "gdb: stepping still works" contains "$TMP/gdb.out" "= 0x1008"
+check "gdb: watchpoints are still accepted" sh -c \
+	'grep -q "^Hardware watchpoint 1: \*(int \*)0x80000100" "$0" &&
+	 ! grep -q "Could not insert" "$0"' "$TMP/gdb.out"
 
 # After gdb, as the harts must still sit at the boot ROM for gdb's
 # breakpoint (-S).
@@ -90,9 +95,18 @@ check "memory and the memory map are unchanged" same "$TMP/before.cut" \
 check "RAM still holds virt's idle loop" contains "$TMP/after.out" \
 	"0000000080000000: 0x10500073 0xffdff06f 0x00000000 0x00000000"
 
-kill -TERM "$SERVER_PID"
+"$MONCLIENT" "$MON" 'quit' '0:wait' >"$TMP/quit.out" 2>&1
 wait_server
-check "memcored exits 0" test "$STATUS" -eq 0
+check "quit is allowed: memcored exits 0" test "$STATUS" -eq 0
+
+# ---- the guest is not a front-end -------------------------------------------
+# --kernel still loads, and the guest's own stores (its stack, the UART)
+# still happen: it runs to its power-off as without --read-only.
+timeout 60 "$MEMCORED" --read-only --kernel \
+	"$top_builddir/tests/guests/hello.elf" --monitor none --serial stdio \
+	>"$TMP/uart.out" 2>"$TMP/uart.err"
+check "the guest runs to its power-off under --read-only" test $? -eq 0
+check "the guest's output is complete" contains "$TMP/uart.out" "bye"
 
 # ---- --exec -----------------------------------------------------------------
 "$MEMCORED" -S --read-only --exec 'system_reset' >"$TMP/exec.out" 2>&1

@@ -358,6 +358,12 @@ START_TEST(test_read_only_refuses_reset_and_files)
     tm_expect("system_reset", "Error: memcored is read-only\n",
               MONITOR_FAILED);
     ck_assert_int_eq(resets, 1);
+    {
+        char *o = tm_run("help system_reset", NULL);
+
+        ck_assert_ptr_nonnull(strstr(o, "; refused under --read-only\n"));
+        free(o);
+    }
     /* Read-only wins over the dump directory. */
     tm.mm.confine_files = true;
     tm.mm.dump_dir = dump_dir();
@@ -369,6 +375,23 @@ START_TEST(test_read_only_refuses_reset_and_files)
               "system_reset: extraneous characters at the end of line\n"
               "Try \"help system_reset\" for more information\n",
               MONITOR_FAILED);
+}
+END_TEST
+
+/* `help` tells a gdb user where the file goes. */
+START_TEST(test_help_says_where)
+{
+    static const char *const lines[] = { "help memsave", "help pmemsave" };
+
+    for (size_t i = 0; i < 2; i++) {
+        char *o = tm_run(lines[i], NULL);
+
+        ck_assert_msg(strstr(o, "from gdb or HTTP only a new file named with "
+                                "letters, digits, '.', '_' and '-' in the "
+                                "--dump-dir directory\n") != NULL,
+                      "%s", o);
+        free(o);
+    }
 }
 END_TEST
 
@@ -388,6 +411,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_local_overwrites_any_path);
     tcase_add_test(tc, test_local_fifo);
     tcase_add_test(tc, test_read_only_refuses_reset_and_files);
+    tcase_add_test(tc, test_help_says_where);
     suite_add_tcase(s, tc);
     return s;
 }
