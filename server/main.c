@@ -28,6 +28,7 @@
 #include <monitor/monitor.h>
 
 #include "board.h"
+#include "dump_dir.h"
 #include "gdb_front.h"
 #include "gdb_cpu_target.h"
 #include "gdb_mem_target.h"
@@ -190,6 +191,15 @@ int main(int argc, char **argv)
         options_free(&o);
         return rc;
     }
+    if (o.dump_dir) {
+        char msg[300];
+
+        if (!dump_dir_check(o.dump_dir, msg, sizeof(msg))) {
+            fprintf(stderr, "memcored: --dump-dir %s: %s\n", o.dump_dir, msg);
+            options_free(&o);
+            return EXIT_USAGE;
+        }
+    }
     if (shutdown_init() != 0) {
         fprintf(stderr, "memcored: cannot set up signal handling\n");
         options_free(&o);
@@ -209,6 +219,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     diag_free(&d);
+    machine_set_dump_dir(m, o.dump_dir);
 
     uint64_t entry = 0;
     bool entry_stored = false;
@@ -267,8 +278,10 @@ int main(int argc, char **argv)
         }
         target = cputarget ? *gdb_cpu_target(cputarget)
                            : *gdb_mem_target(memtarget);
-        gdb = gdb_front_start(&gdb_addr, &target, &m->mon, gdb_shown,
-                              sizeof(gdb_shown), msg, sizeof(msg));
+        /* gdb is a network client: its `monitor` writes files only
+         * into --dump-dir. */
+        gdb = gdb_front_start(&gdb_addr, &target, machine_network_monitor(m),
+                              gdb_shown, sizeof(gdb_shown), msg, sizeof(msg));
         if (!gdb) {
             fprintf(stderr, "memcored: gdb: %s\n", msg);
             gdb_mem_target_free(memtarget);

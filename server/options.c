@@ -19,6 +19,7 @@ enum {
     OPT_HTTP,
     OPT_HTTP_TOKEN,
     OPT_READ_ONLY,
+    OPT_DUMP_DIR,
     OPT_KERNEL,
     OPT_SERIAL,
     OPT_EXEC,
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
     { "http", required_argument, NULL, OPT_HTTP },
     { "http-token", required_argument, NULL, OPT_HTTP_TOKEN },
     { "read-only", no_argument, NULL, OPT_READ_ONLY },
+    { "dump-dir", required_argument, NULL, OPT_DUMP_DIR },
     { "kernel", required_argument, NULL, OPT_KERNEL },
     { "serial", required_argument, NULL, OPT_SERIAL },
     { "exec", required_argument, NULL, OPT_EXEC },
@@ -75,7 +77,13 @@ void options_usage(FILE *f)
 "  --serial stdio|none    also copy what the guest sends to its UARTs to\n"
 "                         standard output (default: none; `info uart`\n"
 "                         shows it either way)\n"
-"  --read-only            refuse every write from every front-end\n"
+"  --read-only            refuse every write from every front-end: guest\n"
+"                         memory, the memory map, registers, host files\n"
+"  --dump-dir DIR         the directory where network clients (gdb's\n"
+"                         `monitor`, HTTP) may create memsave/pmemsave\n"
+"                         files, by plain name (letters, digits, '.', '_',\n"
+"                         '-'), never replacing one; without it those\n"
+"                         commands are refused to them\n"
 "\n"
 "Front-ends:\n"
 "  --monitor stdio|tcp:HOST:PORT|unix:PATH|none\n"
@@ -145,6 +153,7 @@ int options_parse(int argc, char **argv, Options *o, FILE *err)
         case OPT_HTTP: o->http = optarg; break;
         case OPT_HTTP_TOKEN: o->http_token = optarg; break;
         case OPT_READ_ONLY: o->read_only = true; break;
+        case OPT_DUMP_DIR: o->dump_dir = optarg; break;
         case 'S': o->start_stopped = true; break;
         case OPT_KERNEL: o->kernel = optarg; break;
         case OPT_SERIAL:

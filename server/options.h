@@ -17,6 +17,7 @@ typedef struct Options {
     const char *http_token;   /* --http-token TOKEN */
     const char *kernel;       /* --kernel FILE */
     bool read_only;           /* --read-only */
+    const char *dump_dir;     /* --dump-dir DIR (NULL: none) */
     bool start_stopped;       /* -S */
     bool serial_stdio;        /* --serial stdio */
     const char **exec;        /* --exec CMD, in order */
