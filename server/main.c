@@ -29,6 +29,7 @@
 #include <web/events.h>
 
 #include "board.h"
+#include "dump_dir.h"
 #include "gdb_front.h"
 #include "gdb_cpu_target.h"
 #include "gdb_mem_target.h"
@@ -198,6 +199,15 @@ int main(int argc, char **argv)
         options_free(&o);
         return rc;
     }
+    if (o.dump_dir) {
+        char msg[300];
+
+        if (!dump_dir_check(o.dump_dir, msg, sizeof(msg))) {
+            fprintf(stderr, "memcored: --dump-dir %s: %s\n", o.dump_dir, msg);
+            options_free(&o);
+            return EXIT_USAGE;
+        }
+    }
     if (shutdown_init() != 0) {
         fprintf(stderr, "memcored: cannot set up signal handling\n");
         options_free(&o);
@@ -217,6 +227,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     diag_free(&d);
+    machine_set_dump_dir(m, o.dump_dir);
 
     uint64_t entry = 0;
     bool entry_stored = false;
@@ -275,8 +286,10 @@ int main(int argc, char **argv)
         }
         target = cputarget ? *gdb_cpu_target(cputarget)
                            : *gdb_mem_target(memtarget);
-        gdb = gdb_front_start(&gdb_addr, &target, &m->mon, gdb_shown,
-                              sizeof(gdb_shown), msg, sizeof(msg));
+        /* gdb is a network client: its `monitor` writes files only
+         * into --dump-dir. */
+        gdb = gdb_front_start(&gdb_addr, &target, machine_network_monitor(m),
+                              gdb_shown, sizeof(gdb_shown), msg, sizeof(msg));
         if (!gdb) {
             fprintf(stderr, "memcored: gdb: %s\n", msg);
             gdb_mem_target_free(memtarget);
@@ -290,7 +303,8 @@ int main(int argc, char **argv)
         /* Also before the monitor, for its banner. */
         HttpFrontConfig hc = {
             .addr = &http_addr,
-            .machine = &m->mon,
+            /* a network front: its monitor writes files only in --dump-dir */
+            .machine = machine_network_monitor(m),
             .token = o.http_token,
             .max_read = o.http_max_read,
             .max_write = o.http_max_write,
