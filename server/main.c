@@ -11,11 +11,15 @@
  *      ("kernel-entry"), else made the harts' reset pc;
  *   4. with --exec, each command runs once and memcored exits;
  *   5. otherwise the front-ends start (gdb first, so that the monitor's
- *      banner can name its address), each printing where it listens,
- *      and the main thread sleeps on the shutdown pipe until quit, a
- *      signal or the guest asks to stop;
- *   6. front-ends are stopped and joined, then the machine is torn down
- *      (address spaces destroyed, RAM released after an RCU barrier).
+ *      banner can name its address), each printing where it listens —
+ *      with HTTP, the event hub and its publishers first, so that gdb's
+ *      watchpoint hits reach the event stream — and the main thread
+ *      sleeps on the shutdown pipe until quit, a signal or the guest asks
+ *      to stop;
+ *   6. the harts are stopped (the event stream says why: shutdown),
+ *      front-ends are stopped and joined, the publishers and the hub
+ *      freed, then the machine is torn down (address spaces destroyed,
+ *      RAM released after an RCU barrier).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,6 +30,7 @@
 #include <unistd.h>
 
 #include <monitor/monitor.h>
+#include <web/events.h>
 
 #include "board.h"
 #include "gdb_front.h"
@@ -37,6 +42,7 @@
 #include "monitor_front.h"
 #include "options.h"
 #include "shutdown.h"
+#include "web_event_source.h"
 
 #ifndef MEMCORE_VERSION
 #define MEMCORE_VERSION "unknown"
@@ -162,6 +168,8 @@ int main(int argc, char **argv)
     GdbFront *gdb = NULL;
     GdbMemTarget *memtarget = NULL;
     GdbCpuTarget *cputarget = NULL;
+    WebEvents *events = NULL;        /* GET /api/v1/events */
+    WebEventSource *evsrc = NULL;
     char gdb_shown[300] = "";
     const char *label;
     int rc;
@@ -238,6 +246,19 @@ int main(int argc, char **argv)
         return rc;
     }
 
+    if (http_addr.kind != LISTEN_NONE) {
+        /* The event stream's hub and memcored's publishers, before gdb:
+         * its watchpoint hits are events. */
+        events = web_events_new();
+        evsrc = events ? web_event_source_new(m, events) : NULL;
+        if (!evsrc) {
+            fprintf(stderr, "memcored: http: out of memory\n");
+            web_events_free(events);
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+    }
     if (gdb_addr.kind != LISTEN_NONE) {
         /* Started first so that the monitor's banner can say where it
          * listens; its line is printed after the monitor's. */
@@ -248,6 +269,8 @@ int main(int argc, char **argv)
         if (!as) {
             fprintf(stderr, "memcored: gdb: the board has no address "
                     "space\n");
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -261,9 +284,17 @@ int main(int argc, char **argv)
         }
         if (!memtarget && !cputarget) {
             fprintf(stderr, "memcored: gdb: out of memory\n");
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
+        }
+        if (evsrc) {
+            gdb_watch_set_observer(cputarget
+                                   ? gdb_cpu_target_watches(cputarget)
+                                   : gdb_mem_target_watches(memtarget),
+                                   web_event_source_watch_observer(evsrc));
         }
         target = cputarget ? *gdb_cpu_target(cputarget)
                            : *gdb_mem_target(memtarget);
@@ -273,6 +304,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "memcored: gdb: %s\n", msg);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -298,6 +331,8 @@ int main(int argc, char **argv)
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -316,10 +351,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "memcored: %s received, shutting down\n",
                 shutdown_signal_name());
     }
+    machine_stop_for_shutdown(m);
     monitor_front_stop(front);
     gdb_front_stop(gdb, shutdown_status());
+    /* gdb's watch set goes first: it calls the source's observer */
     gdb_mem_target_free(memtarget);
     gdb_cpu_target_free(cputarget);
+    web_event_source_free(evsrc);
+    web_events_free(events);
     machine_destroy(m);
     options_free(&o);
     return shutdown_status();
