@@ -35,3 +35,6 @@ tests_unit_test_web_event_source_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
 tests_unit_test_web_event_source_LDADD = server/libmemcored.la \
 	web/libwebevents.la gdbstub/libgdbstub.la monitor/libmonitor.la \
 	memcore/libmemcore.la $(CHECK_LIBS) $(JANSSON_LIBS) -lpthread
+
+# Until web/local.mk (which lists it) is merged; drop this line then.
+EXTRA_DIST += web/README.md

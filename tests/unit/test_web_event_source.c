@@ -18,6 +18,7 @@
 #include <web/events.h>
 
 #include "test_board_fixture.h"
+#include "../../server/gdb_cpu_target.h"
 #include "../../server/gdb_watch.h"
 #include "../../server/machine.h"
 #include "../../server/web_event_source.h"
@@ -241,6 +242,19 @@ START_TEST(test_dirty_log)
                                "\"dma\"]}\n");
     memory_region_set_log(mr("shared"), false, DIRTY_MEMORY_VGA);
     events();
+    /* a region mapped nowhere: nothing a listener sees changes */
+    MemoryRegion *lone = calloc(1, sizeof(*lone));
+    Error *err = NULL;
+
+    ck_assert_ptr_nonnull(lone);
+    memory_region_init_ram(lone, NULL, "lone", 0x1000, &err);
+    ck_assert_ptr_null(err);
+    memory_region_set_log(lone, true, DIRTY_MEMORY_VGA);
+    memory_region_set_log(lone, false, DIRTY_MEMORY_VGA);
+    ck_assert_str_eq(events(), "");
+    memory_region_destroy(lone);
+    memcore_rcu_barrier();
+    free(lone);
 }
 END_TEST
 
@@ -262,6 +276,63 @@ START_TEST(test_run_state)
     ck_assert_str_eq(events(),
                      "run-state {\"running\":true,\"reason\":\"resume\"}\n"
                      "run-state {\"running\":false,\"reason\":\"shutdown\"}\n");
+}
+END_TEST
+
+/* The gdb target stops the machine as a debugger: attach and Ctrl-C say
+ * "debug", detach resumes. */
+START_TEST(test_gdb_target_run_state)
+{
+    GdbCpuTarget *t;
+    const GdbTarget *g;
+
+    m->mon.cpu_cont(m->mon.opaque);
+    t = gdb_cpu_target_new(m, as("memory"), false);
+    ck_assert_ptr_nonnull(t);
+    g = gdb_cpu_target(t);
+    g->ops->attach(g->opaque, NULL);
+    g->ops->detach(g->opaque);
+    g->ops->stop(g->opaque);
+    ck_assert_str_eq(events(),
+                     "run-state {\"running\":true,\"reason\":\"resume\"}\n"
+                     "run-state {\"running\":false,\"reason\":\"debug\"}\n"
+                     "run-state {\"running\":true,\"reason\":\"resume\"}\n"
+                     "run-state {\"running\":false,\"reason\":\"debug\"}\n");
+    gdb_cpu_target_free(t);
+}
+END_TEST
+
+/* A board without harts: topology and the rest, no run-state. */
+START_TEST(test_no_cpus)
+{
+    char *json = unquote(
+        "{'name': 'nocpu', 'address-spaces': [{'name': 'memory', "
+        "'root': 'sys'}], 'regions': [{'name': 'sys', 'type': 'container', "
+        "'size': '16E', 'subregions': [{'addr': '0', 'name': 'r', "
+        "'type': 'ram', 'size': '4K'}]}]}");
+    Diag d;
+    Board *b;
+    Machine *m2;
+    WebEventSource *src2;
+
+    /* the fixture's machine goes first: one machine at a time */
+    web_event_source_free(src);
+    src = NULL;
+    machine_destroy(m);
+    diag_init(&d);
+    b = board_parse_string(json, NULL, NULL, &d);
+    free(json);
+    ck_assert_ptr_nonnull(b);
+    m2 = machine_create(b, false, &d);
+    ck_assert_ptr_nonnull(m2);
+    diag_free(&d);
+    ck_assert_ptr_null(m2->cpus);
+    m = m2;
+    src2 = web_event_source_new(m2, ev);
+    ck_assert_ptr_nonnull(src2);
+    memory_region_set_enabled(mr("r"), false);
+    ck_assert_str_eq(events(), "topology {\"address_spaces\":[\"memory\"]}\n");
+    web_event_source_free(src2);
 }
 END_TEST
 
@@ -357,6 +428,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_dirty_log);
     tcase_add_test(tc, test_run_state);
     tcase_add_test(tc, test_monitor_commands);
+    tcase_add_test(tc, test_gdb_target_run_state);
+    tcase_add_test(tc, test_no_cpus);
     tcase_add_test(tc, test_watchpoint);
     suite_add_tcase(s, tc);
     return s;
