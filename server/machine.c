@@ -471,6 +471,13 @@ const MonitorMachine *machine_network_monitor(Machine *m)
     return &m->net_mon;
 }
 
+void machine_stop_for_shutdown(Machine *m)
+{
+    if (m->cpus) {
+        cpu_stop_all_for(m->cpus, CPU_RUN_SHUTDOWN);
+    }
+}
+
 void machine_destroy(Machine *m)
 {
     if (!m) {
