@@ -141,6 +141,27 @@ START_TEST(unknown_address_space_is_404)
 }
 END_TEST
 
+START_TEST(a_tree_too_deep_is_refused_whole)
+{
+    static MemoryRegion chain[300];
+    WfResp r;
+
+    memory_region_transaction_begin();
+    for (int i = 0; i < 300; i++) {
+        memory_region_init(&chain[i], NULL, "deep", 0x1000);
+        if (i) {
+            memory_region_add_subregion(&chain[i - 1], 0, &chain[i]);
+        }
+    }
+    memory_region_add_subregion(&tm.io, 0x8000, &chain[0]);
+    memory_region_transaction_commit();
+    r = wf_get("/api/v1/address-spaces/I%2FO/tree");
+    wf_expect_error(&r, 500, "InternalError");
+    ck_assert(strstr(r.body, "deeper than 255 levels") != NULL);
+    wf_free(&r);
+}
+END_TEST
+
 START_TEST(flatview_in_address_order)
 {
     WfResp r = wf_get("/api/v1/address-spaces/memory/flatview");
@@ -1071,6 +1092,7 @@ int main(void)
     tcase_add_test(tc, tree_shows_disabled_aliases);
     tcase_add_test(tc, names_in_paths_are_url_decoded);
     tcase_add_test(tc, unknown_address_space_is_404);
+    tcase_add_test(tc, a_tree_too_deep_is_refused_whole);
     tcase_add_test(tc, flatview_in_address_order);
     tcase_add_test(tc, find_is_memory_region_find);
     tcase_add_test(tc, regions_lists_the_board_names);
