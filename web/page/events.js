@@ -1,0 +1,119 @@
+// events.js: the Server-Sent Events stream GET /api/v1/events, read with
+// fetch() and a streaming body reader rather than EventSource, because
+// EventSource cannot send the Authorization header a token needs.  The
+// stream is reconnected after a pause when it ends or fails; the page is
+// told each time the connection state changes, so it can read everything
+// again after a gap in which events may have been missed.
+
+import { request, errorOf } from './api.js';
+
+// Splits SSE text into events (the WHATWG "event stream" rules: fields
+// "event", "data" (joined with \n), "id"; lines starting with ":" are
+// comments; a blank line dispatches).
+export class SseParser {
+  constructor(onEvent) {
+    this.onEvent = onEvent;
+    this.rest = '';
+    this.reset();
+  }
+
+  reset() {
+    this.type = '';
+    this.data = [];
+    this.id = null;
+  }
+
+  push(text) {
+    this.rest += text;
+    // A line ends at \r\n, \n or \r; a trailing \r may be half of \r\n.
+    const re = /\r\n|\n|\r(?!$)/g;
+    let start = 0;
+    let m;
+    while ((m = re.exec(this.rest)) !== null) {
+      this.line(this.rest.slice(start, m.index));
+      start = m.index + m[0].length;
+    }
+    this.rest = this.rest.slice(start);
+  }
+
+  line(l) {
+    if (l === '') {
+      if (this.data.length > 0 || this.type) {
+        this.onEvent({ type: this.type || 'message', data: this.data.join('\n'), id: this.id });
+      }
+      this.reset();
+      return;
+    }
+    if (l.startsWith(':')) return;
+    const colon = l.indexOf(':');
+    const field = colon < 0 ? l : l.slice(0, colon);
+    let value = colon < 0 ? '' : l.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'event') this.type = value;
+    else if (field === 'data') this.data.push(value);
+    else if (field === 'id') this.id = value;
+  }
+}
+
+// Opens the stream and keeps it open.  @onEvent({type, data, id}) with
+// data parsed as JSON when it is JSON; @onState('connecting' | 'live' |
+// 'offline' | 'unavailable', detail).  Returns a function that closes it.
+export function openEvents(onEvent, onState) {
+  const abort = new AbortController();
+  let lastId = null;
+
+  const deliver = (ev) => {
+    if (ev.id !== null) lastId = ev.id;
+    let data = ev.data;
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      // Leave it as text.
+    }
+    onEvent({ type: ev.type, data, id: ev.id });
+  };
+
+  const once = async () => {
+    const headers = { Accept: 'text/event-stream' };
+    if (lastId !== null) headers['Last-Event-ID'] = lastId;
+    const res = await request('/events', { headers, signal: abort.signal });
+    if (!res.ok) {
+      const err = await errorOf(res);
+      err.permanent = res.status === 404 || res.status === 405;
+      throw err;
+    }
+    onState('live');
+    const parser = new SseParser(deliver);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      parser.push(value);
+    }
+  };
+
+  (async () => {
+    let pause = 500;
+    while (!abort.signal.aborted) {
+      onState('connecting');
+      const started = Date.now();
+      try {
+        await once();
+        onState('offline', 'the event stream ended');
+      } catch (e) {
+        if (abort.signal.aborted) return;
+        if (e.permanent) {
+          onState('unavailable', e.message);
+          return;
+        }
+        onState('offline', e.message);
+      }
+      // A stream that stayed up a while reconnects at once; one that keeps
+      // failing backs off to 5 s.
+      pause = Date.now() - started > 10000 ? 500 : Math.min(pause * 2, 5000);
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  })();
+
+  return () => abort.abort();
+}
