@@ -202,14 +202,15 @@ export class HexView {
   edit(cell, addr, old) {
     if (this.writable === false || this.editing) return;
     const input = el('input', 'byte-edit');
-    input.value = hex2(old);
+    // Empty, the old value as a hint: typing replaces it; Enter on
+    // nothing keeps it.
+    input.placeholder = hex2(old);
     input.maxLength = 2;
     input.spellcheck = false;
     input.setAttribute('aria-label', `byte at ${hex0x(addr)}`);
     this.editing = input;
     cell.replaceChildren(input);
     input.focus();
-    input.select();
     const done = () => {
       this.editing = null;
       cell.textContent = hex2(old);
@@ -219,6 +220,7 @@ export class HexView {
       if (e.key === 'Enter') {
         e.preventDefault();
         const v = input.value.trim();
+        if (v === '') { done(); this.box.focus(); return; }
         if (!/^[0-9a-f]{1,2}$/i.test(v)) {
           this.say(`not a byte in hex: ${v}`, true);
           return;
