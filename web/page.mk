@@ -48,3 +48,11 @@ tests_unit_test_page_assets_SOURCES = tests/unit/test_page_assets.c
 tests_unit_test_page_assets_CPPFLAGS = -I$(srcdir)/web/include
 tests_unit_test_page_assets_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_page_assets_LDADD = web/libwebpage.la $(CHECK_LIBS)
+
+# The page in headless Chromium, against a running memcored.
+TESTS += tests/integration/test_web_page.sh
+EXTRA_DIST += tests/integration/test_web_page.sh \
+	tests/integration/web_page_driver.py
+CLEANFILES += tests/integration/test_web_page.png \
+	tests/integration/test_web_page-dark.png \
+	tests/integration/test_web_page-token.png

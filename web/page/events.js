@@ -57,9 +57,14 @@ export class SseParser {
 
 // Opens the stream and keeps it open.  @onEvent({type, data, id}) with
 // data parsed as JSON when it is JSON; @onState('connecting' | 'live' |
-// 'offline' | 'unavailable', detail).  Returns a function that closes it.
+// 'offline' | 'unavailable', detail).  When the browser says it went
+// offline the stream is dropped at once (a connection that looks open may
+// be dead), and when it is back online it reconnects without waiting.
+// Returns a function that closes it.
 export function openEvents(onEvent, onState) {
-  const abort = new AbortController();
+  const closed = new AbortController();
+  let attempt = null;   // the AbortController of the connection now
+  let wake = null;      // ends the pause between two connections
   let lastId = null;
 
   const deliver = (ev) => {
@@ -73,10 +78,10 @@ export function openEvents(onEvent, onState) {
     onEvent({ type: ev.type, data, id: ev.id });
   };
 
-  const once = async () => {
+  const once = async (signal) => {
     const headers = { Accept: 'text/event-stream' };
     if (lastId !== null) headers['Last-Event-ID'] = lastId;
-    const res = await request('/events', { headers, signal: abort.signal });
+    const res = await request('/events', { headers, signal });
     if (!res.ok) {
       const err = await errorOf(res);
       err.permanent = res.status === 404 || res.status === 405;
@@ -92,28 +97,45 @@ export function openEvents(onEvent, onState) {
     }
   };
 
+  const goneOffline = () => attempt?.abort();
+  const backOnline = () => wake?.();
+  window.addEventListener('offline', goneOffline);
+  window.addEventListener('online', backOnline);
+
   (async () => {
     let pause = 500;
-    while (!abort.signal.aborted) {
+    while (!closed.signal.aborted) {
       onState('connecting');
       const started = Date.now();
+      attempt = new AbortController();
       try {
-        await once();
+        if (!navigator.onLine) throw new Error('the browser is offline');
+        await once(attempt.signal);
         onState('offline', 'the event stream ended');
       } catch (e) {
-        if (abort.signal.aborted) return;
+        if (closed.signal.aborted) return;
         if (e.permanent) {
           onState('unavailable', e.message);
           return;
         }
-        onState('offline', e.message);
+        onState('offline', attempt.signal.aborted ? 'the browser went offline' : e.message);
       }
-      // A stream that stayed up a while reconnects at once; one that keeps
-      // failing backs off to 5 s.
+      // A stream that stayed up a while reconnects soon; one that keeps
+      // failing backs off to 5 s; coming back online cuts the wait short.
       pause = Date.now() - started > 10000 ? 500 : Math.min(pause * 2, 5000);
-      await new Promise((r) => setTimeout(r, pause));
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, navigator.onLine ? pause : 60000);
+        wake = () => { clearTimeout(timer); resolve(); };
+      });
+      wake = null;
     }
   })();
 
-  return () => abort.abort();
+  return () => {
+    closed.abort();
+    attempt?.abort();
+    wake?.();
+    window.removeEventListener('offline', goneOffline);
+    window.removeEventListener('online', backOnline);
+  };
 }
