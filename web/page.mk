@@ -14,6 +14,7 @@ WEB_PAGE_FILES = \
 	web/page/index.html \
 	web/page/page.css \
 	web/page/app.js \
+	web/page/aliases.js \
 	web/page/api.js \
 	web/page/events.js \
 	web/page/hexview.js \

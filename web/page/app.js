@@ -7,6 +7,7 @@
 // hex address live in the URL's #fragment, so a reload keeps them.
 
 import * as api from './api.js';
+import { aliasSections } from './aliases.js';
 import { openEvents } from './events.js';
 import { HexView } from './hexview.js';
 import { MemoryMap } from './mapbar.js';
@@ -113,34 +114,11 @@ async function loadSpaces() {
   if (keep !== null && state.spaces.some((s) => s.name === keep)) select.value = keep;
 }
 
-// The regions the tree's aliases point into, each once, as `info mtree`
-// lists them after the address spaces.
-async function aliasTargets(root) {
-  const names = [];
-  const walk = (n) => {
-    if (n.alias && !names.includes(n.alias.target)) names.push(n.alias.target);
-    (n.subregions || []).forEach(walk);
-  };
-  walk(root);
-  const sections = [];
-  for (let i = 0; i < names.length && i < 64; i++) {
-    let node;
-    try {
-      node = await api.region(names[i]);
-    } catch {
-      continue;  // An older server without /regions: the tree still stands.
-    }
-    walk(node);
-    sections.push({ heading: `memory-region: ${names[i]}`, node, inSpace: false });
-  }
-  return sections;
-}
-
 // Reads the shown address space's tree and flat view and draws them.
 async function loadSpace() {
   const as = state.as;
   const [root, flat] = await Promise.all([api.tree(as), api.flatview(as)]);
-  const targets = await aliasTargets(root);
+  const targets = await aliasSections(root);
   if (as !== state.as) return;
   state.flat = flat;
   tree.render([{ heading: `address-space: ${as}`, node: root, inSpace: true }, ...targets]);
