@@ -22,6 +22,7 @@ const state = {
   flat: [],
   reloading: null,   // the reload running now
   reloadAgain: false,
+  reloadAll: false,
 };
 
 const tree = new RegionTree($('tree'), {
@@ -127,8 +128,10 @@ async function loadSpace() {
   hex.setSpace(as, flat);
 }
 
-// Reload requests that arrive while one runs fold into one more run.
+// Reload requests that arrive while one runs fold into one more run
+// (reading the address-space list too if any of them asked for it).
 function reload(what) {
+  state.reloadAll ||= what === 'all';
   if (state.reloading) {
     state.reloadAgain = true;
     return state.reloading;
@@ -136,7 +139,9 @@ function reload(what) {
   state.reloading = (async () => {
     do {
       state.reloadAgain = false;
-      if (what === 'all') await loadSpaces();
+      const all = state.reloadAll;
+      state.reloadAll = false;
+      if (all) await loadSpaces();
       await loadSpace();
       await hex.refresh();
     } while (state.reloadAgain);
