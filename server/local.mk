@@ -52,7 +52,7 @@ server_memcored_CPPFLAGS = -I$(srcdir)/monitor/include \
 	-I$(srcdir)/gdbstub/include -I$(srcdir)/web/include
 server_memcored_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 server_memcored_LDADD = server/libmemcored.la gdbstub/libgdbstub.la \
-	web/libweb.la monitor/libmonitor.la \
+	web/libweb.la web/libwebevents.la monitor/libmonitor.la \
 	memcore/libmemcore.la $(JANSSON_LIBS) $(MHD_LIBS) $(READLINE_LIBS)
 
 dist_man_MANS += man/memcored.1 man/memcored-board.5

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <monitor/monitor.h>
+#include <web/events.h>
 
 #include "board.h"
 #include "gdb_front.h"
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
     GdbMemTarget *memtarget = NULL;
     GdbCpuTarget *cputarget = NULL;
     HttpFront *http = NULL;
+    WebEvents *events = NULL;
     char gdb_shown[300] = "";
     char http_shown[300] = "";
     const char *label;
@@ -297,8 +299,16 @@ int main(int argc, char **argv)
         bool bind_failed;
         char msg[512];
 
-        http = http_front_start(&hc, http_shown, sizeof(http_shown),
-                                &bind_failed, msg, sizeof(msg));
+        /* The hub behind GET /api/v1/events. */
+        events = web_events_new();
+        hc.events = events;
+        http = events ? http_front_start(&hc, http_shown, sizeof(http_shown),
+                                         &bind_failed, msg, sizeof(msg))
+                      : NULL;
+        if (!events) {
+            snprintf(msg, sizeof(msg), "out of memory");
+            bind_failed = false;
+        }
         if (!http && bind_failed && !o.http) {
             /* Only the default: a second memcored still starts. */
             fprintf(stderr, "memcored: http: %s; going on without HTTP "
@@ -306,6 +316,7 @@ int main(int argc, char **argv)
                     "turns it off)\n", msg);
         } else if (!http) {
             fprintf(stderr, "memcored: http: %s\n", msg);
+            web_events_free(events);
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
@@ -332,6 +343,7 @@ int main(int argc, char **argv)
         if (!front) {
             fprintf(stderr, "memcored: monitor: %s\n", msg);
             http_front_stop(http);
+            web_events_free(events);
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
@@ -354,7 +366,9 @@ int main(int argc, char **argv)
                 shutdown_signal_name());
     }
     monitor_front_stop(front);
+    /* Every event stream (every hub subscriber) ends with the server. */
     http_front_stop(http);
+    web_events_free(events);
     gdb_front_stop(gdb, shutdown_status());
     gdb_mem_target_free(memtarget);
     gdb_cpu_target_free(cputarget);

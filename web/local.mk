@@ -7,10 +7,14 @@
 # monitor/local.mk initialises noinst_LTLIBRARIES; this fragment appends.
 noinst_LTLIBRARIES += web/libweb.la
 
+# The event hub behind GET /api/v1/events, a library of its own.
+include $(srcdir)/web/events.mk
+
 web_libweb_la_SOURCES = \
 	web/include/web/api.h \
 	web/include/web/http_server.h \
 	web/include/web/assets.h \
+	web/include/web/events.h \
 	web/internal.h \
 	web/api.c \
 	web/parse.c \
@@ -28,7 +32,7 @@ web_libweb_la_SOURCES = \
 nodist_web_libweb_la_SOURCES = web/openapi_json.c
 web_libweb_la_CPPFLAGS = -I$(srcdir)/web/include -I$(srcdir)/monitor/include
 web_libweb_la_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
-web_libweb_la_LIBADD = $(MHD_LIBS) $(JANSSON_LIBS)
+web_libweb_la_LIBADD = web/libwebevents.la $(MHD_LIBS) $(JANSSON_LIBS)
 
 # The page served at / (web_asset_find): its own convenience library.
 include $(srcdir)/web/page.mk

@@ -9,7 +9,8 @@ WEB_UNIT_TESTS = \
 	tests/unit/test_web_parse \
 	tests/unit/test_web_api \
 	tests/unit/test_web_security \
-	tests/unit/test_web_openapi
+	tests/unit/test_web_openapi \
+	tests/unit/test_web_server
 
 check_PROGRAMS += $(WEB_UNIT_TESTS)
 TESTS += $(WEB_UNIT_TESTS)
@@ -40,3 +41,8 @@ tests_unit_test_web_security_LDADD = $(WEB_TEST_LDADD)
 tests_unit_test_web_openapi_SOURCES = tests/unit/test_web_openapi.c
 tests_unit_test_web_openapi_CFLAGS = $(WEB_TEST_CFLAGS)
 tests_unit_test_web_openapi_LDADD = $(WEB_TEST_LDADD)
+
+tests_unit_test_web_server_SOURCES = tests/unit/test_web_server.c \
+	$(WEB_TEST_FIXTURE)
+tests_unit_test_web_server_CFLAGS = $(WEB_TEST_CFLAGS)
+tests_unit_test_web_server_LDADD = $(WEB_TEST_LDADD)
