@@ -455,6 +455,13 @@ Machine *machine_create(Board *board, bool read_only, Diag *d)
     return m;
 }
 
+void machine_stop_for_shutdown(Machine *m)
+{
+    if (m->cpus) {
+        cpu_stop_all_for(m->cpus, CPU_RUN_SHUTDOWN);
+    }
+}
+
 void machine_destroy(Machine *m)
 {
     if (!m) {

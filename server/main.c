@@ -12,10 +12,14 @@
  *   4. with --exec, each command runs once and memcored exits;
  *   5. otherwise the front-ends start (gdb and HTTP first, so that the
  *      monitor's banner can name their addresses), each printing where
- *      it listens, and the main thread sleeps on the shutdown pipe until
- *      quit, a signal or the guest asks to stop;
- *   6. front-ends are stopped and joined, then the machine is torn down
- *      (address spaces destroyed, RAM released after an RCU barrier).
+ *      it listens — with HTTP, the event hub and its publishers first, so
+ *      that gdb's watchpoint hits reach the event stream — and the main
+ *      thread sleeps on the shutdown pipe until quit, a signal or the
+ *      guest asks to stop;
+ *   6. the harts are stopped (the event stream says why: shutdown),
+ *      front-ends are stopped and joined, the publishers and the hub
+ *      freed, then the machine is torn down (address spaces destroyed,
+ *      RAM released after an RCU barrier).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -39,6 +43,7 @@
 #include "monitor_front.h"
 #include "options.h"
 #include "shutdown.h"
+#include "web_event_source.h"
 
 #ifndef MEMCORE_VERSION
 #define MEMCORE_VERSION "unknown"
@@ -168,7 +173,8 @@ int main(int argc, char **argv)
     GdbMemTarget *memtarget = NULL;
     GdbCpuTarget *cputarget = NULL;
     HttpFront *http = NULL;
-    WebEvents *events = NULL;
+    WebEvents *events = NULL;        /* GET /api/v1/events */
+    WebEventSource *evsrc = NULL;
     char gdb_shown[300] = "";
     char http_shown[300] = "";
     const char *label;
@@ -246,6 +252,19 @@ int main(int argc, char **argv)
         return rc;
     }
 
+    if (http_addr.kind != LISTEN_NONE) {
+        /* The event stream's hub and memcored's publishers, before gdb:
+         * its watchpoint hits are events. */
+        events = web_events_new();
+        evsrc = events ? web_event_source_new(m, events) : NULL;
+        if (!evsrc) {
+            fprintf(stderr, "memcored: http: out of memory\n");
+            web_events_free(events);
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+    }
     if (gdb_addr.kind != LISTEN_NONE) {
         /* Started first so that the monitor's banner can say where it
          * listens; its line is printed after the monitor's. */
@@ -256,6 +275,8 @@ int main(int argc, char **argv)
         if (!as) {
             fprintf(stderr, "memcored: gdb: the board has no address "
                     "space\n");
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -269,9 +290,17 @@ int main(int argc, char **argv)
         }
         if (!memtarget && !cputarget) {
             fprintf(stderr, "memcored: gdb: out of memory\n");
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
+        }
+        if (evsrc) {
+            gdb_watch_set_observer(cputarget
+                                   ? gdb_cpu_target_watches(cputarget)
+                                   : gdb_mem_target_watches(memtarget),
+                                   web_event_source_watch_observer(evsrc));
         }
         target = cputarget ? *gdb_cpu_target(cputarget)
                            : *gdb_mem_target(memtarget);
@@ -281,6 +310,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "memcored: gdb: %s\n", msg);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -299,16 +330,11 @@ int main(int argc, char **argv)
         bool bind_failed;
         char msg[512];
 
-        /* The hub behind GET /api/v1/events. */
-        events = web_events_new();
+        /* The hub behind GET /api/v1/events (made above, with its
+         * publishers). */
         hc.events = events;
-        http = events ? http_front_start(&hc, http_shown, sizeof(http_shown),
-                                         &bind_failed, msg, sizeof(msg))
-                      : NULL;
-        if (!events) {
-            snprintf(msg, sizeof(msg), "out of memory");
-            bind_failed = false;
-        }
+        http = http_front_start(&hc, http_shown, sizeof(http_shown),
+                                &bind_failed, msg, sizeof(msg));
         if (!http && bind_failed && !o.http) {
             /* Only the default: a second memcored still starts. */
             fprintf(stderr, "memcored: http: %s; going on without HTTP "
@@ -316,10 +342,11 @@ int main(int argc, char **argv)
                     "turns it off)\n", msg);
         } else if (!http) {
             fprintf(stderr, "memcored: http: %s\n", msg);
-            web_events_free(events);
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -343,10 +370,11 @@ int main(int argc, char **argv)
         if (!front) {
             fprintf(stderr, "memcored: monitor: %s\n", msg);
             http_front_stop(http);
-            web_events_free(events);
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -365,13 +393,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "memcored: %s received, shutting down\n",
                 shutdown_signal_name());
     }
+    machine_stop_for_shutdown(m);
     monitor_front_stop(front);
     /* Every event stream (every hub subscriber) ends with the server. */
     http_front_stop(http);
-    web_events_free(events);
     gdb_front_stop(gdb, shutdown_status());
+    /* gdb's watch set goes first: it calls the source's observer */
     gdb_mem_target_free(memtarget);
     gdb_cpu_target_free(cputarget);
+    web_event_source_free(evsrc);
+    web_events_free(events);
     machine_destroy(m);
     options_free(&o);
     return shutdown_status();
