@@ -546,7 +546,25 @@ def plain(b, args):
             s.value = 'memory'; s.dispatchEvent(new Event('change'));''')
     b.wait(f'''return {READY_IF} && document.querySelector('#tree .tree-section')
                      ?.dataset.heading === 'address-space: memory';''', 10)
+    run_state(b, args)
     check_console(b, 'plain')
+
+
+def run_state(b, args):
+    """The vCPU pill follows `cont` and `stop` at the monitor."""
+    pill = 'return document.getElementById("run-state").textContent;'
+    first, _ = b.wait(pill, 5)
+    report(first == 'paused', 'run state: memcored -S shows "paused"', first)
+    monitor(args, 'cont')
+    now, took = b.wait(f'const t = (() => {{ {pill} }})(); return t === "running" && t;',
+                       LIVE_BOUND)
+    report(now == 'running', f'run state: "cont" at the monitor shows "running" '
+           f'({took:.2f} s)', b.js(pill))
+    monitor(args, 'stop')
+    now, took = b.wait(f'const t = (() => {{ {pill} }})(); return t === "paused" && t;',
+                       LIVE_BOUND)
+    report(now == 'paused', f'run state: "stop" shows "paused" again ({took:.2f} s)',
+           b.js(pill))
 
 
 def reconnect(b, args, api):
