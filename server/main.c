@@ -12,14 +12,14 @@
  *   4. with --exec, each command runs once and memcored exits;
  *   5. otherwise the front-ends start (gdb and HTTP first, so that the
  *      monitor's banner can name their addresses), each printing where
- *      it listens — with HTTP, the event hub and its publishers first, so
- *      that gdb's watchpoint hits reach the event stream — and the main
- *      thread sleeps on the shutdown pipe until quit, a signal or the
- *      guest asks to stop;
+ *      it listens — with HTTP, the event hub and its publishers before
+ *      gdb, so that gdb's watchpoint hits reach the event stream — and
+ *      the main thread sleeps on the shutdown pipe until quit, a signal
+ *      or the guest asks to stop;
  *   6. the harts are stopped (the event stream says why: shutdown),
- *      front-ends are stopped and joined, the publishers and the hub
- *      freed, then the machine is torn down (address spaces destroyed,
- *      RAM released after an RCU barrier).
+ *      front-ends are stopped and joined (open event streams end), the
+ *      publishers and the hub freed, then the machine is torn down
+ *      (address spaces destroyed, RAM released after an RCU barrier).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -33,6 +33,7 @@
 #include <web/events.h>
 
 #include "board.h"
+#include "dump_dir.h"
 #include "gdb_front.h"
 #include "gdb_cpu_target.h"
 #include "gdb_mem_target.h"
@@ -204,6 +205,15 @@ int main(int argc, char **argv)
         options_free(&o);
         return rc;
     }
+    if (o.dump_dir) {
+        char msg[300];
+
+        if (!dump_dir_check(o.dump_dir, msg, sizeof(msg))) {
+            fprintf(stderr, "memcored: --dump-dir %s: %s\n", o.dump_dir, msg);
+            options_free(&o);
+            return EXIT_USAGE;
+        }
+    }
     if (shutdown_init() != 0) {
         fprintf(stderr, "memcored: cannot set up signal handling\n");
         options_free(&o);
@@ -223,6 +233,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     diag_free(&d);
+    machine_set_dump_dir(m, o.dump_dir);
 
     uint64_t entry = 0;
     bool entry_stored = false;
@@ -304,8 +315,10 @@ int main(int argc, char **argv)
         }
         target = cputarget ? *gdb_cpu_target(cputarget)
                            : *gdb_mem_target(memtarget);
-        gdb = gdb_front_start(&gdb_addr, &target, &m->mon, gdb_shown,
-                              sizeof(gdb_shown), msg, sizeof(msg));
+        /* gdb is a network client: its `monitor` writes files only
+         * into --dump-dir. */
+        gdb = gdb_front_start(&gdb_addr, &target, machine_network_monitor(m),
+                              gdb_shown, sizeof(gdb_shown), msg, sizeof(msg));
         if (!gdb) {
             fprintf(stderr, "memcored: gdb: %s\n", msg);
             gdb_mem_target_free(memtarget);
@@ -321,7 +334,8 @@ int main(int argc, char **argv)
         /* Also before the monitor, for its banner. */
         HttpFrontConfig hc = {
             .addr = &http_addr,
-            .machine = &m->mon,
+            /* a network front: its monitor writes files only in --dump-dir */
+            .machine = machine_network_monitor(m),
             .token = o.http_token,
             .max_read = o.http_max_read,
             .max_write = o.http_max_write,
@@ -330,9 +344,7 @@ int main(int argc, char **argv)
         bool bind_failed;
         char msg[512];
 
-        /* The hub behind GET /api/v1/events (made above, with its
-         * publishers). */
-        hc.events = events;
+        hc.events = events;  /* made above, before gdb */
         http = http_front_start(&hc, http_shown, sizeof(http_shown),
                                 &bind_failed, msg, sizeof(msg));
         if (!http && bind_failed && !o.http) {
