@@ -29,13 +29,14 @@ web_libweb_la_SOURCES = \
 	web/h_openapi.c \
 	web/h_page.c \
 	web/http_server.c
-# Until branch wip-page is merged: the lead replaces this line with
-# "include $(srcdir)/web/page.mk" and removes web/assets_placeholder.c.
-web_libweb_la_SOURCES += web/assets_placeholder.c
 nodist_web_libweb_la_SOURCES = web/openapi_json.c
 web_libweb_la_CPPFLAGS = -I$(srcdir)/web/include -I$(srcdir)/monitor/include
 web_libweb_la_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 web_libweb_la_LIBADD = web/libwebevents.la $(MHD_LIBS) $(JANSSON_LIBS)
+
+# The page served at / (web_asset_find): its own convenience library.
+include $(srcdir)/web/page.mk
+web_libweb_la_LIBADD += web/libwebpage.la
 
 # The OpenAPI document is compiled in from its JSON source.
 web/openapi_json.c: $(srcdir)/web/openapi.json $(srcdir)/web/embed_text.sh
