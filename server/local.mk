@@ -33,11 +33,13 @@ server_libmemcored_la_SOURCES = \
 	server/listen.c server/listen.h \
 	server/monitor_front.c server/monitor_front.h \
 	server/gdb_front.c server/gdb_front.h \
+	server/http_front.c server/http_front.h \
 	server/gdb_watch.c server/gdb_watch.h \
 	server/gdb_mem_target.c server/gdb_mem_target.h \
 	server/gdb_cpu_target.c server/gdb_cpu_target.h \
 	server/web_event_source.c server/web_event_source.h \
 	server/options.c server/options.h \
+	server/dump_dir.c server/dump_dir.h \
 	server/riscv/rv64.c server/riscv/rv64.h \
 	server/riscv/cpu.c server/riscv/cpu.h \
 	server/riscv/tlb.c server/riscv/tlb.h
@@ -52,8 +54,8 @@ server_memcored_CPPFLAGS = -I$(srcdir)/monitor/include \
 	-I$(srcdir)/gdbstub/include -I$(srcdir)/web/include
 server_memcored_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 server_memcored_LDADD = server/libmemcored.la gdbstub/libgdbstub.la \
-	web/libwebevents.la monitor/libmonitor.la \
-	memcore/libmemcore.la $(JANSSON_LIBS) $(READLINE_LIBS)
+	web/libweb.la web/libwebevents.la monitor/libmonitor.la \
+	memcore/libmemcore.la $(JANSSON_LIBS) $(MHD_LIBS) $(READLINE_LIBS)
 
 dist_man_MANS += man/memcored.1 man/memcored-board.5
 EXTRA_DIST += server/README.md

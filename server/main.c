@@ -10,12 +10,12 @@
  *      point stored where the board's boot ROM looks for it
  *      ("kernel-entry"), else made the harts' reset pc;
  *   4. with --exec, each command runs once and memcored exits;
- *   5. otherwise the front-ends start (gdb first, so that the monitor's
- *      banner can name its address), each printing where it listens —
- *      with HTTP, the event hub and its publishers first, so that gdb's
- *      watchpoint hits reach the event stream — and the main thread
- *      sleeps on the shutdown pipe until quit, a signal or the guest asks
- *      to stop;
+ *   5. otherwise the front-ends start (gdb and HTTP first, so that the
+ *      monitor's banner can name their addresses), each printing where
+ *      it listens — with HTTP, the event hub and its publishers before
+ *      gdb, so that gdb's watchpoint hits reach the event stream — and
+ *      the main thread sleeps on the shutdown pipe until quit, a signal
+ *      or the guest asks to stop;
  *   6. the harts are stopped (the event stream says why: shutdown),
  *      front-ends are stopped and joined, the publishers and the hub
  *      freed, then the machine is torn down (address spaces destroyed,
@@ -33,9 +33,11 @@
 #include <web/events.h>
 
 #include "board.h"
+#include "dump_dir.h"
 #include "gdb_front.h"
 #include "gdb_cpu_target.h"
 #include "gdb_mem_target.h"
+#include "http_front.h"
 #include "kernel.h"
 #include "listen.h"
 #include "machine.h"
@@ -49,6 +51,9 @@
 #endif
 
 #define EXIT_USAGE 2
+
+/* Where HTTP listens unless --http says otherwise (overview.md). */
+#define HTTP_DEFAULT "127.0.0.1:8080"
 
 static int print_board(const char *name)
 {
@@ -131,9 +136,9 @@ static int check_frontends(const Options *o, ListenAddr *mon,
         return EXIT_USAGE;
     }
     memset(http, 0, sizeof(*http));
-    if (o->http && !listen_parse(o->http, (1u << LISTEN_NONE) |
-                                 (1u << LISTEN_TCP), true, http, msg,
-                                 sizeof(msg))) {
+    if (!listen_parse(o->http ? o->http : HTTP_DEFAULT,
+                      (1u << LISTEN_NONE) | (1u << LISTEN_TCP), true, http,
+                      msg, sizeof(msg))) {
         fprintf(stderr, "memcored: --http %s (expected HOST:PORT or "
                 "none)\n", msg);
         return EXIT_USAGE;
@@ -168,9 +173,11 @@ int main(int argc, char **argv)
     GdbFront *gdb = NULL;
     GdbMemTarget *memtarget = NULL;
     GdbCpuTarget *cputarget = NULL;
+    HttpFront *http = NULL;
     WebEvents *events = NULL;        /* GET /api/v1/events */
     WebEventSource *evsrc = NULL;
     char gdb_shown[300] = "";
+    char http_shown[300] = "";
     const char *label;
     int rc;
 
@@ -198,6 +205,15 @@ int main(int argc, char **argv)
         options_free(&o);
         return rc;
     }
+    if (o.dump_dir) {
+        char msg[300];
+
+        if (!dump_dir_check(o.dump_dir, msg, sizeof(msg))) {
+            fprintf(stderr, "memcored: --dump-dir %s: %s\n", o.dump_dir, msg);
+            options_free(&o);
+            return EXIT_USAGE;
+        }
+    }
     if (shutdown_init() != 0) {
         fprintf(stderr, "memcored: cannot set up signal handling\n");
         options_free(&o);
@@ -217,6 +233,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     diag_free(&d);
+    machine_set_dump_dir(m, o.dump_dir);
 
     uint64_t entry = 0;
     bool entry_stored = false;
@@ -298,10 +315,47 @@ int main(int argc, char **argv)
         }
         target = cputarget ? *gdb_cpu_target(cputarget)
                            : *gdb_mem_target(memtarget);
-        gdb = gdb_front_start(&gdb_addr, &target, &m->mon, gdb_shown,
-                              sizeof(gdb_shown), msg, sizeof(msg));
+        /* gdb is a network client: its `monitor` writes files only
+         * into --dump-dir. */
+        gdb = gdb_front_start(&gdb_addr, &target, machine_network_monitor(m),
+                              gdb_shown, sizeof(gdb_shown), msg, sizeof(msg));
         if (!gdb) {
             fprintf(stderr, "memcored: gdb: %s\n", msg);
+            gdb_mem_target_free(memtarget);
+            gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+    }
+    if (http_addr.kind != LISTEN_NONE) {
+        /* Also before the monitor, for its banner. */
+        HttpFrontConfig hc = {
+            .addr = &http_addr,
+            /* a network front: its monitor writes files only in --dump-dir */
+            .machine = machine_network_monitor(m),
+            .token = o.http_token,
+            .max_read = o.http_max_read,
+            .max_write = o.http_max_write,
+            .per_client = o.http_max_conns,
+        };
+        bool bind_failed;
+        char msg[512];
+
+        /* The hub behind GET /api/v1/events, made before gdb. */
+        hc.events = events;
+        http = http_front_start(&hc, http_shown, sizeof(http_shown),
+                                &bind_failed, msg, sizeof(msg));
+        if (!http && bind_failed && !o.http) {
+            /* Only the default: a second memcored still starts. */
+            fprintf(stderr, "memcored: http: %s; going on without HTTP "
+                    "(--http HOST:PORT picks another address, --http none "
+                    "turns it off)\n", msg);
+        } else if (!http) {
+            fprintf(stderr, "memcored: http: %s\n", msg);
+            gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
             web_event_source_free(evsrc);
@@ -321,13 +375,14 @@ int main(int argc, char **argv)
          * information": the version, the board and every front-end. */
         snprintf(head, sizeof(head), "memcored %s monitor - board %s, "
                  "monitor on ", MEMCORE_VERSION, label);
-        snprintf(tail, sizeof(tail), ", gdb %s%s, http %s - type 'help' for "
-                 "more information", gdb ? "on " : "off", gdb_shown,
-                 http_addr.kind != LISTEN_NONE ? "not available yet" : "off");
+        snprintf(tail, sizeof(tail), ", gdb %s%s, http %s%s - type 'help' "
+                 "for more information", gdb ? "on " : "off", gdb_shown,
+                 http ? "on " : "off", http_shown);
         front = monitor_front_start(&m->mon, &mon_addr, head, tail, msg,
                                     sizeof(msg));
         if (!front) {
             fprintf(stderr, "memcored: monitor: %s\n", msg);
+            http_front_stop(http);
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
@@ -341,8 +396,8 @@ int main(int argc, char **argv)
     if (gdb) {
         printf("gdb: listening on %s\n", gdb_shown);
     }
-    if (http_addr.kind != LISTEN_NONE) {
-        printf("http: not yet available (arrives with a later issue)\n");
+    if (http) {
+        printf("http: listening on %s\n", http_shown);
     }
     fflush(stdout);
 
@@ -353,6 +408,8 @@ int main(int argc, char **argv)
     }
     machine_stop_for_shutdown(m);
     monitor_front_stop(front);
+    /* Every event stream (every hub subscriber) ends with the server. */
+    http_front_stop(http);
     gdb_front_stop(gdb, shutdown_status());
     /* gdb's watch set goes first: it calls the source's observer */
     gdb_mem_target_free(memtarget);

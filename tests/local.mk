@@ -25,3 +25,5 @@ include $(srcdir)/tests/integration/man.mk
 include $(srcdir)/tests/unit/rv64.mk
 include $(srcdir)/tests/bench/bench_vcpu.mk
 include $(srcdir)/tests/guests/guests.mk
+include $(srcdir)/tests/unit/web.mk
+include $(srcdir)/tests/integration/rest.mk

@@ -16,7 +16,7 @@ gdb_run() {
 }
 
 # ---- UART, then power off through sifive-test --------------------------------
-timeout 60 "$MEMCORED" --kernel "$GUEST" --monitor none --serial stdio \
+timeout 60 "$MEMCORED" --kernel "$GUEST" --monitor none --http none --serial stdio \
 	>"$TMP/uart.out" 2>"$TMP/uart.err"
 check "the guest powers off: memcored exits 0" test $? -eq 0
 cat >"$TMP/uart.want" <<'WANT'
@@ -113,7 +113,7 @@ check "the ROM's start address is zeroed in the copy" \
 check "without --kernel that board's ROM holds 0 at 0x1018" \
 	contains "$TMP/zero.out" "0000000000001018: 0x0000000000000000"
 timeout 60 "$MEMCORED" --board "$TMP/zero.json" --kernel "$GUEST" \
-	--monitor none --serial stdio >"$TMP/zero.uart" 2>&1
+	--monitor none --http none --serial stdio >"$TMP/zero.uart" 2>&1
 check "with --kernel it boots through the stored entry to power-off" \
 	test $? -eq 0
 check "the same UART output" same "$TMP/uart.want" "$TMP/zero.uart"
@@ -165,5 +165,16 @@ check "gdb: continue to the guest's power-off: exited normally" \
 	contains "$TMP/exit.out" "[Inferior 1 (Remote target) exited normally]"
 check "gdb: no threads after the exit" contains "$TMP/exit.out" "No threads."
 check "and memcored exits 0" test "$STATUS" -eq 0
+
+# main() made to return 7 from gdb: the guest fails through sifive-test
+# ((7 << 16) | 0x3333, as under QEMU) and gdb hears the exit code
+start_server -S --kernel "$GUEST" --monitor none --gdb tcp:127.0.0.1:0
+GDB=$(listen_addr)
+gdb_run "$TMP/fail.out" -ex 'break main' -ex continue -ex 'return 7' \
+	-ex continue
+wait_server
+check "gdb: a failing guest: exited with code 07" \
+	contains "$TMP/fail.out" "[Inferior 1 (Remote target) exited with code 07]"
+check "and memcored exits with the guest's code, 7" test "$STATUS" -eq 7
 
 finish

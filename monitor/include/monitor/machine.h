@@ -40,6 +40,9 @@ typedef struct MonitorOut {
 /* Called once per region name by MonitorMachine.foreach_region. */
 typedef void (*MonitorRegionFn)(void *arg, const char *name, MemoryRegion *mr);
 
+/* Called once per address space by MonitorMachine.foreach_as. */
+typedef void (*MonitorAsFn)(void *arg, AddressSpace *as);
+
 /* Called once per UART by MonitorMachine.uart_log: everything the guest
  * transmitted on it so far (@data is not NUL-terminated). */
 typedef void (*MonitorUartFn)(void *arg, const char *uart_name,
@@ -49,9 +52,25 @@ typedef struct MonitorMachine {
     /* Passed as first argument to every hook. */
     void *opaque;
 
-    /* --read-only: every command that changes memory or topology answers
+    /* --read-only: every command that changes memory, topology or vCPU
+     * state (system_reset), or writes a host file, answers
      * "Error: memcored is read-only" instead. */
     bool read_only;
+
+    /*
+     * confine_files: the copy of the machine a network front-end gets
+     * (gdb's `monitor`, HTTP's POST /api/v1/monitor).  Commands that write
+     * a host file (memsave, pmemsave) then create a new regular file
+     * called by a plain name (monitor_dump_name_problem()) inside
+     * @dump_dir, never following a symlink or replacing a file, and are
+     * refused when @dump_dir is NULL.  false (the terminal, --exec and
+     * monitor sockets): any path, an existing file is truncated, as in
+     * QEMU.
+     * dump_dir: --dump-dir DIR, a directory that existed at start (NULL:
+     * none); only read when @confine_files.
+     */
+    bool confine_files;
+    const char *dump_dir;
 
     /* optional: the line each prompt opens with, without its newline
      * (the terminal prompt and every socket session).  NULL:
@@ -78,6 +97,12 @@ typedef struct MonitorMachine {
     /* foreach_region: call @fn for every region the user can name (ids,
      * in board order), for completion.  NULL hook: no region completion. */
     void (*foreach_region)(void *opaque, MonitorRegionFn fn, void *arg);
+
+    /* optional: call @fn for every address space the machine has (board
+     * order); they live as long as the machine, so callers need no lock.
+     * NULL hook: front-ends list memcore's own (address_space_first(),
+     * under memcore_lock()). */
+    void (*foreach_as)(void *opaque, MonitorAsFn fn, void *arg);
 
     /* optional: call @fn once per UART with its transmit log (`info
      * uart`).  NULL hook or no call: "No UART". */
