@@ -461,6 +461,9 @@ void machine_stop_for_shutdown(Machine *m)
 {
     if (m->cpus) {
         cpu_stop_all_for(m->cpus, CPU_RUN_SHUTDOWN);
+        /* the last hart to park may still be telling the observers:
+         * the event stream must have the stop before HTTP goes */
+        cpu_run_observers_sync(m->cpus);
     }
 }
 

@@ -62,8 +62,9 @@ void machine_set_stop_handler(Machine *m, CpuStopFn fn, void *opaque);
 
 /* machine_stop_for_shutdown: park the harts for good as memcored begins
  * to shut down, while the front-ends still run, so that run-state
- * observers (the event stream) hear {running: false, reason: shutdown}.
- * No-op without cpus or when they are stopped already. */
+ * observers (the event stream) hear {running: false, reason: shutdown};
+ * returns once they have.  No-op without cpus or when they are stopped
+ * already. */
 void machine_stop_for_shutdown(Machine *m);
 
 /*
