@@ -66,9 +66,11 @@ event)" \
 RSP_PID=$!
 # Store until gdb's continue has reported the hit (bounded): a store that
 # comes before the continue reaches the stub fires the watchpoint too,
-# but does not stop harts that are already stopped.
+# but does not stop harts that are already stopped.  No store after the
+# report: gdb's client then ends, and the stub detaches.
 n=0
-while kill -0 "$RSP_PID" 2>/dev/null && [ $n -lt 400 ]; do
+while kill -0 "$RSP_PID" 2>/dev/null && [ $n -lt 400 ] &&
+	! grep -q '^\$T05' "$TMP/rsp.out"; do
 	if grep -qF '$OK' "$TMP/rsp.out"; then
 		"$MONCLIENT" "$MON" "stl_le 0x80001000 $n" >/dev/null 2>&1
 	fi
