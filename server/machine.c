@@ -457,6 +457,16 @@ Machine *machine_create(Board *board, bool read_only, Diag *d)
     return m;
 }
 
+void machine_stop_for_shutdown(Machine *m)
+{
+    if (m->cpus) {
+        cpu_stop_all_for(m->cpus, CPU_RUN_SHUTDOWN);
+        /* the last hart to park may still be telling the observers:
+         * the event stream must have the stop before HTTP goes */
+        cpu_run_observers_sync(m->cpus);
+    }
+}
+
 /* The network copy is refreshed from m->mon here, after every hook is in
  * place, so that the two never differ but in where files may go. */
 void machine_set_dump_dir(Machine *m, const char *dir)
@@ -469,13 +479,6 @@ void machine_set_dump_dir(Machine *m, const char *dir)
 const MonitorMachine *machine_network_monitor(Machine *m)
 {
     return &m->net_mon;
-}
-
-void machine_stop_for_shutdown(Machine *m)
-{
-    if (m->cpus) {
-        cpu_stop_all_for(m->cpus, CPU_RUN_SHUTDOWN);
-    }
 }
 
 void machine_destroy(Machine *m)

@@ -60,6 +60,13 @@ void machine_start_cpus(Machine *m, bool have_entry, uint64_t entry,
  * target while attached); @fn NULL: nowhere. */
 void machine_set_stop_handler(Machine *m, CpuStopFn fn, void *opaque);
 
+/* machine_stop_for_shutdown: park the harts for good as memcored begins
+ * to shut down, while the front-ends still run, so that run-state
+ * observers (the event stream) hear {running: false, reason: shutdown};
+ * returns once they have.  No-op without cpus or when they are stopped
+ * already. */
+void machine_stop_for_shutdown(Machine *m);
+
 /*
  * machine_set_dump_dir: --dump-dir @dir (NULL: none; not copied, it must
  * outlive the machine).  Call before any front-end starts.
@@ -74,12 +81,6 @@ void machine_set_dump_dir(Machine *m, const char *dir);
  * terminal, --exec and monitor sockets use m->mon.
  */
 const MonitorMachine *machine_network_monitor(Machine *m);
-
-/* machine_stop_for_shutdown: park the harts for good as memcored begins
- * to shut down, while the front-ends still run, so that run-state
- * observers (the event stream) hear {running: false, reason: shutdown}.
- * No-op without cpus or when they are stopped already. */
-void machine_stop_for_shutdown(Machine *m);
 
 /* machine_destroy: tear the machine down; no thread may use it any more. */
 void machine_destroy(Machine *m);

@@ -36,5 +36,7 @@ tests_unit_test_web_event_source_LDADD = server/libmemcored.la \
 	web/libwebevents.la gdbstub/libgdbstub.la monitor/libmonitor.la \
 	memcore/libmemcore.la $(CHECK_LIBS) $(JANSSON_LIBS) -lpthread
 
-# Until web/local.mk (which lists it) is merged; drop this line then.
-EXTRA_DIST += web/README.md
+# The stream end to end: curl reading GET /api/v1/events from memcored
+# while the monitor and a gdb client work the machine
+TESTS += tests/integration/test_event_stream.sh
+EXTRA_DIST += tests/integration/test_event_stream.sh

@@ -272,6 +272,19 @@ START_TEST(test_run_state)
                      "run-state {\"running\":true,\"reason\":\"step\"}\n"
                      "run-state {\"running\":false,\"reason\":\"step\"}\n");
     m->mon.cpu_cont(m->mon.opaque);
+    cpu_run_observers_sync(m->cpus);
+    ck_assert_uint_gt(web_events_read(sub, (char[256]){ 0 }, 256), 0);
+    machine_stop_for_shutdown(m);
+    {
+        /* told by the time it returns (no sync here): HTTP stops next */
+        char buf[256];
+        size_t n = web_events_read(sub, buf, sizeof(buf) - 1);
+
+        buf[n] = '\0';
+        ck_assert_msg(strstr(buf, "\"reason\":\"shutdown\"") != NULL,
+                      "no shutdown event yet: '%s'", buf);
+    }
+    m->mon.cpu_cont(m->mon.opaque);
     machine_stop_for_shutdown(m);
     ck_assert_str_eq(events(),
                      "run-state {\"running\":true,\"reason\":\"resume\"}\n"
