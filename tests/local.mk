@@ -24,4 +24,5 @@ include $(srcdir)/tests/bench/bench_gdb.mk
 include $(srcdir)/tests/integration/man.mk
 include $(srcdir)/tests/unit/rv64.mk
 include $(srcdir)/tests/bench/bench_vcpu.mk
+include $(srcdir)/tests/bench/bench_http.mk
 include $(srcdir)/tests/guests/guests.mk
