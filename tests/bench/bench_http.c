@@ -55,8 +55,8 @@
 #define SMALL_CONNS 32
 #define BIG_CONNS 8
 #define WARMUP_S 1
-#define RUN_S 3
-#define ROUNDS 3
+#define RUN_S 2
+#define ROUNDS 5
 
 #define GOAL_SMALL_RATIO 0.5
 #define GOAL_BIG_GBPS 1.0
@@ -348,6 +348,17 @@ static void rounds_line(const Target *t, bool gbps)
     }
 }
 
+/* Each round's ratio: the two runs of a round are next to each other in
+ * time, so a neighbour's load that comes and goes moves them together. */
+static void ratios_line(const Target *m, const Target *p)
+{
+    printf("  %28s ratio per round:", "");
+    for (int i = 0; i < ROUNDS; i++) {
+        printf(" %.2f", m->rps[i] / p->rps[i]);
+    }
+    printf("\n");
+}
+
 static const char *verdict(bool met)
 {
     return met ? "met" : "NOT met";
@@ -366,6 +377,7 @@ static void report_small(const Target *m, const Target *p)
     printf("  %-28s %10s req/s   p99 %6.2f ms\n", "peer /small (jansson)",
            grouped(pr, g, sizeof(g)), med(p->p99));
     rounds_line(p, false);
+    ratios_line(m, p);
     printf("  memcored/peer rate %.2fx   goal >= %.1fx: %s\n\n", mr / pr,
            GOAL_SMALL_RATIO, verdict(mr / pr >= GOAL_SMALL_RATIO));
 }
@@ -384,6 +396,7 @@ static void report_big(const Target *m, const Target *p)
     printf("  %-28s %10.2f GB/s  %8.0f req/s   p99 %6.2f ms\n",
            "peer /big (static)", pg, med(p->rps), med(p->p99));
     rounds_line(p, true);
+    ratios_line(m, p);
     printf("  memcored %.2f GB/s   goal >= %.1f GB/s: %s\n", mg,
            GOAL_BIG_GBPS, verdict(mg >= GOAL_BIG_GBPS));
     printf("  memcored/peer %.2fx   goal >= %.1fx: %s\n\n", mg / pg,
