@@ -30,6 +30,7 @@ memcore_libmemcore_la_SOURCES = \
 	memcore/watch.c \
 	memcore/mtree_internal.h \
 	memcore/mtree_dispatch.c \
+	memcore/inspect.c \
 	memcore/mtree.c
 memcore_libmemcore_la_CFLAGS = $(AM_CFLAGS) -D_LGPL_SOURCE -ftls-model=initial-exec $(URCU_CFLAGS)
 memcore_libmemcore_la_LIBADD = $(URCU_LIBS) -lpthread

@@ -35,7 +35,7 @@ static const char *mr_name(const MemoryRegion *mr)
 }
 
 /* The 7.2 type word; an alias shows the type of its final target. */
-static const char *mr_type(const MemoryRegion *mr)
+const char *mtree_type_word(const MemoryRegion *mr)
 {
     while (mr->alias) {
         mr = mr->alias;
@@ -168,6 +168,37 @@ static int child_cmp(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+MemoryRegion **mtree_sorted_children(const MemoryRegion *mr, size_t *n)
+{
+    size_t count = 0;
+    for (MemoryRegion *c = mr->subregions_head; c; c = c->sub_next) {
+        count++;
+    }
+    *n = count;
+    if (!count) {
+        return NULL;
+    }
+    ChildRef *kids = malloc(count * sizeof(*kids));
+    MemoryRegion **sorted = malloc(count * sizeof(*sorted));
+    if (!kids || !sorted) {
+        free(kids);
+        free(sorted);
+        return NULL;
+    }
+    count = 0;
+    for (MemoryRegion *c = mr->subregions_head; c; c = c->sub_next) {
+        kids[count].mr = c;
+        kids[count].index = count;
+        count++;
+    }
+    qsort(kids, count, sizeof(*kids), child_cmp);
+    for (size_t i = 0; i < count; i++) {
+        sorted[i] = kids[i].mr;
+    }
+    free(kids);
+    return sorted;
+}
+
 static void print_region_line(Printer *p, const MemoryRegion *mr,
                               unsigned level, hwaddr base)
 {
@@ -190,7 +221,7 @@ static void print_region_line(Printer *p, const MemoryRegion *mr,
                  !mr->readonly && !(mr->rom_device && mr->romd_mode) ? 'W'
                                                                       : '-');
     } else {
-        snprintf(kind, sizeof(kind), "%s", mr_type(mr));
+        snprintf(kind, sizeof(kind), "%s", mtree_type_word(mr));
     }
     out(p, "%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): ", start, end,
         mr->priority, kind);
@@ -231,14 +262,11 @@ static void print_tree(Printer *p, AliasQueue *q, MemoryRegion *mr,
         alias_queue_add(q, mr->alias);
     }
 
-    size_t n = 0;
-    for (MemoryRegion *c = mr->subregions_head; c; c = c->sub_next) {
-        n++;
-    }
+    size_t n;
+    MemoryRegion **kids = mtree_sorted_children(mr, &n);
     if (!n) {
         return;
     }
-    ChildRef *kids = malloc(n * sizeof(*kids));
     if (!kids) {
         /* Still print every child, in list order, rather than none. */
         for (MemoryRegion *c = mr->subregions_head; c; c = c->sub_next) {
@@ -246,15 +274,8 @@ static void print_tree(Printer *p, AliasQueue *q, MemoryRegion *mr,
         }
         return;
     }
-    n = 0;
-    for (MemoryRegion *c = mr->subregions_head; c; c = c->sub_next) {
-        kids[n].mr = c;
-        kids[n].index = n;
-        n++;
-    }
-    qsort(kids, n, sizeof(*kids), child_cmp);
     for (size_t i = 0; i < n; i++) {
-        print_tree(p, q, kids[i].mr, level + 1, start, hidden);
+        print_tree(p, q, kids[i], level + 1, start, hidden);
     }
     free(kids);
 }
@@ -397,7 +418,7 @@ static void print_flatview(Printer *p, unsigned number, const ViewGroup *g)
     FLATVIEW_FOREACH(view, fr) {
         out(p, MTREE_INDENT "%016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s",
             fr->start, fr->last, fr->mr->priority,
-            fr->readonly ? "rom" : mr_type(fr->mr), mr_name(fr->mr));
+            fr->readonly ? "rom" : mtree_type_word(fr->mr), mr_name(fr->mr));
         if (fr->offset_in_region) {
             out(p, " @%016" PRIx64, fr->offset_in_region);
         }

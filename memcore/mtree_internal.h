@@ -3,9 +3,10 @@
  * and nothing else includes.
  *
  * mtree.c owns `info mtree`; mtree_dispatch.c adds the dispatch dump of
- * -f -d to each flat view it prints.  Between them: the output sink and
- * the two line helpers both use, and the one call from mtree.c into
- * mtree_dispatch.c.
+ * -f -d to each flat view it prints; inspect.c walks the same tree for
+ * structured inspection.  Between them: the output sink and the two line
+ * helpers, the one call from mtree.c into mtree_dispatch.c, and the type
+ * word and child order inspect.c shares with the printer.
  */
 #ifndef MEMCORE_MTREE_INTERNAL_H
 #define MEMCORE_MTREE_INTERNAL_H
@@ -36,6 +37,18 @@ static inline void print_oom(Printer *p, const char *what)
 {
     out(p, MTREE_INDENT "memcore: out of memory printing %s\n", what);
 }
+
+/* mtree_type_word: `info mtree`'s type of @mr ("ram", "rom", "romd",
+ * "i/o"); an alias has its final target's.  Under memcore_lock(). */
+const char *mtree_type_word(const MemoryRegion *mr);
+
+/*
+ * mtree_sorted_children: the subregions of @mr in `info mtree` order
+ * (address ascending, priority descending, then list order), in a
+ * malloc()ed array; their number in *@n.  NULL when there are none or
+ * memory ran out (*@n still counts them).  Under memcore_lock().
+ */
+MemoryRegion **mtree_sorted_children(const MemoryRegion *mr, size_t *n);
 
 /*
  * mtree_print_dispatch: the `Dispatch` block of -f -d for @view (whose

@@ -131,7 +131,7 @@ static void cpu_attach(void *opaque, GdbStub *stub)
 {
     GdbCpuTarget *t = opaque;
 
-    cpu_stop_all(t->cs);
+    cpu_stop_all_for(t->cs, CPU_RUN_DEBUG);
     pthread_mutex_lock(&t->lock);
     t->stub = stub;
     t->running = false;
@@ -192,7 +192,7 @@ static void cpu_stop_op(void *opaque)
     /* thread 0: the stub names gdb's current thread, as QEMU does */
     GdbStopEvent ev = { 0, GDB_STOP_SIGNAL, GDB_SIGINT, 0 };
 
-    cpu_stop_all(t->cs);
+    cpu_stop_all_for(t->cs, CPU_RUN_DEBUG);
     notify(t, &ev);
 }
 
@@ -264,6 +264,11 @@ GdbCpuTarget *gdb_cpu_target_new(Machine *m, AddressSpace *as,
 const GdbTarget *gdb_cpu_target(GdbCpuTarget *t)
 {
     return &t->target;
+}
+
+GdbWatchSet *gdb_cpu_target_watches(GdbCpuTarget *t)
+{
+    return t->watch;
 }
 
 void gdb_cpu_target_free(GdbCpuTarget *t)

@@ -9,6 +9,8 @@
 
 #include <gdbstub/target.h>
 
+#include "gdb_watch.h"
+
 #include "machine.h"
 
 typedef struct GdbCpuTarget GdbCpuTarget;
@@ -20,6 +22,10 @@ GdbCpuTarget *gdb_cpu_target_new(Machine *m, AddressSpace *as,
 
 /* gdb_cpu_target: what to hand to gdb_front_start (valid until freed). */
 const GdbTarget *gdb_cpu_target(GdbCpuTarget *t);
+
+/* gdb_cpu_target_watches: its watchpoints (gdb_watch.h), for
+ * gdb_watch_set_observer(). */
+GdbWatchSet *gdb_cpu_target_watches(GdbCpuTarget *t);
 
 /* gdb_cpu_target_free: after gdb_front_stop.  NULL is fine. */
 void gdb_cpu_target_free(GdbCpuTarget *t);

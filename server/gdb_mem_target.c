@@ -183,6 +183,11 @@ const GdbTarget *gdb_mem_target(GdbMemTarget *t)
     return &t->target;
 }
 
+GdbWatchSet *gdb_mem_target_watches(GdbMemTarget *t)
+{
+    return t->watch;
+}
+
 void gdb_mem_target_free(GdbMemTarget *t)
 {
     if (!t) {

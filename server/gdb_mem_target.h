@@ -18,6 +18,8 @@
 
 #include <gdbstub/target.h>
 
+#include "gdb_watch.h"
+
 typedef struct GdbMemTarget GdbMemTarget;
 
 /* gdb_mem_target_new: the target for @as.  NULL when out of memory. */
@@ -25,6 +27,10 @@ GdbMemTarget *gdb_mem_target_new(AddressSpace *as, bool read_only);
 
 /* gdb_mem_target: what to hand to gdb_front_start (valid until freed). */
 const GdbTarget *gdb_mem_target(GdbMemTarget *t);
+
+/* gdb_mem_target_watches: its watchpoints (gdb_watch.h), for
+ * gdb_watch_set_observer(). */
+GdbWatchSet *gdb_mem_target_watches(GdbMemTarget *t);
 
 /* gdb_mem_target_free: after gdb_front_stop.  NULL is fine. */
 void gdb_mem_target_free(GdbMemTarget *t);

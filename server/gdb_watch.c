@@ -33,6 +33,7 @@ struct GdbWatchSet {
     unsigned count;
     GdbWatchHitFn hit;
     void *opaque;
+    const GdbWatchObserver *_Atomic observer;
 };
 
 /* The memcore callback; its opaque is the gdb watchpoint itself, which
@@ -50,6 +51,11 @@ static void on_hit(const MemcoreWatchHit *hit)
              : x->type == GDB_WATCH_ACCESS ? GDB_STOP_AWATCH
                                             : GDB_STOP_WATCH;
     x->set->hit(x->set->opaque, reason, x->addr, hit->attrs.requester_id);
+    const GdbWatchObserver *obs = atomic_load_explicit(&x->set->observer,
+                                                       memory_order_acquire);
+    if (obs) {
+        obs->hit(obs->opaque, hit, x->type);
+    }
 }
 
 /* Free the removed watchpoints once no access can still be in on_hit with
@@ -84,6 +90,7 @@ GdbWatchSet *gdb_watch_new(GdbWatchHitFn hit, void *opaque)
     pthread_mutex_init(&w->lock, NULL);
     w->hit = hit;
     w->opaque = opaque;
+    atomic_init(&w->observer, NULL);
     return w;
 }
 
@@ -174,6 +181,17 @@ int gdb_watch_remove(GdbWatchSet *w, GdbBreakType type, uint64_t addr,
     }
     memcore_watchpoint_remove(x->id);
     return 0;
+}
+
+void gdb_watch_set_observer(GdbWatchSet *w, const GdbWatchObserver *obs)
+{
+    const GdbWatchObserver *old = atomic_exchange(&w->observer, obs);
+
+    /* on_hit runs inside memcore's read section: after a grace period
+     * nobody still calls the old observer */
+    if (old && old != obs) {
+        memcore_rcu_barrier();
+    }
 }
 
 unsigned gdb_watch_count(GdbWatchSet *w)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include <gdbstub/target.h>
+#include <memcore/memcore.h>
 
 typedef struct GdbWatchSet GdbWatchSet;
 
@@ -22,6 +23,18 @@ typedef struct GdbWatchSet GdbWatchSet;
  * the address gdb set, @addr, fired for an access by @requester_id. */
 typedef void (*GdbWatchHitFn)(void *opaque, GdbStopReason reason,
                               uint64_t addr, unsigned requester_id);
+
+/*
+ * GdbWatchObserver: told of every hit of a set's watchpoints besides gdb
+ * (memcored's event stream), right after the set's hit function, on the
+ * accessing thread inside its access (MemcoreWatchFn's rules: must not
+ * block).  @type is the kind gdb asked for (GDB_WATCH_WRITE, _READ,
+ * _ACCESS); @hit says what the access did.  Caller-owned.
+ */
+typedef struct GdbWatchObserver {
+    void (*hit)(void *opaque, const MemcoreWatchHit *hit, GdbBreakType type);
+    void *opaque;
+} GdbWatchObserver;
 
 /* gdb_watch_new: an empty set reporting to @hit.  NULL when out of
  * memory. */
@@ -41,6 +54,12 @@ int gdb_watch_insert(GdbWatchSet *w, AddressSpace *as, GdbBreakType type,
  * -ENOENT. */
 int gdb_watch_remove(GdbWatchSet *w, GdbBreakType type, uint64_t addr,
                      uint64_t len);
+
+/* gdb_watch_set_observer: tell @obs (NULL: nobody) of every hit from
+ * now on.  When it replaces an observer, it waits until no access is
+ * still calling the old one (a grace period): not from a hit function,
+ * nor with memcore's lock held. */
+void gdb_watch_set_observer(GdbWatchSet *w, const GdbWatchObserver *obs);
 
 /* gdb_watch_count: how many watchpoints are set. */
 unsigned gdb_watch_count(GdbWatchSet *w);

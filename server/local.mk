@@ -33,6 +33,7 @@ server_libmemcored_la_SOURCES = \
 	server/listen.c server/listen.h \
 	server/monitor_front.c server/monitor_front.h \
 	server/gdb_front.c server/gdb_front.h \
+	server/http_front.c server/http_front.h \
 	server/gdb_watch.c server/gdb_watch.h \
 	server/gdb_mem_target.c server/gdb_mem_target.h \
 	server/gdb_cpu_target.c server/gdb_cpu_target.h \
@@ -41,18 +42,18 @@ server_libmemcored_la_SOURCES = \
 	server/riscv/cpu.c server/riscv/cpu.h \
 	server/riscv/tlb.c server/riscv/tlb.h
 server_libmemcored_la_CPPFLAGS = -I$(srcdir)/monitor/include \
-	-I$(srcdir)/gdbstub/include
+	-I$(srcdir)/gdbstub/include -I$(srcdir)/web/include
 server_libmemcored_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 server_libmemcored_la_LIBADD = $(JANSSON_LIBS)
 
 bin_PROGRAMS += server/memcored
 server_memcored_SOURCES = server/main.c
 server_memcored_CPPFLAGS = -I$(srcdir)/monitor/include \
-	-I$(srcdir)/gdbstub/include
+	-I$(srcdir)/gdbstub/include -I$(srcdir)/web/include
 server_memcored_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 server_memcored_LDADD = server/libmemcored.la gdbstub/libgdbstub.la \
-	monitor/libmonitor.la \
-	memcore/libmemcore.la $(JANSSON_LIBS) $(READLINE_LIBS)
+	web/libweb.la web/libwebevents.la monitor/libmonitor.la \
+	memcore/libmemcore.la $(JANSSON_LIBS) $(MHD_LIBS) $(READLINE_LIBS)
 
 dist_man_MANS += man/memcored.1 man/memcored-board.5
 EXTRA_DIST += server/README.md

@@ -363,6 +363,17 @@ static void mon_foreach_region(void *opaque, MonitorRegionFn fn, void *arg)
     }
 }
 
+static void mon_foreach_as(void *opaque, MonitorAsFn fn, void *arg)
+{
+    Machine *m = opaque;
+
+    for (size_t i = 0; i < m->board->nas; i++) {
+        if (m->board->as[i]->inited) {
+            fn(arg, &m->board->as[i]->as);
+        }
+    }
+}
+
 static void mon_uart_log(void *opaque, MonitorUartFn fn, void *arg)
 {
     Machine *m = opaque;
@@ -402,6 +413,7 @@ Machine *machine_create(Board *board, bool read_only, Diag *d)
         .find_as = mon_find_as,
         .find_region = mon_find_region,
         .foreach_region = mon_foreach_region,
+        .foreach_as = mon_foreach_as,
         .uart_log = mon_uart_log,
         .quit = mon_quit,
     };

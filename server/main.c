@@ -10,10 +10,10 @@
  *      point stored where the board's boot ROM looks for it
  *      ("kernel-entry"), else made the harts' reset pc;
  *   4. with --exec, each command runs once and memcored exits;
- *   5. otherwise the front-ends start (gdb first, so that the monitor's
- *      banner can name its address), each printing where it listens,
- *      and the main thread sleeps on the shutdown pipe until quit, a
- *      signal or the guest asks to stop;
+ *   5. otherwise the front-ends start (gdb and HTTP first, so that the
+ *      monitor's banner can name their addresses), each printing where
+ *      it listens, and the main thread sleeps on the shutdown pipe until
+ *      quit, a signal or the guest asks to stop;
  *   6. front-ends are stopped and joined, then the machine is torn down
  *      (address spaces destroyed, RAM released after an RCU barrier).
  */
@@ -26,11 +26,13 @@
 #include <unistd.h>
 
 #include <monitor/monitor.h>
+#include <web/events.h>
 
 #include "board.h"
 #include "gdb_front.h"
 #include "gdb_cpu_target.h"
 #include "gdb_mem_target.h"
+#include "http_front.h"
 #include "kernel.h"
 #include "listen.h"
 #include "machine.h"
@@ -43,6 +45,9 @@
 #endif
 
 #define EXIT_USAGE 2
+
+/* Where HTTP listens unless --http says otherwise (overview.md). */
+#define HTTP_DEFAULT "127.0.0.1:8080"
 
 static int print_board(const char *name)
 {
@@ -125,9 +130,9 @@ static int check_frontends(const Options *o, ListenAddr *mon,
         return EXIT_USAGE;
     }
     memset(http, 0, sizeof(*http));
-    if (o->http && !listen_parse(o->http, (1u << LISTEN_NONE) |
-                                 (1u << LISTEN_TCP), true, http, msg,
-                                 sizeof(msg))) {
+    if (!listen_parse(o->http ? o->http : HTTP_DEFAULT,
+                      (1u << LISTEN_NONE) | (1u << LISTEN_TCP), true, http,
+                      msg, sizeof(msg))) {
         fprintf(stderr, "memcored: --http %s (expected HOST:PORT or "
                 "none)\n", msg);
         return EXIT_USAGE;
@@ -162,7 +167,10 @@ int main(int argc, char **argv)
     GdbFront *gdb = NULL;
     GdbMemTarget *memtarget = NULL;
     GdbCpuTarget *cputarget = NULL;
+    HttpFront *http = NULL;
+    WebEvents *events = NULL;
     char gdb_shown[300] = "";
+    char http_shown[300] = "";
     const char *label;
     int rc;
 
@@ -278,6 +286,45 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    if (http_addr.kind != LISTEN_NONE) {
+        /* Also before the monitor, for its banner. */
+        HttpFrontConfig hc = {
+            .addr = &http_addr,
+            .machine = &m->mon,
+            .token = o.http_token,
+            .max_read = o.http_max_read,
+            .max_write = o.http_max_write,
+            .per_client = o.http_max_conns,
+        };
+        bool bind_failed;
+        char msg[512];
+
+        /* The hub behind GET /api/v1/events. */
+        events = web_events_new();
+        hc.events = events;
+        http = events ? http_front_start(&hc, http_shown, sizeof(http_shown),
+                                         &bind_failed, msg, sizeof(msg))
+                      : NULL;
+        if (!events) {
+            snprintf(msg, sizeof(msg), "out of memory");
+            bind_failed = false;
+        }
+        if (!http && bind_failed && !o.http) {
+            /* Only the default: a second memcored still starts. */
+            fprintf(stderr, "memcored: http: %s; going on without HTTP "
+                    "(--http HOST:PORT picks another address, --http none "
+                    "turns it off)\n", msg);
+        } else if (!http) {
+            fprintf(stderr, "memcored: http: %s\n", msg);
+            web_events_free(events);
+            gdb_front_stop(gdb, 1);
+            gdb_mem_target_free(memtarget);
+            gdb_cpu_target_free(cputarget);
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+    }
     if (mon_addr.kind != LISTEN_NONE) {
         char msg[512];
 
@@ -288,13 +335,15 @@ int main(int argc, char **argv)
          * information": the version, the board and every front-end. */
         snprintf(head, sizeof(head), "memcored %s monitor - board %s, "
                  "monitor on ", MEMCORE_VERSION, label);
-        snprintf(tail, sizeof(tail), ", gdb %s%s, http %s - type 'help' for "
-                 "more information", gdb ? "on " : "off", gdb_shown,
-                 http_addr.kind != LISTEN_NONE ? "not available yet" : "off");
+        snprintf(tail, sizeof(tail), ", gdb %s%s, http %s%s - type 'help' "
+                 "for more information", gdb ? "on " : "off", gdb_shown,
+                 http ? "on " : "off", http_shown);
         front = monitor_front_start(&m->mon, &mon_addr, head, tail, msg,
                                     sizeof(msg));
         if (!front) {
             fprintf(stderr, "memcored: monitor: %s\n", msg);
+            http_front_stop(http);
+            web_events_free(events);
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
@@ -306,8 +355,8 @@ int main(int argc, char **argv)
     if (gdb) {
         printf("gdb: listening on %s\n", gdb_shown);
     }
-    if (http_addr.kind != LISTEN_NONE) {
-        printf("http: not yet available (arrives with a later issue)\n");
+    if (http) {
+        printf("http: listening on %s\n", http_shown);
     }
     fflush(stdout);
 
@@ -317,6 +366,9 @@ int main(int argc, char **argv)
                 shutdown_signal_name());
     }
     monitor_front_stop(front);
+    /* Every event stream (every hub subscriber) ends with the server. */
+    http_front_stop(http);
+    web_events_free(events);
     gdb_front_stop(gdb, shutdown_status());
     gdb_mem_target_free(memtarget);
     gdb_cpu_target_free(cputarget);

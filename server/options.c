@@ -7,9 +7,12 @@
  */
 #include "options.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "numparse.h"
 
 enum {
     OPT_BOARD = 256,
@@ -18,6 +21,9 @@ enum {
     OPT_GDB,
     OPT_HTTP,
     OPT_HTTP_TOKEN,
+    OPT_HTTP_MAX_READ,
+    OPT_HTTP_MAX_WRITE,
+    OPT_HTTP_MAX_CONNS,
     OPT_READ_ONLY,
     OPT_KERNEL,
     OPT_SERIAL,
@@ -36,6 +42,9 @@ static const struct option long_options[] = {
     { "gdb", required_argument, NULL, OPT_GDB },
     { "http", required_argument, NULL, OPT_HTTP },
     { "http-token", required_argument, NULL, OPT_HTTP_TOKEN },
+    { "http-max-read", required_argument, NULL, OPT_HTTP_MAX_READ },
+    { "http-max-write", required_argument, NULL, OPT_HTTP_MAX_WRITE },
+    { "http-max-conns", required_argument, NULL, OPT_HTTP_MAX_CONNS },
     { "read-only", no_argument, NULL, OPT_READ_ONLY },
     { "kernel", required_argument, NULL, OPT_KERNEL },
     { "serial", required_argument, NULL, OPT_SERIAL },
@@ -84,9 +93,18 @@ void options_usage(FILE *f)
 "  --gdb tcp:HOST:PORT|none\n"
 "                         where the gdb stub listens\n"
 "  -s                     same as --gdb tcp:127.0.0.1:1234\n"
-"  --http HOST:PORT|none  where the REST endpoint listens\n"
-"  --http-token TOKEN     require TOKEN from HTTP clients (needed to listen\n"
-"                         on an address other than loopback)\n"
+"  --http HOST:PORT|none  where the REST endpoint and the web page listen;\n"
+"                         default: 127.0.0.1:8080 (when that port is busy,\n"
+"                         memcored says so and runs without HTTP)\n"
+"  --http-token TOKEN     require \"Authorization: Bearer TOKEN\" on every\n"
+"                         /api/ request (needed to listen on an address\n"
+"                         other than loopback)\n"
+"  --http-max-read SIZE   largest memory read one HTTP request may send\n"
+"                         (default 64M; K, M, G suffixes)\n"
+"  --http-max-write SIZE  largest memory write one HTTP request may carry\n"
+"                         (default 64M)\n"
+"  --http-max-conns N     HTTP connections one client address may hold at\n"
+"                         once (default 64)\n"
 "  --exec CMD             run the monitor command CMD once the machine is\n"
 "                         built, print its output and exit (repeatable; no\n"
 "                         front-end is started); exit status 1 when a\n"
@@ -97,10 +115,11 @@ void options_usage(FILE *f)
 "\n"
 "Port 0 picks a free port.  Every front-end that listens prints one line\n"
 "such as \"monitor: listening on 127.0.0.1:40231\" (the monitor's first, then\n"
-"gdb's).  gdb serves one client at a time; its threads are the board's\n"
-"harts (a board without \"cpus\" shows one thread that never runs).  In this\n"
-"version the HTTP endpoint is not available yet: asking for it prints a\n"
-"line saying so.\n"
+"gdb's, then http's).  gdb serves one client at a time; its threads are the\n"
+"board's harts (a board without \"cpus\" shows one thread that never runs).\n"
+"The REST API is under /api/v1 (GET /api/v1/openapi.json describes it), the\n"
+"web page at /.  HTTP refuses requests whose Host is not its address or\n"
+"localhost, and writes from another web origin.\n"
 "\n"
 "Exit status:\n"
 "  0  clean shutdown (quit, SIGINT, SIGTERM, guest power-off)\n"
@@ -111,8 +130,25 @@ void options_usage(FILE *f)
 "  memcored                           virt board, monitor on the terminal\n"
 "  memcored --board pc --exec 'info mtree -f'\n"
 "  memcored --print-board virt > my.json; memcored --board my.json\n"
-"  memcored --monitor tcp:127.0.0.1:0 --read-only\n",
+"  memcored --monitor tcp:127.0.0.1:0 --read-only\n"
+"  memcored --http 127.0.0.1:0 --http-token \"$(openssl rand -hex 16)\"\n",
         f);
+}
+
+/* A token travels in an Authorization header: printable, no spaces. */
+static bool token_ok(const char *t)
+{
+    size_t n = strlen(t);
+
+    if (n == 0 || n > 1023) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (t[i] <= ' ' || t[i] > '~') {
+            return false;
+        }
+    }
+    return true;
 }
 
 static int push_exec(Options *o, const char *cmd)
@@ -142,7 +178,41 @@ int options_parse(int argc, char **argv, Options *o, FILE *err)
         case OPT_GDB: o->gdb = optarg; break;
         case 's': o->gdb = "tcp:127.0.0.1:1234"; break;
         case OPT_HTTP: o->http = optarg; break;
-        case OPT_HTTP_TOKEN: o->http_token = optarg; break;
+        case OPT_HTTP_TOKEN:
+            if (!token_ok(optarg)) {
+                fprintf(err, "memcored: --http-token: 1 to 1023 printable "
+                        "characters, no spaces\n");
+                return 2;
+            }
+            o->http_token = optarg;
+            break;
+        case OPT_HTTP_MAX_READ:
+        case OPT_HTTP_MAX_WRITE: {
+            u128 v;
+            if (num_parse_string(optarg, &v) != 0 || v == 0 ||
+                v > UINT64_MAX) {
+                fprintf(err, "memcored: %s %s (expected a size such as "
+                        "65536, 0x10000 or 64M, at least 1)\n",
+                        c == OPT_HTTP_MAX_READ ? "--http-max-read"
+                                               : "--http-max-write", optarg);
+                return 2;
+            }
+            *(c == OPT_HTTP_MAX_READ ? &o->http_max_read
+                                     : &o->http_max_write) = (uint64_t)v;
+            break;
+        }
+        case OPT_HTTP_MAX_CONNS: {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (!isdigit((unsigned char)optarg[0]) || *end || n == 0 ||
+                n > 10000) {
+                fprintf(err, "memcored: --http-max-conns %s (expected a "
+                        "number from 1 to 10000)\n", optarg);
+                return 2;
+            }
+            o->http_max_conns = (unsigned)n;
+            break;
+        }
         case OPT_READ_ONLY: o->read_only = true; break;
         case 'S': o->start_stopped = true; break;
         case OPT_KERNEL: o->kernel = optarg; break;

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct Options {
@@ -13,8 +14,12 @@ typedef struct Options {
     const char *print_board;  /* --print-board NAME */
     const char *monitor;      /* --monitor SPEC (NULL: stdio on a tty) */
     const char *gdb;          /* --gdb SPEC / -s (NULL: no gdb stub) */
-    const char *http;         /* --http HOST:PORT (NULL: not started yet) */
+    const char *http;         /* --http HOST:PORT|none (NULL: the default,
+                               * 127.0.0.1:8080, given up if busy) */
     const char *http_token;   /* --http-token TOKEN */
+    uint64_t http_max_read;   /* --http-max-read SIZE (0: web's default) */
+    uint64_t http_max_write;  /* --http-max-write SIZE (0: web's default) */
+    unsigned http_max_conns;  /* --http-max-conns N (0: web's default) */
     const char *kernel;       /* --kernel FILE */
     bool read_only;           /* --read-only */
     bool start_stopped;       /* -S */

@@ -26,3 +26,4 @@ include $(srcdir)/tests/unit/rv64.mk
 include $(srcdir)/tests/bench/bench_vcpu.mk
 include $(srcdir)/tests/bench/bench_http.mk
 include $(srcdir)/tests/guests/guests.mk
+include $(srcdir)/tests/unit/web.mk

@@ -6,6 +6,13 @@
  * `attention` (a relaxed atomic that is non-zero when the hart has to
  * look at anything but the next instruction: a stop, a breakpoint list,
  * a stop request made on its own thread).
+ *
+ * Run-state observers: every place that may change is_stopped() calls
+ * note_run_state(), which queues the change (under the lock, so changes
+ * queue in the order they happen); whoever queued one then drains the
+ * queue with the lock dropped around each observer call.  One thread
+ * drains at a time (`draining`), so observers hear changes in order; a
+ * change queued meanwhile is told by the thread already draining.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +31,19 @@
 
 #define IRQ_POLL_INSNS 256
 #define WFI_POLL_NS 100000000ull   /* without a next_event_ns hook */
+#define RUN_QUEUE 16               /* run-state changes not yet told */
+
+typedef struct RunObserver {
+    CpuRunFn fn;       /* NULL: free slot */
+    void *opaque;
+    uint64_t since;    /* the first change it hears */
+} RunObserver;
+
+typedef struct RunChange {
+    bool running;
+    CpuRunReason reason;
+    uint64_t seq;
+} RunChange;
 
 typedef struct Hart {
     RvHart rv;
@@ -72,6 +92,18 @@ struct CpuSet {
     /* breakpoints: changed only while stopped */
     uint64_t *bps;
     unsigned nbp, bpcap;
+    /* run-state observers */
+    RunObserver obs[CPU_RUN_OBSERVERS_MAX];
+    bool told_running;        /* the last change queued */
+    CpuRunReason run_why;     /* why the harts run (resume or step) */
+    CpuRunReason stop_why;    /* the first stop asked since they ran */
+    bool stop_why_set;
+    RunChange rq[RUN_QUEUE];
+    unsigned rq_head, rq_count;
+    uint64_t rq_seq;          /* the next change's number */
+    bool draining;
+    pthread_t drainer;
+    int calling;              /* the observer slot being called, or -1 */
     CpuSet *next;
 };
 
@@ -116,6 +148,179 @@ static bool is_stopped(CpuSet *cs)
     return !cs->running && all_parked(cs);
 }
 
+/* ---- run-state observers ---------------------------------------------- */
+
+/* under lock: remember why the harts are asked to stop; the first reason
+ * since they last ran is the one observers hear */
+static void stop_cause(CpuSet *cs, CpuRunReason why)
+{
+    if (!cs->stop_why_set) {
+        cs->stop_why = why;
+        cs->stop_why_set = true;
+    }
+}
+
+static bool have_observers(CpuSet *cs)
+{
+    for (unsigned i = 0; i < CPU_RUN_OBSERVERS_MAX; i++) {
+        if (cs->obs[i].fn) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* under lock: queue a change of cpu_is_running()'s answer, if any */
+static void note_run_state(CpuSet *cs)
+{
+    bool running = !is_stopped(cs);
+    RunChange *c;
+
+    if (running == cs->told_running) {
+        return;
+    }
+    cs->told_running = running;
+    RunChange change = {
+        .running = running,
+        .reason = running ? cs->run_why
+                          : cs->stop_why_set ? cs->stop_why : CPU_RUN_PAUSE,
+        .seq = cs->rq_seq++,
+    };
+    if (running) {
+        cs->stop_why_set = false;
+    }
+    if (!have_observers(cs)) {
+        return;
+    }
+    if (cs->rq_count == RUN_QUEUE) {
+        /* drop the oldest pair: what observers hear still alternates */
+        cs->rq_head = (cs->rq_head + 2) % RUN_QUEUE;
+        cs->rq_count -= 2;
+    }
+    c = &cs->rq[(cs->rq_head + cs->rq_count) % RUN_QUEUE];
+    *c = change;
+    cs->rq_count++;
+}
+
+/* under lock: tell the observers every queued change, unless another
+ * thread is doing so (it will tell ours too); drops the lock around each
+ * call */
+static void drain_run_state(CpuSet *cs)
+{
+    if (cs->draining) {
+        return;
+    }
+    cs->draining = true;
+    cs->drainer = pthread_self();
+    while (cs->rq_count) {
+        RunChange c = cs->rq[cs->rq_head];
+
+        cs->rq_head = (cs->rq_head + 1) % RUN_QUEUE;
+        cs->rq_count--;
+        /* slots are re-read under the lock each time: an observer
+         * removed meanwhile is skipped */
+        for (unsigned i = 0; i < CPU_RUN_OBSERVERS_MAX; i++) {
+            RunObserver o = cs->obs[i];
+
+            if (!o.fn || c.seq < o.since) {
+                continue;
+            }
+            cs->calling = (int)i;
+            pthread_mutex_unlock(&cs->lock);
+            o.fn(o.opaque, c.running, c.reason);
+            pthread_mutex_lock(&cs->lock);
+            cs->calling = -1;
+            pthread_cond_broadcast(&cs->ctl);
+        }
+    }
+    cs->draining = false;
+    pthread_cond_broadcast(&cs->ctl);
+}
+
+void cpu_run_observers_sync(CpuSet *cs)
+{
+    pthread_mutex_lock(&cs->lock);
+    drain_run_state(cs);
+    /* another thread drains: it tells ours too before it stops */
+    while (cs->draining && !pthread_equal(cs->drainer, pthread_self())) {
+        pthread_cond_wait(&cs->ctl, &cs->lock);
+    }
+    pthread_mutex_unlock(&cs->lock);
+}
+
+int cpu_run_observer_add(CpuSet *cs, CpuRunFn fn, void *opaque)
+{
+    int ret = -ENOSPC;
+
+    pthread_mutex_lock(&cs->lock);
+    for (unsigned i = 0; i < CPU_RUN_OBSERVERS_MAX; i++) {
+        if (!cs->obs[i].fn) {
+            cs->obs[i] = (RunObserver){ fn, opaque, cs->rq_seq };
+            ret = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cs->lock);
+    return ret;
+}
+
+void cpu_run_observer_remove(CpuSet *cs, CpuRunFn fn, void *opaque)
+{
+    pthread_mutex_lock(&cs->lock);
+    for (unsigned i = 0; i < CPU_RUN_OBSERVERS_MAX; i++) {
+        if (cs->obs[i].fn == fn && cs->obs[i].opaque == opaque) {
+            cs->obs[i].fn = NULL;
+            /* a call in progress on another thread ends first */
+            while (cs->calling == (int)i &&
+                   !pthread_equal(cs->drainer, pthread_self())) {
+                pthread_cond_wait(&cs->ctl, &cs->lock);
+            }
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cs->lock);
+}
+
+const char *cpu_run_reason_name(CpuRunReason reason)
+{
+    switch (reason) {
+    case CPU_RUN_RESUME:
+        return "resume";
+    case CPU_RUN_STEP:
+        return "step";
+    case CPU_RUN_PAUSE:
+        return "pause";
+    case CPU_RUN_DEBUG:
+        return "debug";
+    case CPU_RUN_BREAKPOINT:
+        return "breakpoint";
+    case CPU_RUN_WATCHPOINT:
+        return "watchpoint";
+    case CPU_RUN_REQUEST:
+        return "request";
+    case CPU_RUN_SHUTDOWN:
+        return "shutdown";
+    }
+    return "unknown";
+}
+
+static CpuRunReason run_reason_of(CpuStopReason reason)
+{
+    switch (reason) {
+    case CPU_STOP_BREAKPOINT:
+        return CPU_RUN_BREAKPOINT;
+    case CPU_STOP_STEP:
+        return CPU_RUN_STEP;
+    case CPU_STOP_REQUEST:
+        return CPU_RUN_REQUEST;
+    case CPU_STOP_WATCHPOINT:
+        return CPU_RUN_WATCHPOINT;
+    }
+    return CPU_RUN_REQUEST;
+}
+
+/* ---- stops ------------------------------------------------------------- */
+
 /* under lock: record a stop and make every hart park */
 static void record_stop(CpuSet *cs, unsigned hart, CpuStopReason reason,
                         uint64_t addr)
@@ -129,9 +334,11 @@ static void record_stop(CpuSet *cs, unsigned hart, CpuStopReason reason,
         cs->bp_hart = reason == CPU_STOP_BREAKPOINT ? (int)hart : -1;
         cs->bp_pc = addr;
     }
+    stop_cause(cs, run_reason_of(reason));
     cs->running = false;
     update_attention(cs);
     pthread_cond_broadcast(&cs->wake);
+    note_run_state(cs);
 }
 
 /* under lock, when stopped: deliver a recorded stop (drops the lock
@@ -172,6 +379,7 @@ static void report(Hart *h, CpuStopReason reason, uint64_t addr)
 
     pthread_mutex_lock(&cs->lock);
     record_stop(cs, h->rv.hartid, reason, addr);
+    drain_run_state(cs);
     pthread_mutex_unlock(&cs->lock);
 }
 
@@ -310,7 +518,9 @@ static void *hart_main(void *arg)
         h->parked = true;
         cs->nparked++;
         pthread_cond_broadcast(&cs->ctl);
+        note_run_state(cs);
         deliver(cs);
+        drain_run_state(cs);
         while (!cs->quit && !should_run(cs) && !h->step_req) {
             pthread_cond_wait(&cs->wake, &cs->lock);
         }
@@ -353,6 +563,7 @@ CpuSet *cpu_create(const CpuConfig *cfg)
     cs->cfg = *cfg;
     cs->n = cfg->nharts;
     cs->bp_hart = -1;
+    cs->calling = -1;
     cs->harts = calloc(cs->n, sizeof(*cs->harts));
     if (!cs->harts) {
         free(cs);
@@ -410,11 +621,14 @@ void cpu_destroy(CpuSet *cs)
     }
     pthread_mutex_unlock(&sets_lock);
     pthread_mutex_lock(&cs->lock);
+    stop_cause(cs, CPU_RUN_SHUTDOWN);
     cs->quit = true;
     cs->running = false;
     cs->stop_gen++;
     update_attention(cs);
     pthread_cond_broadcast(&cs->wake);
+    note_run_state(cs);
+    drain_run_state(cs);
     pthread_mutex_unlock(&cs->lock);
     for (unsigned i = 0; i < cs->n; i++) {
         if (cs->harts[i].started) {
@@ -422,6 +636,11 @@ void cpu_destroy(CpuSet *cs)
         }
         rv_tlb_free(cs->harts[i].rv.tlb);
     }
+    /* the last hart to park told the stop; nothing can be left, but a
+     * change queued by a thread that lost the race to drain is told */
+    pthread_mutex_lock(&cs->lock);
+    drain_run_state(cs);
+    pthread_mutex_unlock(&cs->lock);
     pthread_mutex_destroy(&cs->lock);
     pthread_cond_destroy(&cs->wake);
     pthread_cond_destroy(&cs->ctl);
@@ -474,20 +693,30 @@ static void release_locked(CpuSet *cs)
     }
 }
 
-static void stop_all_locked(CpuSet *cs)
+static void stop_all_locked(CpuSet *cs, CpuRunReason why)
 {
+    if (cs->running || !all_parked(cs)) {
+        stop_cause(cs, why);
+    }
     cs->running = false;
     cs->armed = false;
     cs->ev_pending = false;
+    note_run_state(cs);
     hold_locked(cs);
     release_locked(cs);
 }
 
-void cpu_stop_all(CpuSet *cs)
+void cpu_stop_all_for(CpuSet *cs, CpuRunReason why)
 {
     pthread_mutex_lock(&cs->lock);
-    stop_all_locked(cs);
+    stop_all_locked(cs, why);
+    drain_run_state(cs);
     pthread_mutex_unlock(&cs->lock);
+}
+
+void cpu_stop_all(CpuSet *cs)
+{
+    cpu_stop_all_for(cs, CPU_RUN_PAUSE);
 }
 
 static void resume_locked(CpuSet *cs)
@@ -510,8 +739,11 @@ static void resume_locked(CpuSet *cs)
     cs->ev_pending = false;
     cs->armed = true;
     cs->running = true;
+    cs->run_why = CPU_RUN_RESUME;
+    cs->stop_why_set = false;   /* a stop asked before this run is over */
     update_attention(cs);
     pthread_cond_broadcast(&cs->wake);
+    note_run_state(cs);
 }
 
 void cpu_resume_all(CpuSet *cs)
@@ -522,6 +754,7 @@ void cpu_resume_all(CpuSet *cs)
         pthread_cond_wait(&cs->ctl, &cs->lock);
     }
     resume_locked(cs);
+    drain_run_state(cs);
     pthread_mutex_unlock(&cs->lock);
 }
 
@@ -543,7 +776,10 @@ int cpu_step(CpuSet *cs, unsigned hart)
     h->skip_bp = true;
     h->step_req = true;
     cs->nsteps++;
+    cs->run_why = CPU_RUN_STEP;
     pthread_cond_broadcast(&cs->wake);
+    note_run_state(cs);
+    drain_run_state(cs);
     pthread_mutex_unlock(&cs->lock);
     return 0;
 }
@@ -582,6 +818,7 @@ void cpu_request_stop(CpuStopReason reason, uint64_t addr)
         pthread_mutex_lock(&cs->lock);
         record_stop(cs, 0, reason, addr);
         deliver(cs);
+        drain_run_state(cs);
         pthread_mutex_unlock(&cs->lock);
     }
     pthread_mutex_unlock(&sets_lock);

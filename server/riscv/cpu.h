@@ -71,6 +71,63 @@ typedef struct CpuConfig {
     bool tlb;              /* give each hart a software TLB (tlb.h) */
 } CpuConfig;
 
+/*
+ * Run-state observers: told each time the answer of cpu_is_running()
+ * changes — running (cpu_resume_all(), cpu_step()) or stopped (every
+ * hart parked, no step in flight) — with a reason:
+ *   running: CPU_RUN_RESUME, CPU_RUN_STEP;
+ *   stopped: CPU_RUN_STEP (a step done), CPU_RUN_BREAKPOINT,
+ *     CPU_RUN_WATCHPOINT, CPU_RUN_REQUEST (cpu_request_stop with
+ *     CPU_STOP_REQUEST), CPU_RUN_PAUSE (cpu_stop_all), or the reason a
+ *     cpu_stop_all_for() caller gave (CPU_RUN_DEBUG: a debugger stopped
+ *     the machine; CPU_RUN_SHUTDOWN), CPU_RUN_SHUTDOWN also for
+ *     cpu_destroy() of a running set.
+ * Pauses and resets are not changes (cpu_is_running() stays true).
+ * Changes reach the observers in the order they happened, alternating
+ * running / stopped, on the thread that made the change or on one that is
+ * still telling earlier ones, without any cpu.h lock held — possibly
+ * after the call that made the change has returned.  An observer must
+ * not block (it may run on a hart thread) and not call cpu_destroy; it may
+ * call anything else here, cpu_run_observer_remove() of itself included,
+ * except that (as for the stop callback) when cpu_request_stop() runs on
+ * a thread that is not a hart's, it calls them with the list of sets
+ * locked, so from there cpu_create(), cpu_destroy() and
+ * cpu_request_stop() would deadlock.
+ * If observers lag more than 16 changes behind, the oldest pairs
+ * (stopped, then running again) are dropped, so what they are told still
+ * alternates and ends in the current state.  This is independent of the
+ * stop callback (CpuConfig.on_stop), which the gdb target uses.
+ */
+typedef enum CpuRunReason {
+    CPU_RUN_RESUME,
+    CPU_RUN_STEP,
+    CPU_RUN_PAUSE,
+    CPU_RUN_DEBUG,
+    CPU_RUN_BREAKPOINT,
+    CPU_RUN_WATCHPOINT,
+    CPU_RUN_REQUEST,
+    CPU_RUN_SHUTDOWN,
+} CpuRunReason;
+
+typedef void (*CpuRunFn)(void *opaque, bool running, CpuRunReason reason);
+
+#define CPU_RUN_OBSERVERS_MAX 4
+
+/* cpu_run_observer_add: tell @fn(@opaque) of every change from now on.
+ * 0, or -ENOSPC when CPU_RUN_OBSERVERS_MAX are registered. */
+int cpu_run_observer_add(CpuSet *cs, CpuRunFn fn, void *opaque);
+/* cpu_run_observer_remove: the observer added with @fn and @opaque; when
+ * it returns, @fn is not running for it (unless this is called from
+ * that very call) and will not be called again.  Unknown pairs are
+ * ignored. */
+void cpu_run_observer_remove(CpuSet *cs, CpuRunFn fn, void *opaque);
+/* cpu_run_observers_sync: return once every change made before the call
+ * has been told (from an observer: once its own thread has told them). */
+void cpu_run_observers_sync(CpuSet *cs);
+/* cpu_run_reason_name: "resume", "step", "pause", "debug", "breakpoint",
+ * "watchpoint", "request", "shutdown". */
+const char *cpu_run_reason_name(CpuRunReason reason);
+
 /* cpu_create: the harts of @cfg, stopped at reset_pc.  NULL on error. */
 CpuSet *cpu_create(const CpuConfig *cfg);
 /* cpu_destroy: stop and join every hart thread, free the set.  Not from
@@ -80,8 +137,12 @@ void cpu_destroy(CpuSet *cs);
 unsigned cpu_count(CpuSet *cs);
 
 /* cpu_stop_all: park every hart; returns when they all are.  Cancels a
- * pending stop callback that has not started yet. */
+ * pending stop callback that has not started yet.  Run-state observers
+ * hear CPU_RUN_PAUSE (the monitor's `stop`). */
 void cpu_stop_all(CpuSet *cs);
+/* cpu_stop_all_for: cpu_stop_all, telling observers @why (CPU_RUN_DEBUG
+ * for a debugger, CPU_RUN_SHUTDOWN when memcored shuts down). */
+void cpu_stop_all_for(CpuSet *cs, CpuRunReason why);
 /* cpu_resume_all: run every hart (no-op when running).  The hart whose
  * breakpoint stop was reported last, if still parked on it (pc not
  * written since), executes that instruction before checking again; any

@@ -420,10 +420,11 @@ int main(int argc, char **argv)
         {
             char *args_fresh[] = { (char *)memcored, "--gdb",
                                    "tcp:127.0.0.1:0", "--monitor", "none",
-                                   "-S", NULL };
+                                   "--http", "none", "-S", NULL };
             char *args_rand[] = { (char *)memcored, "--gdb",
                                   "tcp:127.0.0.1:0", "--monitor", "none",
-                                  "-S", "--kernel", randfile, NULL };
+                                  "--http", "none", "-S", "--kernel",
+                                  randfile, NULL };
 
             if (!start_memcored(content ? args_rand : args_fresh, addr,
                                 sizeof(addr))) {

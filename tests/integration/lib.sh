@@ -54,10 +54,16 @@ finish() {
 
 # start_server ARGS...: start memcored in the background with its stdout
 # on a pipe; reads the first line it prints into LINE.  No sleeping: the
-# read blocks until memcored says where it listens.
+# read blocks until memcored says where it listens.  Without an --http
+# argument it gets --http none, so that tests never compete for the
+# default port 8080.
 start_server() {
 	rm -f "$TMP/out.fifo"
 	mkfifo "$TMP/out.fifo" || return 1
+	case " $* " in
+	*" --http "*) ;;
+	*) set -- --http none "$@" ;;
+	esac
 	timeout 60 "$MEMCORED" "$@" >"$TMP/out.fifo" 2>"$TMP/server.err" &
 	SERVER_PID=$!
 	exec 3<"$TMP/out.fifo"

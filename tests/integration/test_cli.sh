@@ -89,7 +89,7 @@ check "edge-fill.json: resizeable RAM: image at the end of its size" \
 	>"$TMP/out" 2>&1
 check "edge-fill.json: nothing mapped past the 0x1001-byte region" \
 	contains "$TMP/out" "0000000000002001: Cannot access memory"
-printf 'xp /3xb 0x1ffe\nquit\n' | timeout 30 "$MEMCORED" \
+printf 'xp /3xb 0x1ffe\nquit\n' | timeout 30 "$MEMCORED" --http none \
 	--board "$BOARDS/edge-fill.json" --monitor stdio >"$TMP/out" 2>&1
 check "edge-fill.json: stdio monitor: quit exits 0" test $? -eq 0
 check "edge-fill.json: stdio monitor reads the region's end" \
@@ -166,12 +166,13 @@ check "counter: each read returns the next value" \
 
 # ---- the monitor on standard input ------------------------------------------
 printf 'ldl_le 0x1000\nquit\n' | timeout 30 "$MEMCORED" --monitor stdio \
-	>"$TMP/out" 2>&1
+	--http none >"$TMP/out" 2>&1
 check "stdio monitor: quit exits 0" test $? -eq 0
 check "stdio monitor: runs commands" contains "$TMP/out" "0x00000297"
 check "stdio monitor: the first line is the banner" test \
 	"$(head -n 1 "$TMP/out")" = "memcored $("$MEMCORED" --version | sed 's/.* //') monitor - board virt, monitor on stdio, gdb off, http off - type 'help' for more information"
-printf 'ldl_le 0x1004\n' | timeout 30 "$MEMCORED" --monitor stdio >"$TMP/out" 2>&1
+printf 'ldl_le 0x1004\n' | timeout 30 "$MEMCORED" --monitor stdio --http none \
+	>"$TMP/out" 2>&1
 check "stdio monitor: end of input exits 0" test $? -eq 0
 check "stdio monitor: runs commands before the end" contains "$TMP/out" "0x02828613"
 

@@ -16,7 +16,7 @@ gdb_run() {
 }
 
 # ---- UART, then power off through sifive-test --------------------------------
-timeout 60 "$MEMCORED" --kernel "$GUEST" --monitor none --serial stdio \
+timeout 60 "$MEMCORED" --kernel "$GUEST" --monitor none --http none --serial stdio \
 	>"$TMP/uart.out" 2>"$TMP/uart.err"
 check "the guest powers off: memcored exits 0" test $? -eq 0
 cat >"$TMP/uart.want" <<'WANT'
@@ -113,7 +113,7 @@ check "the ROM's start address is zeroed in the copy" \
 check "without --kernel that board's ROM holds 0 at 0x1018" \
 	contains "$TMP/zero.out" "0000000000001018: 0x0000000000000000"
 timeout 60 "$MEMCORED" --board "$TMP/zero.json" --kernel "$GUEST" \
-	--monitor none --serial stdio >"$TMP/zero.uart" 2>&1
+	--monitor none --http none --serial stdio >"$TMP/zero.uart" 2>&1
 check "with --kernel it boots through the stored entry to power-off" \
 	test $? -eq 0
 check "the same UART output" same "$TMP/uart.want" "$TMP/zero.uart"

@@ -79,7 +79,7 @@ check "sifive-test power-off ends the session" test $? -eq 0
 wait_server
 check "sifive-test power-off exits 0" test "$STATUS" -eq 0
 
-# ---- gdb's line, and the front-end of a later issue ------------------------
+# ---- gdb's and http's lines, and the banner that names them ---------------
 start_server --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0 --http 127.0.0.1:0
 first=$LINE
 next_line
@@ -88,9 +88,12 @@ next_line
 third=$LINE
 check "gdb says where it listens, after the monitor" \
 	sh -c 'echo "$0" | grep -Eq "^gdb: listening on 127\.0\.0\.1:[1-9][0-9]*$"' "$second"
-check "http is announced as not yet available" \
-	test "$third" = "http: not yet available (arrives with a later issue)"
+check "http says where it listens, after gdb" \
+	sh -c 'echo "$0" | grep -Eq "^http: listening on 127\.0\.0\.1:[1-9][0-9]*$"' "$third"
 LINE=$first
+"$MONCLIENT" -b "$(listen_addr)" >"$TMP/banner3.out" 2>&1
+check "the banner names gdb's and http's addresses" \
+	contains "$TMP/banner3.out" "gdb on ${second#gdb: listening on }, http on ${third#http: listening on } - type"
 "$MONCLIENT" "$(listen_addr)" quit >/dev/null 2>&1
 wait_server
 check "quit after the announcements exits 0" test "$STATUS" -eq 0

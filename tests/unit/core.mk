@@ -11,7 +11,8 @@ UNIT_CORE_TESTS = \
 	tests/unit/test_lifetime \
 	tests/unit/test_render_random \
 	tests/unit/test_seed_internal \
-	tests/unit/test_locking
+	tests/unit/test_locking \
+	tests/unit/test_inspect
 
 check_PROGRAMS += $(UNIT_CORE_TESTS)
 TESTS += $(UNIT_CORE_TESTS)
@@ -48,3 +49,7 @@ tests_unit_test_seed_internal_LDADD = $(UNIT_CORE_LDADD)
 tests_unit_test_locking_SOURCES = tests/unit/test_locking.c
 tests_unit_test_locking_CFLAGS = $(UNIT_CORE_CFLAGS)
 tests_unit_test_locking_LDADD = $(UNIT_CORE_LDADD) -lpthread
+
+tests_unit_test_inspect_SOURCES = tests/unit/test_inspect.c $(UNIT_CORE_FIXTURES)
+tests_unit_test_inspect_CFLAGS = $(UNIT_CORE_CFLAGS)
+tests_unit_test_inspect_LDADD = $(UNIT_CORE_LDADD)

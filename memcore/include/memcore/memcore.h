@@ -115,6 +115,92 @@ void mtree_info_flags(fprintf_function mon_printf, void *f, unsigned flags);
 
 /* ---- Inspection ---------------------------------------------------------- */
 
+/*
+ * MemoryRegionInfo: one region as `info mtree` describes it, for front-ends
+ * that show the tree as data (memcored's REST endpoint).  The strings
+ * point into the region and its owner: valid while the region lives.
+ *
+ * @type: `info mtree`'s word: "ram", "rom", "romd" or "i/o" (an alias
+ *        shows its final target's, a container "i/o")
+ * @kind: what the region was made as: "container", "ram", "rom",
+ *        "rom_device", "io", "iommu" or "alias"
+ * @size: the size, UINT64_MAX standing for 2^64
+ * @owner_path: the owner's path, NULL without an owner or path
+ */
+typedef struct MemoryRegionInfo {
+    MemoryRegion *mr;
+    const char *name;         /* NULL when the region has none */
+    const char *type;
+    const char *kind;
+    hwaddr addr;              /* offset in its container */
+    uint64_t size;
+    int32_t priority;
+    bool enabled;
+    bool readonly;
+    bool romd;                /* a ROM device in ROMD mode */
+    MemoryRegion *container;  /* NULL when not a subregion */
+    MemoryRegion *alias;      /* the alias target, NULL for no alias */
+    hwaddr alias_offset;
+    bool has_owner;
+    const char *owner_path;
+    unsigned nr_subregions;
+} MemoryRegionInfo;
+
+/*
+ * memory_region_get_info: fill @info with @mr's current state, read under
+ * memcore's global lock (taken and released here), so that the fields
+ * belong together.
+ */
+void memory_region_get_info(MemoryRegion *mr, MemoryRegionInfo *info);
+
+/*
+ * MtreeWalkFn: called by mtree_walk for each region, parents before
+ * children.  @depth is 0 for the root; @start is the region's first
+ * address, computed as `info mtree` does (its container's start plus its
+ * addr, the root's own addr counted, wrapping past 2^64 as the printed
+ * line would).  Return non-zero to stop the walk.
+ */
+typedef int (*MtreeWalkFn)(const MemoryRegionInfo *info, unsigned depth,
+                           hwaddr start, void *opaque);
+
+/*
+ * mtree_walk: @root and every region under it, depth first, children in
+ * `info mtree` order (address ascending, then priority descending), every
+ * subregion included, disabled ones too (with enabled false).  An alias's
+ * target is not walked (as `info mtree` prints it apart).  The whole walk
+ * holds memcore's global lock, like mtree_info: @fn must not block, wait
+ * for another thread or change the topology.  Returns @fn's non-zero
+ * value, else 0; -1 when memory for the walk ran out.
+ */
+int mtree_walk(MemoryRegion *root, MtreeWalkFn fn, void *opaque);
+
+/*
+ * FlatRangeInfo: one range of a FlatView as rendered (no lock needed: a
+ * view never changes once published).  @type is `info mtree -f`'s word
+ * for it: "rom" when the range is read-only, else "romd", "ram" or "i/o".
+ */
+typedef struct FlatRangeInfo {
+    hwaddr start;
+    hwaddr last;              /* inclusive */
+    MemoryRegion *mr;
+    hwaddr offset_in_region;
+    bool readonly;
+    bool romd;
+    bool direct_read;         /* reads are plain copies from RAM */
+    bool direct_write;        /* writes are plain copies into RAM */
+    const char *type;
+} FlatRangeInfo;
+
+/* flatview_get_range_info: range @i (address order) of @view; false if
+ * @i is out of range. */
+bool flatview_get_range_info(const FlatView *view, unsigned i,
+                             FlatRangeInfo *out);
+
+/* flatview_find_range: the index of the first range of @view whose last
+ * byte is at or above @addr (it contains @addr when its start is not
+ * above it); flatview_nr_ranges() when there is none. */
+unsigned flatview_find_range(const FlatView *view, hwaddr addr);
+
 /* address_space_first / address_space_next: every live address space in
  * creation order.  Hold memcore_lock() while iterating. */
 AddressSpace *address_space_first(void);

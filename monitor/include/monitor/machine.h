@@ -40,6 +40,9 @@ typedef struct MonitorOut {
 /* Called once per region name by MonitorMachine.foreach_region. */
 typedef void (*MonitorRegionFn)(void *arg, const char *name, MemoryRegion *mr);
 
+/* Called once per address space by MonitorMachine.foreach_as. */
+typedef void (*MonitorAsFn)(void *arg, AddressSpace *as);
+
 /* Called once per UART by MonitorMachine.uart_log: everything the guest
  * transmitted on it so far (@data is not NUL-terminated). */
 typedef void (*MonitorUartFn)(void *arg, const char *uart_name,
@@ -78,6 +81,12 @@ typedef struct MonitorMachine {
     /* foreach_region: call @fn for every region the user can name (ids,
      * in board order), for completion.  NULL hook: no region completion. */
     void (*foreach_region)(void *opaque, MonitorRegionFn fn, void *arg);
+
+    /* optional: call @fn for every address space the machine has (board
+     * order); they live as long as the machine, so callers need no lock.
+     * NULL hook: front-ends list memcore's own (address_space_first(),
+     * under memcore_lock()). */
+    void (*foreach_as)(void *opaque, MonitorAsFn fn, void *arg);
 
     /* optional: call @fn once per UART with its transmit log (`info
      * uart`).  NULL hook or no call: "No UART". */
