@@ -38,6 +38,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <web/http_server.h>
+
 #include "bench_child.h"
 #include "bench_util.h"
 #include "http_get.h"
@@ -46,9 +48,9 @@
 #define RAM_BASE 0x80000000u
 #define BIG_BYTES (1u << 20)
 
-/* libmicrohttpd's thread pool in memcored's HTTP front (web/), which the
- * peer is given too. */
-#define HTTP_POOL_THREADS 2
+/* libmicrohttpd's thread pool in memcored's HTTP front (memcored starts
+ * it with web/'s default), which the peer is given too. */
+#define HTTP_POOL_THREADS WEB_DEFAULT_THREADS
 
 /* The load: wrk's threads and connections, and how long each run lasts. */
 #define WRK_THREADS 2

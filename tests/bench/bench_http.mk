@@ -14,6 +14,9 @@ tests_bench_bench_http_SOURCES = tests/bench/bench_http.c \
 	tests/bench/http_get.c tests/bench/http_get.h \
 	tests/bench/wrk_run.c tests/bench/wrk_run.h
 tests_bench_bench_http_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+# web/'s default pool size, which the peer is given
+tests_bench_bench_http_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/web/include \
+	-I$(srcdir)/monitor/include
 tests_bench_bench_http_LDADD = $(JANSSON_LIBS)
 EXTRA_tests_bench_bench_http_DEPENDENCIES = server/memcored$(EXEEXT) \
 	tests/bench/http_peer$(EXEEXT)

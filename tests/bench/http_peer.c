@@ -13,7 +13,8 @@
  * Anything else is 404 (other methods 405), so a wrong URL in the driver
  * shows as non-2xx answers rather than as a fast figure.
  *
- * Usage: http_peer [THREADS] (default 2).  It binds 127.0.0.1 port 0,
+ * Usage: http_peer [THREADS] (default 4, as memcored's).  It binds
+ * 127.0.0.1 port 0,
  * prints "http_peer: listening on 127.0.0.1:PORT (...)" once it accepts
  * connections, and runs until SIGTERM or SIGINT.
  */
@@ -107,7 +108,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn,
 int main(int argc, char **argv)
 {
     static unsigned char big[BIG_BYTES];
-    unsigned threads = 2;
+    unsigned threads = 4;
     struct sockaddr_in addr;
     const union MHD_DaemonInfo *info;
     struct MHD_Daemon *d;
@@ -119,7 +120,7 @@ int main(int argc, char **argv)
 
     if (argc > 2 || (argc == 2 && (sscanf(argv[1], "%u", &threads) != 1 ||
                                    threads == 0 || threads > 64))) {
-        fprintf(stderr, "usage: http_peer [THREADS (1-64, default 2)]\n");
+        fprintf(stderr, "usage: http_peer [THREADS (1-64, default 4)]\n");
         return 2;
     }
     /* A pattern rather than zeros, so that nothing on the way can take a
