@@ -252,30 +252,61 @@ static bool check_peer(int port, const char *path, size_t *len)
 
 typedef struct Target {
     const char *who;   /* "memcored", "peer" */
+    pid_t pid;         /* the server, whose CPU time is counted */
     char url[256];
     unsigned conns;
     double rps[ROUNDS], p99[ROUNDS];
+    double cpu_us[ROUNDS]; /* server CPU (user + system) per request */
     unsigned long sock_errors;
 } Target;
 
-static void target_init(Target *t, const char *who, int port,
+static void target_init(Target *t, const char *who, pid_t pid, int port,
                         const char *path, unsigned conns)
 {
     memset(t, 0, sizeof(*t));
     t->who = who;
+    t->pid = pid;
     snprintf(t->url, sizeof(t->url), "http://127.0.0.1:%d%s", port, path);
     t->conns = conns;
+}
+
+/* CPU seconds (user + system, all threads) @pid has used, from
+ * /proc/PID/stat; negative when it cannot be read. */
+static double cpu_seconds(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long ut, st;
+    size_t n;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (!f) {
+        return -1;
+    }
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* After "pid (comm) ", which may hold spaces: fields 3.. */
+    p = strrchr(buf, ')');
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+                            "%llu %llu", &ut, &st) != 2) {
+        return -1;
+    }
+    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
 /* One wrk run against @t; round < 0 is the warm-up, not kept. */
 static bool run_one(const char *wrk, Target *t, int round)
 {
+    double cpu0 = cpu_seconds(t->pid), cpu1;
     WrkResult r;
 
     if (!wrk_run(wrk, t->url, WRK_THREADS, t->conns,
                  round < 0 ? WARMUP_S : RUN_S, &wrk_pid, &r)) {
         return false;
     }
+    cpu1 = cpu_seconds(t->pid);
     if (r.non2xx > 0) {
         fprintf(stderr, "bench_http: %s answered %lu requests of %lu with an "
                         "error status under load (%s):\n%s\n", t->who,
@@ -285,6 +316,9 @@ static bool run_one(const char *wrk, Target *t, int round)
     if (round >= 0) {
         t->rps[round] = r.rps;
         t->p99[round] = r.p99_ms;
+        t->cpu_us[round] = cpu0 >= 0 && cpu1 >= 0 && r.requests
+                               ? (cpu1 - cpu0) * 1e6 / (double)r.requests
+                               : -1;
         t->sock_errors += r.sock_errors;
     }
     return true;
@@ -373,11 +407,13 @@ static void report_small(const Target *m, const Target *p)
 
     printf("Small GET: %u connections, %u wrk threads, medians of %d runs "
            "of %d s\n", m->conns, WRK_THREADS, ROUNDS, RUN_S);
-    printf("  %-28s %10s req/s   p99 %6.2f ms\n", "memcored ld size=4",
-           grouped(mr, g, sizeof(g)), med(m->p99));
+    printf("  %-28s %10s req/s   p99 %6.2f ms   CPU %5.1f us/req\n",
+           "memcored ld size=4", grouped(mr, g, sizeof(g)), med(m->p99),
+           med(m->cpu_us));
     rounds_line(m, false);
-    printf("  %-28s %10s req/s   p99 %6.2f ms\n", "peer /small (jansson)",
-           grouped(pr, g, sizeof(g)), med(p->p99));
+    printf("  %-28s %10s req/s   p99 %6.2f ms   CPU %5.1f us/req\n",
+           "peer /small (jansson)", grouped(pr, g, sizeof(g)), med(p->p99),
+           med(p->cpu_us));
     rounds_line(p, false);
     ratios_line(m, p);
     printf("  memcored/peer rate %.2fx   goal >= %.1fx: %s\n\n", mr / pr,
@@ -392,11 +428,13 @@ static void report_big(const Target *m, const Target *p)
     printf("1 MiB GET: %u connections, %u wrk threads, medians of %d runs "
            "of %d s; GB/s = requests/s x 1 MiB / 10^9\n", m->conns,
            WRK_THREADS, ROUNDS, RUN_S);
-    printf("  %-28s %10.2f GB/s  %8.0f req/s   p99 %6.2f ms\n",
-           "memcored memory len=1 MiB", mg, med(m->rps), med(m->p99));
+    printf("  %-28s %10.2f GB/s  %8.0f req/s   p99 %6.2f ms   CPU %5.0f "
+           "us/req\n", "memcored memory len=1 MiB", mg, med(m->rps),
+           med(m->p99), med(m->cpu_us));
     rounds_line(m, true);
-    printf("  %-28s %10.2f GB/s  %8.0f req/s   p99 %6.2f ms\n",
-           "peer /big (static)", pg, med(p->rps), med(p->p99));
+    printf("  %-28s %10.2f GB/s  %8.0f req/s   p99 %6.2f ms   CPU %5.0f "
+           "us/req\n", "peer /big (static)", pg, med(p->rps), med(p->p99),
+           med(p->cpu_us));
     rounds_line(p, true);
     ratios_line(m, p);
     printf("  memcored %.2f GB/s   goal >= %.1f GB/s: %s\n", mg,
@@ -473,15 +511,18 @@ int main(int argc, char **argv)
     printf("load:     %s, %u threads; each URL warmed up for %d s, then %d "
            "rounds of %d s per server, taking turns\n", wrk, WRK_THREADS,
            WARMUP_S, ROUNDS, RUN_S);
+    printf("          CPU = the server's user + system time (all threads, "
+           "/proc) over the requests wrk completed: steadier than rates "
+           "on a busy machine\n");
     printf("answers checked: ld 0x80000000 = 0x%08" PRIx32 ", ld 0x800ffffc "
            "= 0x%08" PRIx32 ", memory 1 MiB starts and ends with them; "
            "peer /small %zu bytes, /big %zu bytes\n\n", first, last,
            small_len, big_len);
 
-    target_init(&ms, "memcored", mem.port, ld_path, SMALL_CONNS);
-    target_init(&ps, "the peer", peer.port, "/small", SMALL_CONNS);
-    target_init(&mb, "memcored", mem.port, memory_path, BIG_CONNS);
-    target_init(&pb, "the peer", peer.port, "/big", BIG_CONNS);
+    target_init(&ms, "memcored", mem.pid, mem.port, ld_path, SMALL_CONNS);
+    target_init(&ps, "the peer", peer.pid, peer.port, "/small", SMALL_CONNS);
+    target_init(&mb, "memcored", mem.pid, mem.port, memory_path, BIG_CONNS);
+    target_init(&pb, "the peer", peer.pid, peer.port, "/big", BIG_CONNS);
     if (!run_pair(wrk, &ms, &ps)) {
         goto out;
     }
