@@ -22,8 +22,11 @@
  * suspended connection, but a write to it fails.
  *
  * Stopping: the stopping flag ends every stream at its next read, every
- * suspended stream is resumed to take that read, then the daemon stops
- * (libmicrohttpd forbids stopping with suspended connections).
+ * suspended stream is resumed to take that read, and the streams get
+ * STOP_GRACE_MS to send their last bytes (an event stream's end of
+ * chunks, so that its client sees a clean end); then the daemon stops
+ * (libmicrohttpd forbids stopping with suspended connections) and closes
+ * whatever is left, a client that stopped reading included.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +41,8 @@
 #include <microhttpd.h>
 
 #include <web/http_server.h>
+
+#define STOP_GRACE_MS 500
 
 typedef struct Stream Stream;
 
@@ -56,6 +61,8 @@ struct WebServer {
     bool timer_started;
     pthread_cond_t timer_cond;
     bool timer_quit;
+    /* signalled when a stream is freed (stop waits for them a while) */
+    pthread_cond_t streams_cond;
 };
 
 struct Stream {
@@ -157,6 +164,7 @@ static void stream_free(void *cls)
         s->next->prev = s->prev;
     }
     srv->nstreams--;
+    pthread_cond_broadcast(&srv->streams_cond);
     pthread_mutex_unlock(&srv->lock);
     /* After this, the stream calls stream_wake no more. */
     s->ws->free(s->ws);
@@ -474,6 +482,7 @@ WebServer *web_server_start(WebApi *api, const WebServerConfig *cfg,
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&srv->timer_cond, &ca);
+    pthread_cond_init(&srv->streams_cond, &ca);
     pthread_condattr_destroy(&ca);
 
     /* The pool's threads share the socket: accept must not block. */
@@ -533,6 +542,18 @@ void web_server_stop(WebServer *srv)
         }
         pthread_mutex_unlock(&s->lock);
     }
+    if (srv->daemon) {
+        struct timespec until;
+
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_nsec += STOP_GRACE_MS * 1000000L;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        while (srv->nstreams &&
+               pthread_cond_timedwait(&srv->streams_cond, &srv->lock,
+                                      &until) != ETIMEDOUT) {
+        }
+    }
     pthread_mutex_unlock(&srv->lock);
     if (srv->timer_started) {
         pthread_join(srv->timer, NULL);
@@ -544,6 +565,7 @@ void web_server_stop(WebServer *srv)
         close(srv->listen_fd);
     }
     pthread_cond_destroy(&srv->timer_cond);
+    pthread_cond_destroy(&srv->streams_cond);
     pthread_mutex_destroy(&srv->lock);
     free(srv);
 }

@@ -206,7 +206,7 @@ START_TEST(flat_ranges_match_mtree_f)
     /* RAM reads and writes are plain copies, ROM only reads, MMIO neither. */
     ck_assert(flatview_get_range_info(v, flatview_find_range(v, 0x10000), &r));
     ck_assert_str_eq(r.type, "ram");
-    ck_assert(r.direct_read && r.direct_write);
+    ck_assert(r.direct_read && r.direct_write && !r.romd);
     ck_assert(flatview_get_range_info(v, flatview_find_range(v, 0x1000), &r));
     ck_assert_str_eq(r.type, "rom");
     ck_assert(r.direct_read && !r.direct_write && r.readonly);

@@ -402,6 +402,9 @@ START_TEST(stop_ends_open_streams)
     ck_assert(now_s() - t0 < 5);
     ck_assert(!web_events_has_subscribers(events));
     ck_assert(recv_until(fd, &g, NULL, 5000));
+    /* a clean end: the last chunk, not a cut */
+    ck_assert(g.p && g.len >= 5 &&
+              memcmp(g.p + g.len - 5, "0\r\n\r\n", 5) == 0);
     free(g.p);
     close(fd);
     close(fd2);

@@ -185,7 +185,7 @@ typedef struct FlatRangeInfo {
     MemoryRegion *mr;
     hwaddr offset_in_region;
     bool readonly;
-    bool romd;
+    bool romd;                /* a ROM device rendered in ROMD mode */
     bool direct_read;         /* reads are plain copies from RAM */
     bool direct_write;        /* writes are plain copies into RAM */
     const char *type;
