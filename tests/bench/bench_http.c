@@ -443,6 +443,23 @@ static void report_big(const Target *m, const Target *p)
            GOAL_BIG_RATIO, verdict(mg / pg >= GOAL_BIG_RATIO));
 }
 
+/* The machine's load when the run starts: on a shared machine it says
+ * how far to trust the rates. */
+static void print_load(void)
+{
+    char buf[128] = "";
+    FILE *f = fopen("/proc/loadavg", "r");
+
+    if (f && fgets(buf, sizeof(buf), f)) {
+        buf[strcspn(buf, "\n")] = '\0';
+        printf("          /proc/loadavg at start: %s (%ld CPUs)\n", buf,
+               sysconf(_SC_NPROCESSORS_ONLN));
+    }
+    if (f) {
+        fclose(f);
+    }
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -514,6 +531,7 @@ int main(int argc, char **argv)
     printf("          CPU = the server's user + system time (all threads, "
            "/proc) over the requests wrk completed: steadier than rates "
            "on a busy machine\n");
+    print_load();
     printf("answers checked: ld 0x80000000 = 0x%08" PRIx32 ", ld 0x800ffffc "
            "= 0x%08" PRIx32 ", memory 1 MiB starts and ends with them; "
            "peer /small %zu bytes, /big %zu bytes\n\n", first, last,
