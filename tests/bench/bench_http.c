@@ -395,6 +395,20 @@ static void ratios_line(const Target *m, const Target *p)
     printf("\n");
 }
 
+/* CPU per request moves much less than rates when neighbours come and go:
+ * its ratio says what fraction of the peer's rate memcored would reach if
+ * the servers' CPU were all that limited them. */
+static void cpu_line(const Target *m, const Target *p)
+{
+    double mc = med(m->cpu_us), pc = med(p->cpu_us);
+
+    if (mc > 0 && pc > 0) {
+        printf("  server CPU per request memcored/peer %.2fx (CPU-bound, "
+               "memcored would reach %.0f%% of the peer's rate)\n", mc / pc,
+               100.0 * pc / mc);
+    }
+}
+
 static const char *verdict(bool met)
 {
     return met ? "met" : "NOT met";
@@ -416,6 +430,7 @@ static void report_small(const Target *m, const Target *p)
            med(p->cpu_us));
     rounds_line(p, false);
     ratios_line(m, p);
+    cpu_line(m, p);
     printf("  memcored/peer rate %.2fx   goal >= %.1fx: %s\n\n", mr / pr,
            GOAL_SMALL_RATIO, verdict(mr / pr >= GOAL_SMALL_RATIO));
 }
@@ -437,6 +452,7 @@ static void report_big(const Target *m, const Target *p)
            med(p->cpu_us));
     rounds_line(p, true);
     ratios_line(m, p);
+    cpu_line(m, p);
     printf("  memcored %.2f GB/s   goal >= %.1f GB/s: %s\n", mg,
            GOAL_BIG_GBPS, verdict(mg >= GOAL_BIG_GBPS));
     printf("  memcored/peer %.2fx   goal >= %.1fx: %s\n\n", mg / pg,
