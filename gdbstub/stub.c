@@ -280,6 +280,11 @@ static int read_regs(GdbStub *s, unsigned thread)
     return s->t.ops->read_registers(s->t.opaque, thread, s->regs);
 }
 
+/* --read-only's answer to M, X, G and P: gdb shows the text of a
+ * register write's error ("remote failure reply 'E.memcored is
+ * read-only'"); a memory write's is always "Cannot access memory". */
+static const char read_only_reply[] = "E.memcored is read-only";
+
 static int write_regs(GdbStub *s, unsigned thread)
 {
     if (s->t.read_only) {
@@ -314,6 +319,10 @@ static void handle_G(GdbStub *s, const char *p, size_t len)
     }
     if (!rsp_hex_decode(p, s->regs_size, s->regs)) {
         reply(s, "E01");
+        return;
+    }
+    if (s->t.read_only) {
+        reply(s, read_only_reply);
         return;
     }
     rc = write_regs(s, g_thread(s));
@@ -358,6 +367,10 @@ static void handle_P(GdbStub *s, const char *p)
     if (!rsp_parse_hex(&p, &n) || *p++ != '=' || n >= a->nregs ||
         strlen(p) != 2u * a->reg_size[n]) {
         reply(s, "E01");
+        return;
+    }
+    if (s->t.read_only) {
+        reply(s, read_only_reply);
         return;
     }
     rc = read_regs(s, g_thread(s));
@@ -474,7 +487,7 @@ static void write_mem(GdbStub *s, uint64_t addr, const uint8_t *buf,
     AddressSpace *as = thread_as(s);
 
     if (s->t.read_only) {
-        reply(s, "E01");
+        reply(s, read_only_reply);
         return;
     }
     if (len == 0) {

@@ -53,6 +53,11 @@ CmdResult cmd_system_reset(Monitor *mon, const MonCmd *cmd, const char *args)
     if (!have(mon, (const void *)m->system_reset)) {
         return CMD_FAILED;
     }
+    /* A reset rewrites every register, which gdb's G and P may not do
+     * under --read-only either; stop and cont only pause and resume. */
+    if (mon_refuse_write(mon)) {
+        return CMD_FAILED;
+    }
     m->system_reset(m->opaque);
     return CMD_OK;
 }

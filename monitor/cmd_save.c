@@ -9,10 +9,8 @@
  * fails on the first byte it cannot read, keeping what it wrote.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -112,10 +110,8 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
         free(file);
         return CMD_FAILED;
     }
-    fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    fd = mon_open_output(mon, cmd, file);
     if (fd < 0) {
-        mon_error(mon, "Error: Could not open '%s': %s", file,
-                  strerror(errno));
         free(bounce);
         free(file);
         return CMD_FAILED;
@@ -166,7 +162,8 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
 }
 
 /* --read-only promises that no front-end makes memcored write anything:
- * that includes host files a client names. */
+ * that includes host files a client names.  Where the file may go is
+ * mon_open_output's business (outfile.c). */
 CmdResult cmd_memsave(Monitor *mon, const MonCmd *cmd, const char *args)
 {
     if (mon_refuse_write(mon)) {

@@ -109,6 +109,11 @@ const char *mon_region_type(MemoryRegion *mr);
 /* The region @name names, or NULL after printing why not. */
 MemoryRegion *mon_lookup_region(Monitor *mon, const char *name);
 
+/* ---- outfile.c ---------------------------------------------------------- */
+/* Open @file for @cmd to write into (MonitorMachine.confine_files decides
+ * where and how); the descriptor, or -1 after printing why. */
+int mon_open_output(Monitor *mon, const MonCmd *cmd, const char *file);
+
 /* ---- format.c: x / xp --------------------------------------------------- */
 typedef struct DumpFmt {
     uint64_t count;

@@ -22,6 +22,7 @@ monitor_libmonitor_la_SOURCES = \
 	monitor/cmd_info.c \
 	monitor/cmd_dump.c \
 	monitor/cmd_save.c \
+	monitor/outfile.c \
 	monitor/cmd_mem.c \
 	monitor/cmd_region.c \
 	monitor/cmd_dirty.c \

@@ -63,10 +63,14 @@ const MonCmd monitor_commands[] = {
       "print guest physical memory from addr (fmt as for x)",
       cmd_xp, NULL, 0 },
     { "memsave", "addr size file",
-      "write size bytes of guest virtual memory from addr into file",
+      "write size bytes of guest virtual memory from addr into file; from "
+      "gdb or HTTP only a new file named with letters, digits, '.', '_' "
+      "and '-' in the --dump-dir directory",
       cmd_memsave, NULL, 0 },
     { "pmemsave", "addr size file",
-      "write size bytes of guest physical memory from addr into file",
+      "write size bytes of guest physical memory from addr into file; "
+      "from gdb or HTTP only a new file named with letters, digits, '.', "
+      "'_' and '-' in the --dump-dir directory",
       cmd_pmemsave, NULL, 0 },
     { "gpa2hva", "addr",
       "show which host address holds guest physical address addr",
@@ -131,7 +135,7 @@ const MonCmd monitor_commands[] = {
     { "cont|c", "", "resume every vCPU", cmd_cont, NULL, 0 },
     { "system_reset", "",
       "reset every vCPU to its reset state (memory and devices keep "
-      "theirs); a running machine keeps running",
+      "theirs); a running machine keeps running; refused under --read-only",
       cmd_system_reset, NULL, 0 },
     { "quit|q", "", "shut memcored down", cmd_quit, NULL, 0 },
     { NULL, NULL, NULL, NULL, NULL, 0 },

@@ -37,7 +37,9 @@ server_libmemcored_la_SOURCES = \
 	server/gdb_watch.c server/gdb_watch.h \
 	server/gdb_mem_target.c server/gdb_mem_target.h \
 	server/gdb_cpu_target.c server/gdb_cpu_target.h \
+	server/web_event_source.c server/web_event_source.h \
 	server/options.c server/options.h \
+	server/dump_dir.c server/dump_dir.h \
 	server/riscv/rv64.c server/riscv/rv64.h \
 	server/riscv/cpu.c server/riscv/cpu.h \
 	server/riscv/tlb.c server/riscv/tlb.h

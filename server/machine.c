@@ -5,7 +5,8 @@
  * go to the UART log, power-off becomes a shutdown request, a reset is
  * counted (the vCPU that will act on it arrives with a later issue).
  * Front-ends get a MonitorMachine: the board's address spaces and
- * regions by name, the UART logs and `quit`.
+ * regions by name, the UART logs and `quit`; network front-ends get a
+ * copy that confines host file writes to --dump-dir.
  */
 #include "machine.h"
 #include <malloc.h>
@@ -448,11 +449,33 @@ Machine *machine_create(Board *board, bool read_only, Diag *d)
         m->mon.system_reset = mon_system_reset;
         m->mon.cpu_list = mon_cpu_list;
     }
+    machine_set_dump_dir(m, NULL);
     /* Building a big board in one transaction leaves megabytes of render
      * scratch in the heap; give it back once, as QEMU's RCU thread does.
      * A process-wide choice, so it is memcored's and not libmemcore's. */
     malloc_trim(0);
     return m;
+}
+
+/* The network copy is refreshed from m->mon here, after every hook is in
+ * place, so that the two never differ but in where files may go. */
+void machine_set_dump_dir(Machine *m, const char *dir)
+{
+    m->net_mon = m->mon;
+    m->net_mon.confine_files = true;
+    m->net_mon.dump_dir = dir;
+}
+
+const MonitorMachine *machine_network_monitor(Machine *m)
+{
+    return &m->net_mon;
+}
+
+void machine_stop_for_shutdown(Machine *m)
+{
+    if (m->cpus) {
+        cpu_stop_all_for(m->cpus, CPU_RUN_SHUTDOWN);
+    }
 }
 
 void machine_destroy(Machine *m)

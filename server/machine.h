@@ -20,7 +20,9 @@
 typedef struct Machine {
     Board *board;
     DeviceHost host;         /* what the devices call back */
-    MonitorMachine mon;      /* what the front-ends see */
+    MonitorMachine mon;      /* what the local prompts see */
+    /* the same with file writes confined (machine_network_monitor) */
+    MonitorMachine net_mon;
     UartLog uart_log;
     atomic_uint resets;      /* reset requests so far (sifive-test) */
     _Atomic bool serial_stdio; /* --serial stdio: UART bytes to stdout too */
@@ -57,6 +59,27 @@ void machine_start_cpus(Machine *m, bool have_entry, uint64_t entry,
 /* machine_set_stop_handler: where hart stops are reported (the gdb
  * target while attached); @fn NULL: nowhere. */
 void machine_set_stop_handler(Machine *m, CpuStopFn fn, void *opaque);
+
+/*
+ * machine_set_dump_dir: --dump-dir @dir (NULL: none; not copied, it must
+ * outlive the machine).  Call before any front-end starts.
+ */
+void machine_set_dump_dir(Machine *m, const char *dir);
+
+/*
+ * machine_network_monitor: the MonitorMachine for front-ends that clients
+ * reach over the network (gdb's `monitor`, HTTP's POST /api/v1/monitor):
+ * m->mon with confine_files set, so memsave and pmemsave only create new
+ * files in the dump directory, and are refused without one.  The
+ * terminal, --exec and monitor sockets use m->mon.
+ */
+const MonitorMachine *machine_network_monitor(Machine *m);
+
+/* machine_stop_for_shutdown: park the harts for good as memcored begins
+ * to shut down, while the front-ends still run, so that run-state
+ * observers (the event stream) hear {running: false, reason: shutdown}.
+ * No-op without cpus or when they are stopped already. */
+void machine_stop_for_shutdown(Machine *m);
 
 /* machine_destroy: tear the machine down; no thread may use it any more. */
 void machine_destroy(Machine *m);

@@ -12,9 +12,13 @@
  *   4. with --exec, each command runs once and memcored exits;
  *   5. otherwise the front-ends start (gdb and HTTP first, so that the
  *      monitor's banner can name their addresses), each printing where
- *      it listens, and the main thread sleeps on the shutdown pipe until
- *      quit, a signal or the guest asks to stop;
- *   6. front-ends are stopped and joined, then the machine is torn down
+ *      it listens — with HTTP, the event hub and its publishers before
+ *      gdb, so that gdb's watchpoint hits reach the event stream — and
+ *      the main thread sleeps on the shutdown pipe until quit, a signal
+ *      or the guest asks to stop;
+ *   6. the harts are stopped (the event stream says why: shutdown),
+ *      front-ends are stopped and joined (open event streams end), the
+ *      publishers and the hub freed, then the machine is torn down
  *      (address spaces destroyed, RAM released after an RCU barrier).
  */
 #include <errno.h>
@@ -29,6 +33,7 @@
 #include <web/events.h>
 
 #include "board.h"
+#include "dump_dir.h"
 #include "gdb_front.h"
 #include "gdb_cpu_target.h"
 #include "gdb_mem_target.h"
@@ -39,6 +44,7 @@
 #include "monitor_front.h"
 #include "options.h"
 #include "shutdown.h"
+#include "web_event_source.h"
 
 #ifndef MEMCORE_VERSION
 #define MEMCORE_VERSION "unknown"
@@ -168,7 +174,8 @@ int main(int argc, char **argv)
     GdbMemTarget *memtarget = NULL;
     GdbCpuTarget *cputarget = NULL;
     HttpFront *http = NULL;
-    WebEvents *events = NULL;
+    WebEvents *events = NULL;        /* GET /api/v1/events */
+    WebEventSource *evsrc = NULL;
     char gdb_shown[300] = "";
     char http_shown[300] = "";
     const char *label;
@@ -198,6 +205,15 @@ int main(int argc, char **argv)
         options_free(&o);
         return rc;
     }
+    if (o.dump_dir) {
+        char msg[300];
+
+        if (!dump_dir_check(o.dump_dir, msg, sizeof(msg))) {
+            fprintf(stderr, "memcored: --dump-dir %s: %s\n", o.dump_dir, msg);
+            options_free(&o);
+            return EXIT_USAGE;
+        }
+    }
     if (shutdown_init() != 0) {
         fprintf(stderr, "memcored: cannot set up signal handling\n");
         options_free(&o);
@@ -217,6 +233,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     diag_free(&d);
+    machine_set_dump_dir(m, o.dump_dir);
 
     uint64_t entry = 0;
     bool entry_stored = false;
@@ -246,6 +263,19 @@ int main(int argc, char **argv)
         return rc;
     }
 
+    if (http_addr.kind != LISTEN_NONE) {
+        /* The event stream's hub and memcored's publishers, before gdb:
+         * its watchpoint hits are events. */
+        events = web_events_new();
+        evsrc = events ? web_event_source_new(m, events) : NULL;
+        if (!evsrc) {
+            fprintf(stderr, "memcored: http: out of memory\n");
+            web_events_free(events);
+            machine_destroy(m);
+            options_free(&o);
+            return 1;
+        }
+    }
     if (gdb_addr.kind != LISTEN_NONE) {
         /* Started first so that the monitor's banner can say where it
          * listens; its line is printed after the monitor's. */
@@ -256,6 +286,8 @@ int main(int argc, char **argv)
         if (!as) {
             fprintf(stderr, "memcored: gdb: the board has no address "
                     "space\n");
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -269,18 +301,30 @@ int main(int argc, char **argv)
         }
         if (!memtarget && !cputarget) {
             fprintf(stderr, "memcored: gdb: out of memory\n");
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
         }
+        if (evsrc) {
+            gdb_watch_set_observer(cputarget
+                                   ? gdb_cpu_target_watches(cputarget)
+                                   : gdb_mem_target_watches(memtarget),
+                                   web_event_source_watch_observer(evsrc));
+        }
         target = cputarget ? *gdb_cpu_target(cputarget)
                            : *gdb_mem_target(memtarget);
-        gdb = gdb_front_start(&gdb_addr, &target, &m->mon, gdb_shown,
-                              sizeof(gdb_shown), msg, sizeof(msg));
+        /* gdb is a network client: its `monitor` writes files only
+         * into --dump-dir. */
+        gdb = gdb_front_start(&gdb_addr, &target, machine_network_monitor(m),
+                              gdb_shown, sizeof(gdb_shown), msg, sizeof(msg));
         if (!gdb) {
             fprintf(stderr, "memcored: gdb: %s\n", msg);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -290,7 +334,8 @@ int main(int argc, char **argv)
         /* Also before the monitor, for its banner. */
         HttpFrontConfig hc = {
             .addr = &http_addr,
-            .machine = &m->mon,
+            /* a network front: its monitor writes files only in --dump-dir */
+            .machine = machine_network_monitor(m),
             .token = o.http_token,
             .max_read = o.http_max_read,
             .max_write = o.http_max_write,
@@ -299,16 +344,9 @@ int main(int argc, char **argv)
         bool bind_failed;
         char msg[512];
 
-        /* The hub behind GET /api/v1/events. */
-        events = web_events_new();
-        hc.events = events;
-        http = events ? http_front_start(&hc, http_shown, sizeof(http_shown),
-                                         &bind_failed, msg, sizeof(msg))
-                      : NULL;
-        if (!events) {
-            snprintf(msg, sizeof(msg), "out of memory");
-            bind_failed = false;
-        }
+        hc.events = events;  /* made above, before gdb */
+        http = http_front_start(&hc, http_shown, sizeof(http_shown),
+                                &bind_failed, msg, sizeof(msg));
         if (!http && bind_failed && !o.http) {
             /* Only the default: a second memcored still starts. */
             fprintf(stderr, "memcored: http: %s; going on without HTTP "
@@ -316,10 +354,11 @@ int main(int argc, char **argv)
                     "turns it off)\n", msg);
         } else if (!http) {
             fprintf(stderr, "memcored: http: %s\n", msg);
-            web_events_free(events);
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -343,10 +382,11 @@ int main(int argc, char **argv)
         if (!front) {
             fprintf(stderr, "memcored: monitor: %s\n", msg);
             http_front_stop(http);
-            web_events_free(events);
             gdb_front_stop(gdb, 1);
             gdb_mem_target_free(memtarget);
             gdb_cpu_target_free(cputarget);
+            web_event_source_free(evsrc);
+            web_events_free(events);
             machine_destroy(m);
             options_free(&o);
             return 1;
@@ -365,13 +405,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "memcored: %s received, shutting down\n",
                 shutdown_signal_name());
     }
+    machine_stop_for_shutdown(m);
     monitor_front_stop(front);
     /* Every event stream (every hub subscriber) ends with the server. */
     http_front_stop(http);
-    web_events_free(events);
     gdb_front_stop(gdb, shutdown_status());
+    /* gdb's watch set goes first: it calls the source's observer */
     gdb_mem_target_free(memtarget);
     gdb_cpu_target_free(cputarget);
+    web_event_source_free(evsrc);
+    web_events_free(events);
     machine_destroy(m);
     options_free(&o);
     return shutdown_status();

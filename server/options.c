@@ -25,6 +25,7 @@ enum {
     OPT_HTTP_MAX_WRITE,
     OPT_HTTP_MAX_CONNS,
     OPT_READ_ONLY,
+    OPT_DUMP_DIR,
     OPT_KERNEL,
     OPT_SERIAL,
     OPT_EXEC,
@@ -46,6 +47,7 @@ static const struct option long_options[] = {
     { "http-max-write", required_argument, NULL, OPT_HTTP_MAX_WRITE },
     { "http-max-conns", required_argument, NULL, OPT_HTTP_MAX_CONNS },
     { "read-only", no_argument, NULL, OPT_READ_ONLY },
+    { "dump-dir", required_argument, NULL, OPT_DUMP_DIR },
     { "kernel", required_argument, NULL, OPT_KERNEL },
     { "serial", required_argument, NULL, OPT_SERIAL },
     { "exec", required_argument, NULL, OPT_EXEC },
@@ -84,7 +86,13 @@ void options_usage(FILE *f)
 "  --serial stdio|none    also copy what the guest sends to its UARTs to\n"
 "                         standard output (default: none; `info uart`\n"
 "                         shows it either way)\n"
-"  --read-only            refuse every write from every front-end\n"
+"  --read-only            refuse every write from every front-end: guest\n"
+"                         memory, the memory map, registers, host files\n"
+"  --dump-dir DIR         the directory where network clients (gdb's\n"
+"                         `monitor`, HTTP) may create memsave/pmemsave\n"
+"                         files, by plain name (letters, digits, '.', '_',\n"
+"                         '-'), never replacing one; without it those\n"
+"                         commands are refused to them\n"
 "\n"
 "Front-ends:\n"
 "  --monitor stdio|tcp:HOST:PORT|unix:PATH|none\n"
@@ -123,6 +131,7 @@ void options_usage(FILE *f)
 "\n"
 "Exit status:\n"
 "  0  clean shutdown (quit, SIGINT, SIGTERM, guest power-off)\n"
+"  N  the guest failed through sifive-test with code N (0xN3333)\n"
 "  1  a --exec command failed, or a run-time error\n"
 "  2  bad command line or bad board\n"
 "\n"
@@ -214,6 +223,7 @@ int options_parse(int argc, char **argv, Options *o, FILE *err)
             break;
         }
         case OPT_READ_ONLY: o->read_only = true; break;
+        case OPT_DUMP_DIR: o->dump_dir = optarg; break;
         case 'S': o->start_stopped = true; break;
         case OPT_KERNEL: o->kernel = optarg; break;
         case OPT_SERIAL:

@@ -22,6 +22,7 @@ typedef struct Options {
     unsigned http_max_conns;  /* --http-max-conns N (0: web's default) */
     const char *kernel;       /* --kernel FILE */
     bool read_only;           /* --read-only */
+    const char *dump_dir;     /* --dump-dir DIR (NULL: none) */
     bool start_stopped;       /* -S */
     bool serial_stdio;        /* --serial stdio */
     const char **exec;        /* --exec CMD, in order */

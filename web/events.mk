@@ -21,3 +21,20 @@ tests_unit_test_web_events_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 # --wrap=malloc: the test makes the hub's event allocation fail
 tests_unit_test_web_events_LDFLAGS = -Wl,--wrap=malloc
 tests_unit_test_web_events_LDADD = web/libwebevents.la $(CHECK_LIBS) -lpthread
+
+# memcored's publishers (server/web_event_source.c) on a real machine
+check_PROGRAMS += tests/unit/test_web_event_source
+TESTS += tests/unit/test_web_event_source
+
+tests_unit_test_web_event_source_SOURCES = \
+	tests/unit/test_web_event_source.c tests/unit/test_board_fixture.h
+tests_unit_test_web_event_source_CPPFLAGS = -I$(srcdir)/web/include \
+	-I$(srcdir)/monitor/include -I$(srcdir)/gdbstub/include
+tests_unit_test_web_event_source_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) \
+	$(JANSSON_CFLAGS)
+tests_unit_test_web_event_source_LDADD = server/libmemcored.la \
+	web/libwebevents.la gdbstub/libgdbstub.la monitor/libmonitor.la \
+	memcore/libmemcore.la $(CHECK_LIBS) $(JANSSON_LIBS) -lpthread
+
+# Until web/local.mk (which lists it) is merged; drop this line then.
+EXTRA_DIST += web/README.md

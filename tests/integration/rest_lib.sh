@@ -17,6 +17,8 @@ stop_rest() {
 	"$MONCLIENT" "$MON" quit >/dev/null 2>&1
 	wait_server
 	check "memcored exits 0 after quit" test "$STATUS" -eq 0
+	# under --enable-sanitizers / --enable-tsan a report lands here
+	check "no sanitizer report" sh -c "! grep -q 'Sanitizer' '$TMP/server.err'"
 }
 
 # req METHOD PATH [CURL ARGS...]: one request; CODE gets the status, the

@@ -166,4 +166,15 @@ check "gdb: continue to the guest's power-off: exited normally" \
 check "gdb: no threads after the exit" contains "$TMP/exit.out" "No threads."
 check "and memcored exits 0" test "$STATUS" -eq 0
 
+# main() made to return 7 from gdb: the guest fails through sifive-test
+# ((7 << 16) | 0x3333, as under QEMU) and gdb hears the exit code
+start_server -S --kernel "$GUEST" --monitor none --gdb tcp:127.0.0.1:0
+GDB=$(listen_addr)
+gdb_run "$TMP/fail.out" -ex 'break main' -ex continue -ex 'return 7' \
+	-ex continue
+wait_server
+check "gdb: a failing guest: exited with code 07" \
+	contains "$TMP/fail.out" "[Inferior 1 (Remote target) exited with code 07]"
+check "and memcored exits with the guest's code, 7" test "$STATUS" -eq 7
+
 finish

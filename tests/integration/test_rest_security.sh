@@ -92,6 +92,27 @@ req GET '/api/v1/address-spaces?access_token=s3cr3t-t0ken'
 check "token: other paths do not take it in the query" is_error 401 Unauthorized
 stop_rest
 
+# ---- host files: HTTP is a network front-end -------------------------------------------
+start_rest -S
+req POST /api/v1/monitor -H 'Content-Type: application/json' \
+	-d "{\"command\":\"pmemsave 0x80000000 16 \\\"$TMP/anywhere.bin\\\"\"}"
+check "pmemsave over HTTP without --dump-dir: refused" contains "$TMP/body" \
+	"Error: pmemsave is refused for network clients: start memcored with --dump-dir DIR"
+check "pmemsave over HTTP without --dump-dir: no file" test ! -e "$TMP/anywhere.bin"
+stop_rest
+mkdir "$TMP/dumps"
+start_rest -S --dump-dir "$TMP/dumps"
+req POST /api/v1/monitor -H 'Content-Type: application/json' \
+	-d '{"command":"pmemsave 0x1000 16 \"rom.bin\""}'
+check "pmemsave over HTTP with --dump-dir: by name" test -s "$TMP/dumps/rom.bin"
+check "pmemsave over HTTP with --dump-dir: succeeded" contains "$TMP/body" '"failed":false'
+req POST /api/v1/monitor -H 'Content-Type: application/json' \
+	-d '{"command":"pmemsave 0x1000 16 \"../escaped.bin\""}'
+check "pmemsave over HTTP: a path is refused" contains "$TMP/body" \
+	"Could not open '../escaped.bin': a path, not a file name"
+check "pmemsave over HTTP: nothing escaped" test ! -e "$TMP/escaped.bin"
+stop_rest
+
 # ---- where it may listen ------------------------------------------------------------
 "$MEMCORED" --http 0.0.0.0:0 --monitor none --exec quit >"$TMP/out" 2>"$TMP/err"
 check "every address without a token: exit 2" test $? -eq 2

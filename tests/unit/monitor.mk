@@ -1,7 +1,8 @@
 # tests/unit/monitor.mk: Check programs for monitor/ — the parser and
 # expressions, every command against a small machine built in the test,
 # the QEMU 7.2 captures of tests/data/qemu-riscv64-virt/, and the
-# socket, terminal (pseudo-terminal) and completion front-ends.
+# socket, terminal (pseudo-terminal) and completion front-ends, and where
+# memsave/pmemsave may write (test_monitor_outfile: the dump directory).
 #
 # The captures are read at run time from tests/data of the source tree
 # ($top_srcdir/tests/data, else TEST_DATA_DIR below); they ship with the
@@ -12,7 +13,8 @@ MONITOR_UNIT_TESTS = \
 	tests/unit/test_monitor_parse \
 	tests/unit/test_monitor_cmds \
 	tests/unit/test_monitor_front \
-	tests/unit/test_monitor_dirty
+	tests/unit/test_monitor_dirty \
+	tests/unit/test_monitor_outfile
 
 check_PROGRAMS += $(MONITOR_UNIT_TESTS)
 TESTS += $(MONITOR_UNIT_TESTS)
@@ -48,3 +50,8 @@ tests_unit_test_monitor_dirty_SOURCES = \
 	tests/unit/test_monitor_dirty.c $(MONITOR_TEST_FIXTURE)
 tests_unit_test_monitor_dirty_CFLAGS = $(MONITOR_TEST_CFLAGS)
 tests_unit_test_monitor_dirty_LDADD = $(MONITOR_TEST_LDADD)
+
+tests_unit_test_monitor_outfile_SOURCES = \
+	tests/unit/test_monitor_outfile.c $(MONITOR_TEST_FIXTURE)
+tests_unit_test_monitor_outfile_CFLAGS = $(MONITOR_TEST_CFLAGS)
+tests_unit_test_monitor_outfile_LDADD = $(MONITOR_TEST_LDADD)

@@ -57,6 +57,25 @@ static inline void rb_reset(void)
     rb_failure[0] = '\0';
 }
 
+/*
+ * rb_time_up: the end of a stress loop that started at @start: after @run
+ * seconds, once it has done @min units of work (a loaded machine or a
+ * sanitizer build may give a thread little of those seconds, and the
+ * test's "did enough" assertion must not fail for that), and in any case
+ * after RB_HARD_LIMIT seconds, well inside the test case's timeout.
+ * Threads that must outlive the loop wait for its end with
+ * rb_now() < start + RB_HARD_LIMIT + slack.
+ */
+#define RB_HARD_LIMIT 20.0
+
+static inline bool rb_time_up(double start, double run, unsigned long done,
+                              unsigned long min)
+{
+    double t = rb_now() - start;
+
+    return t > RB_HARD_LIMIT || (t > run && done >= min);
+}
+
 #define rb_assert_no_failure() \
     ck_assert_msg(!rb_failed(), "%s", rb_failure)
 

@@ -176,12 +176,20 @@ START_TEST(test_sifive_test)
 
     address_space_stl_le(as, 0x1000, 0x1234, ATTRS, NULL);
     ck_assert_int_eq(test_host.power_offs + test_host.resets, 0);
-    address_space_stl_le(as, 0x1000, 0x3333, ATTRS, NULL);
+    address_space_stl_le(as, 0x1000, 0x7777, ATTRS, NULL);
     ck_assert_int_eq(test_host.resets, 1);
     ck_assert_int_eq(test_host.power_offs, 0);
     address_space_stl_le(as, 0x1000, 0x5555, ATTRS, NULL);
     ck_assert_int_eq(test_host.power_offs, 1);
     ck_assert_int_eq(test_host.last_status, 0);
+    /* QEMU's "fail": the exit code rides in the upper half */
+    address_space_stl_le(as, 0x1000, 0x00033333, ATTRS, NULL);
+    ck_assert_int_eq(test_host.power_offs, 2);
+    ck_assert_int_eq(test_host.last_status, 3);
+    address_space_stl_le(as, 0x1000, 0x3333, ATTRS, NULL);
+    ck_assert_int_eq(test_host.power_offs, 3);
+    ck_assert_int_eq(test_host.last_status, 0);
+    ck_assert_int_eq(test_host.resets, 1);
     ck_assert_uint_eq(address_space_ldl_le(as, 0x1000, ATTRS, NULL), 0);
     board_destroy(b);
 }

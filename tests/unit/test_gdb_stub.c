@@ -525,14 +525,28 @@ START_TEST(memory_read_write)
 }
 END_TEST
 
+/* --read-only: every memory and register write is refused with a text gdb
+ * can show, and nothing changes. */
 START_TEST(memory_read_only)
 {
+    char cmd[1 + 2 * REGS_SIZE + 1];
+    uint8_t regs[REGS_SIZE];
+
     open_stub(&fake_ops, true);
     no_ack();
-    expect("M1000,1:00", "E01");
-    expect("X1000,1:a", "E01");
-    expect("P20=0000000000000000", "E01");
+    memcpy(regs, fake.regs[0], REGS_SIZE);
+    expect("M1000,1:ff", "E.memcored is read-only");
+    expect("X1000,1:a", "E.memcored is read-only");
+    expect("X1000,0:", "E.memcored is read-only");
+    expect("P20=0000000000000000", "E.memcored is read-only");
+    memset(cmd, '1', sizeof(cmd));
+    cmd[0] = 'G';
+    cmd[sizeof(cmd) - 1] = '\0';
+    expect(cmd, "E.memcored is read-only");
+    ck_assert_mem_eq(regs, fake.regs[0], REGS_SIZE);
     expect("m1000,1", "00");
+    /* malformed packets are still malformed */
+    expect("P20=00", "E01");
 }
 END_TEST
 

@@ -77,28 +77,30 @@ typedef struct NamedRegion {
     MemoryRegion *mr;
 } NamedRegion;
 
-static NamedRegion *named(size_t *n)
-{
-    static NamedRegion list[16];
-    size_t i = 0;
-    list[i++] = (NamedRegion){ "system", &tm.system };
-    list[i++] = (NamedRegion){ "riscv_virt_board.mrom", &tm.mrom };
-    list[i++] = (NamedRegion){ "riscv.sifive.test", &tm.test };
-    list[i++] = (NamedRegion){ "platform bus", &tm.platform_bus };
-    list[i++] = (NamedRegion){ "scratch", &tm.scratch };
-    list[i++] = (NamedRegion){ "serial", &tm.serial };
-    list[i++] = (NamedRegion){ "virt.flash0", &tm.flash0 };
-    list[i++] = (NamedRegion){ "virt.flash1", &tm.flash1 };
-    list[i++] = (NamedRegion){ "riscv_virt_board.ram", &tm.ram };
-    list[i++] = (NamedRegion){ "io", &tm.io };
-    list[i++] = (NamedRegion){ "bus master container",
-                               &tm.bus_master_container };
-    list[i++] = (NamedRegion){ "bus master", &tm.bus_master };
+/* A constant table: the hooks may run on several threads at once (the
+ * HTTP tests call them from libmicrohttpd's pool). */
+static const NamedRegion named_list[] = {
+    { "system", &tm.system },
+    { "riscv_virt_board.mrom", &tm.mrom },
+    { "riscv.sifive.test", &tm.test },
+    { "platform bus", &tm.platform_bus },
+    { "scratch", &tm.scratch },
+    { "serial", &tm.serial },
+    { "virt.flash0", &tm.flash0 },
+    { "virt.flash1", &tm.flash1 },
+    { "riscv_virt_board.ram", &tm.ram },
+    { "io", &tm.io },
+    { "bus master container", &tm.bus_master_container },
+    { "bus master", &tm.bus_master },
     /* Two regions under one name, as boards have (QEMU's "pam-pci"). */
-    list[i++] = (NamedRegion){ "twin", &tm.flash0 };
-    list[i++] = (NamedRegion){ "twin", &tm.flash1 };
-    *n = i;
-    return list;
+    { "twin", &tm.flash0 },
+    { "twin", &tm.flash1 },
+};
+
+static const NamedRegion *named(size_t *n)
+{
+    *n = sizeof(named_list) / sizeof(named_list[0]);
+    return named_list;
 }
 
 static AddressSpace *hook_default_as(void *opaque)
@@ -110,7 +112,7 @@ static AddressSpace *hook_default_as(void *opaque)
 static int hook_find_region(void *opaque, const char *name, MemoryRegion **mr)
 {
     size_t n;
-    NamedRegion *l = named(&n);
+    const NamedRegion *l = named(&n);
     int count = 0;
     (void)opaque;
     for (size_t i = 0; i < n; i++) {
@@ -125,7 +127,7 @@ static int hook_find_region(void *opaque, const char *name, MemoryRegion **mr)
 static void hook_foreach_region(void *opaque, MonitorRegionFn fn, void *arg)
 {
     size_t n;
-    NamedRegion *l = named(&n);
+    const NamedRegion *l = named(&n);
     (void)opaque;
     for (size_t i = 0; i < n; i++) {
         fn(arg, l[i].name, l[i].mr);

@@ -189,14 +189,17 @@ static void *writer_thread(void *arg)
                                      ANY_ADDR, 0x10, 0x40 };
     const unsigned noff = sizeof(offsets) / sizeof(offsets[0]);
     unsigned id = (unsigned)(uintptr_t)arg;
-    double deadline = rb_now() + RUN_SECONDS;
+    double start = rb_now();
     unsigned long i, writes = 0, writes0 = 0, reads = 0, flush_reads = 0;
 
     for (i = 0; i < WRITER_MAX_ITERATIONS; i++) {
         hwaddr off = offsets[(i + id) % noff];
         MemTxResult res = 0xdead;
 
-        if (rb_failed() || ((i & 255) == 0 && rb_now() > deadline)) {
+        /* until the changer has done enough, even on a starved machine */
+        if (rb_failed() || ((i & 255) == 0 &&
+            rb_time_up(start, RUN_SECONDS, atomic_load(&changes_done) > 10 &&
+                       i > 1000 ? 1 : 0, 1))) {
             break;
         }
         /* Half the writes carry the value the match_data eventfd wants. */
@@ -305,7 +308,7 @@ static void set_coalesced(unsigned how)
 
 static void *changer_thread(void *arg)
 {
-    double deadline = rb_now() + RUN_SECONDS + 1.0;
+    double deadline = rb_now() + RB_HARD_LIMIT + 1.0; /* backstop */
     unsigned long k;
 
     (void)arg;

@@ -141,6 +141,27 @@ START_TEST(unknown_address_space_is_404)
 }
 END_TEST
 
+START_TEST(a_tree_too_deep_is_refused_whole)
+{
+    static MemoryRegion chain[300];
+    WfResp r;
+
+    memory_region_transaction_begin();
+    for (int i = 0; i < 300; i++) {
+        memory_region_init(&chain[i], NULL, "deep", 0x1000);
+        if (i) {
+            memory_region_add_subregion(&chain[i - 1], 0, &chain[i]);
+        }
+    }
+    memory_region_add_subregion(&tm.io, 0x8000, &chain[0]);
+    memory_region_transaction_commit();
+    r = wf_get("/api/v1/address-spaces/I%2FO/tree");
+    wf_expect_error(&r, 500, "InternalError");
+    ck_assert(strstr(r.body, "deeper than 255 levels") != NULL);
+    wf_free(&r);
+}
+END_TEST
+
 START_TEST(flatview_in_address_order)
 {
     WfResp r = wf_get("/api/v1/address-spaces/memory/flatview");
@@ -580,6 +601,73 @@ START_TEST(memory_failed_read_names_the_address)
 }
 END_TEST
 
+/* A device whose bytes from FAIL_AT on answer MEMTX_ERROR. */
+#define FAIL_AT 0x180040
+static MemTxResult failing_read(void *opaque, hwaddr addr, uint64_t *data,
+                                unsigned size, MemTxAttrs attrs)
+{
+    (void)opaque, (void)attrs;
+    *data = 0x5a5a5a5a5a5a5a5aull & (size == 8 ? ~0ull
+                                     : ((1ull << (8 * size)) - 1));
+    return addr + size > FAIL_AT ? MEMTX_ERROR : MEMTX_OK;
+}
+
+static MemTxResult failing_write(void *opaque, hwaddr addr, uint64_t data,
+                                 unsigned size, MemTxAttrs attrs)
+{
+    (void)opaque, (void)addr, (void)data, (void)size, (void)attrs;
+    return MEMTX_OK;
+}
+
+static const MemoryRegionOps failing_ops = {
+    .read_with_attrs = failing_read,
+    .write_with_attrs = failing_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static MemoryRegion failing;
+
+START_TEST(device_errors_name_the_failing_access)
+{
+    WfResp r;
+    json_t *j, *e;
+
+    memory_region_init_io(&failing, NULL, &failing_ops, NULL, "failing",
+                          0x200000);
+    memory_region_add_subregion(&tm.system, 0x6800000, &failing);
+
+    /* buffered: a 422 naming the device's failing access */
+    r = wf_get("/api/v1/address-spaces/memory/memory?addr=0x6980000"
+               "&len=0x100");
+    wf_expect_error(&r, 422, "DeviceError");
+    j = wf_json(&r);
+    e = json_object_get(j, "error");
+    ck_assert_str_eq(wf_str(e, "result"), "MEMTX_ERROR");
+    ck_assert_str_eq(wf_str(e, "addr"), "0x6980040");
+    json_decref(j);
+    wf_free(&r);
+
+    /* streamed: the range is mapped, so the answer starts; the block
+     * that fails ends it short, and nothing of that block is sent */
+    r = wf_get("/api/v1/address-spaces/memory/memory?addr=0x6800000"
+               "&len=0x200000");
+    ck_assert_uint_eq(r.status, 200);
+    ck_assert(r.streamed);
+    ck_assert(r.stream_failed);
+    ck_assert_uint_le(r.len, FAIL_AT);
+    for (size_t i = 0; i < r.len; i++) {
+        ck_assert_uint_eq((uint8_t)r.body[i], 0x5a);
+    }
+    wf_free(&r);
+
+    r = wf_get("/api/v1/address-spaces/memory/ld?addr=0x6980040&size=4");
+    wf_expect_error(&r, 422, "DeviceError");
+    wf_free(&r);
+}
+END_TEST
+
 START_TEST(memory_reads_devices)
 {
     WfResp r = wf_post_json("/api/v1/address-spaces/memory/st",
@@ -1004,6 +1092,7 @@ int main(void)
     tcase_add_test(tc, tree_shows_disabled_aliases);
     tcase_add_test(tc, names_in_paths_are_url_decoded);
     tcase_add_test(tc, unknown_address_space_is_404);
+    tcase_add_test(tc, a_tree_too_deep_is_refused_whole);
     tcase_add_test(tc, flatview_in_address_order);
     tcase_add_test(tc, find_is_memory_region_find);
     tcase_add_test(tc, regions_lists_the_board_names);
@@ -1020,6 +1109,7 @@ int main(void)
     tcase_add_test(tc, memory_long_read_streams_the_bytes);
     tcase_add_test(tc, memory_failed_read_names_the_address);
     tcase_add_test(tc, memory_reads_devices);
+    tcase_add_test(tc, device_errors_name_the_failing_access);
     tcase_add_test(tc, memory_edge_cases);
     tcase_add_test(tc, memory_put_refuses_before_writing);
     tcase_add_test(tc, memory_put_too_large);

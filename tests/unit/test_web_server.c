@@ -167,7 +167,8 @@ static const char *body_of(const Got *g)
     return b + 4;
 }
 
-static char host_line[64];
+/* Per thread: the readers of the race test build requests at once. */
+static _Thread_local char host_line[64];
 
 static const char *host(void)
 {

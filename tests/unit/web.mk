@@ -10,7 +10,8 @@ WEB_UNIT_TESTS = \
 	tests/unit/test_web_api \
 	tests/unit/test_web_security \
 	tests/unit/test_web_openapi \
-	tests/unit/test_web_server
+	tests/unit/test_web_server \
+	tests/unit/test_web_oom
 
 check_PROGRAMS += $(WEB_UNIT_TESTS)
 TESTS += $(WEB_UNIT_TESTS)
@@ -46,3 +47,11 @@ tests_unit_test_web_server_SOURCES = tests/unit/test_web_server.c \
 	$(WEB_TEST_FIXTURE)
 tests_unit_test_web_server_CFLAGS = $(WEB_TEST_CFLAGS)
 tests_unit_test_web_server_LDADD = $(WEB_TEST_LDADD)
+
+# --wrap: the test makes the handler layer's allocations fail one by one
+tests_unit_test_web_oom_SOURCES = tests/unit/test_web_oom.c \
+	$(WEB_TEST_FIXTURE)
+tests_unit_test_web_oom_CFLAGS = $(WEB_TEST_CFLAGS)
+tests_unit_test_web_oom_LDFLAGS = \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+tests_unit_test_web_oom_LDADD = $(WEB_TEST_LDADD)

@@ -182,7 +182,7 @@ typedef struct GdbTargetOps {
 /*
  * GdbTarget: a target as the stub sees it.  @opaque is passed to every
  * op.  @read_only refuses every memory and register write (memcored's
- * --read-only): M, X, G, P answer E01.
+ * --read-only): M, X, G, P answer "E.memcored is read-only".
  */
 typedef struct GdbTarget {
     const GdbTargetOps *ops;

@@ -52,9 +52,25 @@ typedef struct MonitorMachine {
     /* Passed as first argument to every hook. */
     void *opaque;
 
-    /* --read-only: every command that changes memory or topology answers
+    /* --read-only: every command that changes memory, topology or vCPU
+     * state (system_reset), or writes a host file, answers
      * "Error: memcored is read-only" instead. */
     bool read_only;
+
+    /*
+     * confine_files: the copy of the machine a network front-end gets
+     * (gdb's `monitor`, HTTP's POST /api/v1/monitor).  Commands that write
+     * a host file (memsave, pmemsave) then create a new regular file
+     * called by a plain name (monitor_dump_name_problem()) inside
+     * @dump_dir, never following a symlink or replacing a file, and are
+     * refused when @dump_dir is NULL.  false (the terminal, --exec and
+     * monitor sockets): any path, an existing file is truncated, as in
+     * QEMU.
+     * dump_dir: --dump-dir DIR, a directory that existed at start (NULL:
+     * none); only read when @confine_files.
+     */
+    bool confine_files;
+    const char *dump_dir;
 
     /* optional: the line each prompt opens with, without its newline
      * (the terminal prompt and every socket session).  NULL:

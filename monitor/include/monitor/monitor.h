@@ -64,6 +64,16 @@ char **monitor_complete(Monitor *mon, const char *line, size_t cursor,
                         size_t *word_start);
 void monitor_free_completions(char **list);
 
+/*
+ * monitor_dump_name_problem: NULL when @name is a file name a network
+ * client may give memsave/pmemsave (MonitorMachine.confine_files): 1 to
+ * 255 bytes of letters, digits, '.', '_' and '-' (POSIX's portable file
+ * name characters), not starting with '.' or '-' — so never a path, "."
+ * or "..", a hidden file or something a shell tool takes for an option.
+ * Otherwise a short phrase saying what is wrong ("a path", ...).
+ */
+const char *monitor_dump_name_problem(const char *name);
+
 /* monitor_out_file: a sink that fwrite()s to @f (for --exec: stdout). */
 MonitorOut monitor_out_file(FILE *f);
 
