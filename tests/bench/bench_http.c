@@ -13,7 +13,9 @@
  * with only its HTTP front, on 127.0.0.1 port 0.  The peer uses the same
  * libmicrohttpd threading mode and pool size.  wrk, client and servers all
  * run on this machine.  Each URL first gets a warm-up run, then the two
- * servers take turns, several rounds, and the medians are reported.
+ * servers take turns, several rounds, and the medians are reported, with
+ * each server's CPU time per request (from /proc), which moves much less
+ * than rates when the neighbours' load comes and goes.
  *
  * Before anything is timed each answer is checked: memcored's ld is a JSON
  * object with "result":"ok" and a "value", its 1 MiB read is exactly 1 MiB
