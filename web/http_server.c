@@ -7,7 +7,9 @@
  *      them as sent) in a Req, which libmicrohttpd hands back to every
  *      later callback of the request;
  *   2. the first call of the access handler collects the headers and
- *      calls web_begin; an answer known at once is queued there;
+ *      calls web_begin; an answer known at once is kept for the last
+ *      call (any body it does not need is read and dropped), except that
+ *      a client waiting on "Expect: 100-continue" gets it at once;
  *   3. otherwise the body is fed to web_body as it arrives, and the last
  *      call (no more data) gets web_end's answer;
  *   4. the completion callback frees the Req.
@@ -35,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -82,9 +85,10 @@ typedef struct Req {
     bool started;
     bool answered;
     WebExchange *x;
-    /* An answer made from the headers of a request without a body waits
-     * for libmicrohttpd's next call: queued on the first call, it would
-     * close the connection instead of keeping it alive. */
+    /* An answer made from the headers alone waits for libmicrohttpd's
+     * last call: queued on the first, it would close the connection
+     * instead of keeping it alive, and reset it under a client still
+     * sending its body. */
     WebResponse pending;
     bool has_pending;
 } Req;
@@ -380,6 +384,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
         return queue_oom(conn);
     }
     if (r->has_pending) {
+        if (*upload_data_size) {
+            *upload_data_size = 0;  /* a body the answer does not need */
+            return MHD_YES;
+        }
         r->has_pending = false;
         r->answered = true;
         return queue(srv, conn, &r->pending);
@@ -403,23 +411,25 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn,
         req = (WebRequest) { .method = method, .target = r->target,
                              .headers = h.v, .nheaders = h.n };
         r->x = web_begin(srv->api, &req, &resp);
-        bool body = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                "Content-Length") ||
-                    MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                "Transfer-Encoding");
+        const char *expect = MHD_lookup_connection_value(conn,
+                                                         MHD_HEADER_KIND,
+                                                         "Expect");
         free(h.v);
         if (r->x) {
             return MHD_YES;  /* wants the body */
         }
-        if (!body) {
-            r->pending = resp;
-            r->has_pending = true;
-            return MHD_YES;
+        if (expect && strcasecmp(expect, "100-continue") == 0) {
+            /* The client waits for a go-ahead before its body: answer
+             * now, and it sends none (the connection then closes). */
+            r->answered = true;
+            return queue(srv, conn, &resp);
         }
-        /* Refused before its body: answer now (libmicrohttpd then closes
-         * the connection rather than read what is left). */
-        r->answered = true;
-        return queue(srv, conn, &resp);
+        /* Otherwise the answer waits for libmicrohttpd's last call, any
+         * body read and dropped meanwhile: closing on a client that is
+         * still sending would reset the connection under the answer. */
+        r->pending = resp;
+        r->has_pending = true;
+        return MHD_YES;
     }
     if (*upload_data_size) {
         web_body(r->x, upload_data, *upload_data_size);

@@ -281,6 +281,39 @@ START_TEST(a_put_body_reaches_memory)
 }
 END_TEST
 
+START_TEST(a_refused_body_is_read_and_the_answer_arrives)
+{
+    const size_t n = 2 << 20;
+    char head[512];
+    char *body = malloc(n + 1);
+    int fd = connect_server();
+    Got g = { NULL, 0 };
+
+    ck_assert_ptr_nonnull(body);
+    memset(body, 'x', n);
+    body[n] = '\0';
+    /* refused from its headers (past the end of RAM), sent whole anyway,
+     * as clients without Expect: 100-continue do */
+    snprintf(head, sizeof(head), "PUT /api/v1/address-spaces/memory/memory?"
+             "addr=0x87fff000 HTTP/1.1\r\n%sContent-Length: %zu\r\n\r\n",
+             host(), n);
+    send_all(fd, head);
+    send_all(fd, body);
+    ck_assert(!recv_until(fd, &g, "\"addr\":\"0x88000000\"", 10000));
+    ck_assert(strncmp(g.p, "HTTP/1.1 422", 12) == 0);
+    free(g.p);
+    /* and the connection still serves */
+    g = (Got){ NULL, 0 };
+    snprintf(head, sizeof(head), "GET /api/v1/address-spaces HTTP/1.1\r\n%s"
+             "\r\n", host());
+    send_all(fd, head);
+    ck_assert(!recv_until(fd, &g, "gpex-root", 10000));
+    free(g.p);
+    close(fd);
+    free(body);
+}
+END_TEST
+
 START_TEST(bad_input_leaves_it_serving)
 {
     static const char *const bad[] = {
@@ -548,6 +581,7 @@ int main(void)
     tcase_add_test(tc, connections_stay_alive);
     tcase_add_test(tc, a_long_read_streams_exact_bytes);
     tcase_add_test(tc, a_put_body_reaches_memory);
+    tcase_add_test(tc, a_refused_body_is_read_and_the_answer_arrives);
     tcase_add_test(tc, bad_input_leaves_it_serving);
     tcase_add_test(tc, events_reach_a_client);
     tcase_add_test(tc, a_client_that_goes_away_is_unsubscribed);
