@@ -24,6 +24,7 @@ include $(srcdir)/tests/bench/bench_gdb.mk
 include $(srcdir)/tests/integration/man.mk
 include $(srcdir)/tests/unit/rv64.mk
 include $(srcdir)/tests/bench/bench_vcpu.mk
+include $(srcdir)/tests/bench/bench_http.mk
 include $(srcdir)/tests/guests/guests.mk
 include $(srcdir)/tests/unit/web.mk
 include $(srcdir)/tests/integration/rest.mk
