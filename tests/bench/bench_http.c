@@ -259,6 +259,7 @@ typedef struct Target {
     unsigned conns;
     double rps[ROUNDS], p99[ROUNDS];
     double cpu_us[ROUNDS]; /* server CPU (user + system) per request */
+    double faults[ROUNDS]; /* server minor page faults per request */
     unsigned long sock_errors;
 } Target;
 
@@ -272,43 +273,46 @@ static void target_init(Target *t, const char *who, pid_t pid, int port,
     t->conns = conns;
 }
 
-/* CPU seconds (user + system, all threads) @pid has used, from
- * /proc/PID/stat; negative when it cannot be read. */
-static double cpu_seconds(pid_t pid)
+/* CPU seconds (user + system, all threads) @pid has used and the minor
+ * page faults it took, from /proc/PID/stat; false when it cannot be read. */
+static bool proc_usage(pid_t pid, double *cpu_s, double *faults)
 {
     char path[64], buf[1024], *p;
-    unsigned long long ut, st;
+    unsigned long long minflt, ut, st;
     size_t n;
     FILE *f;
 
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
     f = fopen(path, "r");
     if (!f) {
-        return -1;
+        return false;
     }
     n = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
     buf[n] = '\0';
     /* After "pid (comm) ", which may hold spaces: fields 3.. */
     p = strrchr(buf, ')');
-    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
-                            "%llu %llu", &ut, &st) != 2) {
-        return -1;
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu %*u %*u %*u "
+                            "%llu %llu", &minflt, &ut, &st) != 3) {
+        return false;
     }
-    return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    *cpu_s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    *faults = (double)minflt;
+    return true;
 }
 
 /* One wrk run against @t; round < 0 is the warm-up, not kept. */
 static bool run_one(const char *wrk, Target *t, int round)
 {
-    double cpu0 = cpu_seconds(t->pid), cpu1;
+    double cpu0, cpu1, flt0, flt1;
+    bool usage = proc_usage(t->pid, &cpu0, &flt0);
     WrkResult r;
 
     if (!wrk_run(wrk, t->url, WRK_THREADS, t->conns,
                  round < 0 ? WARMUP_S : RUN_S, &wrk_pid, &r)) {
         return false;
     }
-    cpu1 = cpu_seconds(t->pid);
+    usage = proc_usage(t->pid, &cpu1, &flt1) && usage && r.requests;
     if (r.non2xx > 0) {
         fprintf(stderr, "bench_http: %s answered %lu requests of %lu with an "
                         "error status under load (%s):\n%s\n", t->who,
@@ -318,9 +322,9 @@ static bool run_one(const char *wrk, Target *t, int round)
     if (round >= 0) {
         t->rps[round] = r.rps;
         t->p99[round] = r.p99_ms;
-        t->cpu_us[round] = cpu0 >= 0 && cpu1 >= 0 && r.requests
-                               ? (cpu1 - cpu0) * 1e6 / (double)r.requests
-                               : -1;
+        t->cpu_us[round] = usage ? (cpu1 - cpu0) * 1e6 / (double)r.requests
+                                 : -1;
+        t->faults[round] = usage ? (flt1 - flt0) / (double)r.requests : -1;
         t->sock_errors += r.sock_errors;
     }
     return true;
@@ -379,7 +383,8 @@ static void rounds_line(const Target *t, bool gbps)
             printf(" %.0f", t->rps[i]);
         }
     }
-    printf(gbps ? " GB/s\n" : " /s\n");
+    printf(gbps ? " GB/s;" : " /s;");
+    printf(" page faults/req %.1f\n", med(t->faults));
     if (t->sock_errors) {
         printf("  %28s socket errors under load: %lu (wrk counts only the "
                "requests that completed)\n", "", t->sock_errors);
@@ -548,7 +553,9 @@ int main(int argc, char **argv)
            WARMUP_S, ROUNDS, RUN_S);
     printf("          CPU = the server's user + system time (all threads, "
            "/proc) over the requests wrk completed: steadier than rates "
-           "on a busy machine\n");
+           "on a busy machine;\n          page faults/req likewise (minor "
+           "faults: memory the server's malloc gave back and touches "
+           "again)\n");
     print_load();
     printf("answers checked: ld 0x80000000 = 0x%08" PRIx32 ", ld 0x800ffffc "
            "= 0x%08" PRIx32 ", memory 1 MiB starts and ends with them; "
