@@ -23,6 +23,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,15 @@ int main(int argc, char **argv)
     char http_shown[300] = "";
     const char *label;
     int rc;
+
+    /* HTTP reads up to 1 MiB go through a fresh buffer each, freed once
+     * sent: with glibc's defaults the pool threads' arenas were trimmed
+     * between requests (madvise, a TLB shootdown, then every page faulted
+     * back), which cost up to 3-6x the CPU per MiB (tests/bench/README,
+     * bench_http).  Keep freed memory for reuse: a process-wide choice,
+     * which is the program's to make, not the library's. */
+    mallopt(M_MMAP_THRESHOLD, 2 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
 
     rc = options_parse(argc, argv, &o, stderr);
     if (rc) {
