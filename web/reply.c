@@ -63,9 +63,13 @@ void web_reply_json(WebResponse *r, unsigned status, json_t *j)
     web_reply_body(r, status, WEB_JSON, text, strlen(text));
 }
 
+/* @desc may quote what the client sent (a name, a parameter), which need
+ * not be UTF-8, or be cut inside a character by the caller's "%.Ns":
+ * web_str keeps the sentence a JSON string instead of failing the pack. */
 static json_t *error_object(const char *cls, const char *desc)
 {
-    json_t *inner = json_pack("{s:s, s:s}", "class", cls, "desc", desc);
+    json_t *inner = json_pack("{s:s, s:o}", "class", cls, "desc",
+                              web_str(desc));
 
     return inner ? json_pack("{s:o}", "error", inner) : NULL;
 }

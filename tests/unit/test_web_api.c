@@ -982,6 +982,33 @@ START_TEST(unknown_paths_are_404)
 }
 END_TEST
 
+/* Names and parameters that are not UTF-8 are echoed in the error's
+ * sentence: the answer is still the error they deserve, not a 500. */
+START_TEST(non_utf8_input_gets_its_own_error)
+{
+    static const struct {
+        const char *target;
+        unsigned status;
+        const char *cls;
+    } cases[] = {
+        { "/api/v1/regions/%ff%fe", 404, "NotFound" },
+        { "/api/v1/address-spaces/%ff/tree", 404, "NotFound" },
+        { "/api/v1/address-spaces/%ff/memory?addr=0&len=1", 404, "NotFound" },
+        { "/api/v1/address-spaces/memory/memory?addr=%ff&len=1", 400,
+          "InvalidParameter" },
+        { "/api/v1/mtree?%ff=1", 400, "InvalidParameter" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        WfResp r = wf_get(cases[i].target);
+        wf_expect_error(&r, cases[i].status, cases[i].cls);
+        /* the bad byte is shown as U+FFFD */
+        ck_assert_ptr_nonnull(strstr(r.body, "\xef\xbf\xbd"));
+        wf_free(&r);
+    }
+}
+END_TEST
+
 START_TEST(wrong_method_is_405_with_allow)
 {
     WfResp r = wf_do("DELETE", "/api/v1/regions", NULL, 0, NULL);
@@ -1120,6 +1147,7 @@ int main(void)
     tcase_add_test(tc, json_bodies_must_be_json);
     tcase_add_test(tc, json_body_limit);
     tcase_add_test(tc, unknown_paths_are_404);
+    tcase_add_test(tc, non_utf8_input_gets_its_own_error);
     tcase_add_test(tc, wrong_method_is_405_with_allow);
     tcase_add_test(tc, head_answers_like_get);
     tcase_add_test(tc, limits_on_target_and_headers);
