@@ -19,7 +19,11 @@ extern "C" {
 #define WEB_DEFAULT_MAX_CONNECTIONS 256
 #define WEB_DEFAULT_PER_CLIENT 64
 #define WEB_DEFAULT_TIMEOUT_S 30
-#define WEB_DEFAULT_IDLE_MS 15000
+/* Short, because a closed event stream holds its place in the client's
+ * connection cap until a write to it fails (two intervals): at 15 s, a
+ * script that opened and closed 64 streams locked every local client
+ * out for seconds.  A comment line every 2 s costs next to nothing. */
+#define WEB_DEFAULT_IDLE_MS 2000
 /* libmicrohttpd's memory per connection: request line and headers must
  * fit (web/api.h's own limits are below it, so that they, and not
  * libmicrohttpd, answer a request that is too big). */
