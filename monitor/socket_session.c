@@ -6,17 +6,28 @@
  * Input is read in 64 KiB blocks and split into lines here, never a byte
  * per system call; output is gathered and sent once per block of input
  * (or every 64 KiB), so a client that pipelines thousands of commands
- * costs a few system calls per batch.  A first line that looks like HTTP
- * ends the session at once: a web page could otherwise make a browser
- * type commands into a loopback monitor (DNS rebinding; see
- * monitor/README.md).
+ * costs a few system calls per batch.  The first line with something
+ * besides white space in it ends the session at once when it looks like
+ * HTTP: a web page could otherwise make a browser type commands into a
+ * loopback monitor (DNS rebinding; see monitor/README.md).  Blank lines
+ * first do not get round the check.
+ *
+ * A line holding a NUL byte is refused whole: C strings would run only
+ * what comes before the NUL, a command the client did not send.
+ *
+ * A client that stops reading its output is dropped once the socket has
+ * taken no byte for the stall bound (10 s by default): the session thread
+ * must not sit in send(2) for ever in the middle of a command, and the
+ * output kept here never exceeds 128 KiB.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -27,7 +38,8 @@
 typedef struct Conn {
     int fd;
     bool use_write; /* not a socket: send() said ENOTSOCK */
-    bool dead;      /* the peer is gone: stop */
+    bool dead;      /* the peer is gone (or dropped): stop */
+    int stall_ms;   /* how long send may wait without progress */
     char *out;
     size_t out_len, out_cap;
 } Conn;
@@ -39,8 +51,9 @@ static void conn_send(Conn *c, const char *buf, size_t len)
         if (c->use_write) {
             n = write(c->fd, buf, len);
         } else {
-            /* MSG_NOSIGNAL: a vanished client must not SIGPIPE the server. */
-            n = send(c->fd, buf, len, MSG_NOSIGNAL);
+            /* MSG_NOSIGNAL: a vanished client must not SIGPIPE the server.
+             * MSG_DONTWAIT: a full socket is waited for below, bounded. */
+            n = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n < 0 && errno == ENOTSOCK) {
                 c->use_write = true;
                 continue;
@@ -52,7 +65,14 @@ static void conn_send(Conn *c, const char *buf, size_t len)
             }
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 struct pollfd p = { c->fd, POLLOUT, 0 };
-                poll(&p, 1, -1);
+                int r = poll(&p, 1, c->use_write ? -1 : c->stall_ms);
+                if (r == 0) {
+                    /* Not a byte taken for stall_ms: the client does not
+                     * read.  Drop it; it sees the end of the connection. */
+                    shutdown(c->fd, SHUT_RDWR);
+                    c->dead = true;
+                    return;
+                }
                 continue;
             }
             c->dead = true;
@@ -97,7 +117,16 @@ static void conn_write(void *opaque, const char *buf, size_t len)
     }
 }
 
-/* The request line or a header of an HTTP request, as a browser sends. */
+static const char *skip_space(const char *p)
+{
+    while (isspace((unsigned char)*p)) {
+        p++;
+    }
+    return p;
+}
+
+/* The request line or a header of an HTTP request, as a browser sends;
+ * @line has no leading white space. */
 static bool looks_like_http(const char *line)
 {
     static const char *const methods[] = {
@@ -113,10 +142,12 @@ static bool looks_like_http(const char *line)
            strstr(line, " HTTP/2");
 }
 
-int monitor_socket_session(const MonitorMachine *machine, int fd)
+int monitor_socket_serve(const MonitorMachine *machine, int fd,
+                         unsigned stall_ms)
 {
     Monitor *mon = monitor_new(machine);
-    Conn c = { fd, false, false, NULL, 0, 0 };
+    Conn c = { .fd = fd, .stall_ms = stall_ms > INT32_MAX ? INT32_MAX
+                                                          : (int)stall_ms };
     MonitorOut out = { conn_write, &c };
     char *in = malloc(IN_CAP + 1);
     size_t have = 0;
@@ -140,6 +171,9 @@ int monitor_socket_session(const MonitorMachine *machine, int fd)
         char *nl;
 
         conn_flush(&c);
+        if (c.dead) {
+            break;
+        }
         n = read(fd, in + have, IN_CAP - have);
         if (n < 0) {
             if (errno == EINTR) {
@@ -161,24 +195,35 @@ int monitor_socket_session(const MonitorMachine *machine, int fd)
                (nl = memchr(in + start, '\n', have - start)) != NULL) {
             char *line = in + start;
             size_t len = (size_t)(nl - line);
+            bool has_nul;
             start += len + 1;
             if (len && line[len - 1] == '\r') {
                 len--;
             }
+            has_nul = memchr(line, '\0', len) != NULL;
             line[len] = '\0';
             if (discarding) {
                 discarding = false; /* the tail of an overlong line */
                 continue;
             }
-            if (first) {
+            /* The first line that is more than white space is the one a
+             * browser's request line would be. */
+            if (first && (has_nul || *skip_space(line))) {
                 first = false;
-                if (looks_like_http(line)) {
+                if (looks_like_http(skip_space(line))) {
                     goto drop;
                 }
             }
-            ret = monitor_run_line(mon, line, &out);
-            if (ret & MONITOR_QUIT) {
-                goto done;
+            if (has_nul) {
+                static const char msg[] = "Error: the line holds a NUL "
+                                          "byte; nothing was run\n";
+                conn_write(&c, msg, sizeof(msg) - 1);
+                ret = MONITOR_FAILED;
+            } else {
+                ret = monitor_run_line(mon, line, &out);
+                if (ret & MONITOR_QUIT) {
+                    goto done;
+                }
             }
             conn_write(&c, MONITOR_PROMPT, strlen(MONITOR_PROMPT));
         }
@@ -186,7 +231,7 @@ int monitor_socket_session(const MonitorMachine *machine, int fd)
         have -= start;
         if (have == IN_CAP) {
             in[have] = '\0';
-            if (first && looks_like_http(in)) {
+            if (first && looks_like_http(skip_space(in))) {
                 goto drop;
             }
             first = false;
@@ -210,4 +255,9 @@ done:
     free(in);
     monitor_free(mon);
     return ret & MONITOR_QUIT;
+}
+
+int monitor_socket_session(const MonitorMachine *machine, int fd)
+{
+    return monitor_socket_serve(machine, fd, MONITOR_SOCKET_STALL_MS);
 }

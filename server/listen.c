@@ -14,6 +14,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+/*
+ * The kernel's queue of connections not yet accepted.  With 16, a burst
+ * of clients (a script opening a few hundred monitor sessions, a page
+ * loading many resources) overflowed it and the excess waited for SYN
+ * retransmits (1 s, 3 s, 7 s...).  The kernel caps the value at
+ * net.core.somaxconn (4096 by default since Linux 5.4).
+ */
+#define LISTEN_BACKLOG 4096
+
 static bool bad(char *msg, size_t msglen, const char *fmt, const char *spec)
 {
     snprintf(msg, msglen, fmt, spec);
@@ -125,13 +134,23 @@ static int open_unix(const ListenAddr *a, char *shown, size_t shownlen,
         unlink(a->path);
     }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-        listen(fd, 16) != 0) {
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
         snprintf(msg, msglen, "cannot listen on unix:%s: %s", a->path,
                  strerror(errno));
         if (fd >= 0) {
             close(fd);
         }
+        return -1;
+    }
+    /* Owner only, whatever the umask: whoever can connect can write guest
+     * memory and host files.  chmod between bind and listen, so nobody
+     * can connect while the file still has the umask's mode. */
+    if (chmod(a->path, S_IRUSR | S_IWUSR) != 0 ||
+        listen(fd, LISTEN_BACKLOG) != 0) {
+        snprintf(msg, msglen, "cannot listen on unix:%s: %s", a->path,
+                 strerror(errno));
+        close(fd);
+        unlink(a->path);
         return -1;
     }
     snprintf(shown, shownlen, "unix:%s", a->path);
@@ -166,7 +185,7 @@ static int open_tcp(const ListenAddr *a, char *shown, size_t shownlen,
         }
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-            listen(fd, 16) == 0) {
+            listen(fd, LISTEN_BACKLOG) == 0) {
             break;
         }
         err = errno;

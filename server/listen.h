@@ -36,8 +36,9 @@ bool listen_parse(const char *spec, unsigned allow, bool bare_tcp,
 bool listen_is_loopback(const ListenAddr *a);
 
 /*
- * listen_open: create, bind and listen (a stale unix socket file at PATH
- * is replaced).  Returns the descriptor (close-on-exec) and writes what
+ * listen_open: create, bind and listen with a backlog of 4096 (capped by
+ * net.core.somaxconn); a stale unix socket file at PATH is replaced, and
+ * the new one is made owner-only (0600) before it accepts anyone.  Returns the descriptor (close-on-exec) and writes what
  * it bound to @shown ("127.0.0.1:40231", "[::1]:5000", "unix:PATH"), or
  * -1 with a message in @msg.
  */

@@ -144,6 +144,25 @@ static int check_frontends(const Options *o, ListenAddr *mon,
                 "none)\n", msg);
         return EXIT_USAGE;
     }
+    /* The monitor and gdb have no password: whoever reaches them can
+     * write guest memory (and, at the monitor, any host file memcored may
+     * write).  Off loopback only when the user names that risk. */
+    if (mon->kind == LISTEN_TCP && !listen_is_loopback(mon) &&
+        !o->allow_remote_monitor) {
+        fprintf(stderr, "memcored: refusing to serve the monitor on %s, "
+                "not a loopback address: anyone who can reach it could "
+                "read and write guest memory and host files "
+                "(--allow-remote-monitor accepts that risk)\n", mon->host);
+        return EXIT_USAGE;
+    }
+    if (gdb->kind == LISTEN_TCP && !listen_is_loopback(gdb) &&
+        !o->allow_remote_gdb) {
+        fprintf(stderr, "memcored: refusing to serve gdb on %s, not a "
+                "loopback address: anyone who can reach it could read and "
+                "write guest memory (--allow-remote-gdb accepts that "
+                "risk)\n", gdb->host);
+        return EXIT_USAGE;
+    }
     if (http->kind == LISTEN_TCP && !listen_is_loopback(http) &&
         !o->http_token) {
         fprintf(stderr, "memcored: refusing to serve HTTP on %s without "

@@ -18,7 +18,9 @@ enum {
     OPT_BOARD = 256,
     OPT_PRINT_BOARD,
     OPT_MONITOR,
+    OPT_ALLOW_REMOTE_MONITOR,
     OPT_GDB,
+    OPT_ALLOW_REMOTE_GDB,
     OPT_HTTP,
     OPT_HTTP_TOKEN,
     OPT_HTTP_MAX_READ,
@@ -40,7 +42,9 @@ static const struct option long_options[] = {
     { "board", required_argument, NULL, OPT_BOARD },
     { "print-board", required_argument, NULL, OPT_PRINT_BOARD },
     { "monitor", required_argument, NULL, OPT_MONITOR },
+    { "allow-remote-monitor", no_argument, NULL, OPT_ALLOW_REMOTE_MONITOR },
     { "gdb", required_argument, NULL, OPT_GDB },
+    { "allow-remote-gdb", no_argument, NULL, OPT_ALLOW_REMOTE_GDB },
     { "http", required_argument, NULL, OPT_HTTP },
     { "http-token", required_argument, NULL, OPT_HTTP_TOKEN },
     { "http-max-read", required_argument, NULL, OPT_HTTP_MAX_READ },
@@ -97,9 +101,19 @@ void options_usage(FILE *f)
 "Front-ends:\n"
 "  --monitor stdio|tcp:HOST:PORT|unix:PATH|none\n"
 "                         where the monitor prompt runs; default: stdio when\n"
-"                         standard input is a terminal, else none\n"
+"                         standard input is a terminal, else none; an\n"
+"                         empty HOST is 127.0.0.1, a unix socket is made\n"
+"                         owner-only (0600)\n"
+"  --allow-remote-monitor let --monitor listen on an address other than\n"
+"                         loopback: anyone who can reach it can read and\n"
+"                         write guest memory and the host's files, with\n"
+"                         no password (refused without this option)\n"
 "  --gdb tcp:HOST:PORT|none\n"
 "                         where the gdb stub listens\n"
+"  --allow-remote-gdb     let --gdb listen on an address other than\n"
+"                         loopback: anyone who can reach it can read and\n"
+"                         write guest memory, with no password (refused\n"
+"                         without this option)\n"
 "  -s                     same as --gdb tcp:127.0.0.1:1234\n"
 "  --http HOST:PORT|none  where the REST endpoint and the web page listen;\n"
 "                         default: 127.0.0.1:8080 (when that port is busy,\n"
@@ -184,7 +198,9 @@ int options_parse(int argc, char **argv, Options *o, FILE *err)
         case OPT_BOARD: o->board = optarg; break;
         case OPT_PRINT_BOARD: o->print_board = optarg; break;
         case OPT_MONITOR: o->monitor = optarg; break;
+        case OPT_ALLOW_REMOTE_MONITOR: o->allow_remote_monitor = true; break;
         case OPT_GDB: o->gdb = optarg; break;
+        case OPT_ALLOW_REMOTE_GDB: o->allow_remote_gdb = true; break;
         case 's': o->gdb = "tcp:127.0.0.1:1234"; break;
         case OPT_HTTP: o->http = optarg; break;
         case OPT_HTTP_TOKEN:

@@ -13,7 +13,9 @@ typedef struct Options {
     const char *board;        /* --board FILE|NAME (NULL: virt) */
     const char *print_board;  /* --print-board NAME */
     const char *monitor;      /* --monitor SPEC (NULL: stdio on a tty) */
+    bool allow_remote_monitor; /* --allow-remote-monitor */
     const char *gdb;          /* --gdb SPEC / -s (NULL: no gdb stub) */
+    bool allow_remote_gdb;    /* --allow-remote-gdb */
     const char *http;         /* --http HOST:PORT|none (NULL: the default,
                                * 127.0.0.1:8080, given up if busy) */
     const char *http_token;   /* --http-token TOKEN */

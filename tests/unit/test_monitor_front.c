@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdio.h>
@@ -110,17 +111,30 @@ typedef struct Session {
     int fds[2]; /* [0] client, [1] server side */
     pthread_t thread;
     int ret;
+    unsigned stall_ms; /* 0: monitor_socket_session's default */
+    atomic_bool returned;
 } Session;
 
 static void *session_thread(void *arg)
 {
     Session *s = arg;
-    s->ret = monitor_socket_session(&tm.mm, s->fds[1]);
+    s->ret = s->stall_ms ? monitor_socket_serve(&tm.mm, s->fds[1], s->stall_ms)
+                         : monitor_socket_session(&tm.mm, s->fds[1]);
+    atomic_store(&s->returned, true);
     return NULL;
 }
 
+static void session_start_stall(Session *s);
+
 static void session_start(Session *s)
 {
+    s->stall_ms = 0;
+    session_start_stall(s);
+}
+
+static void session_start_stall(Session *s)
+{
+    atomic_init(&s->returned, false);
     ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s->fds),
                      0);
     ck_assert_int_eq(pthread_create(&s->thread, NULL, session_thread, s), 0);
@@ -327,6 +341,131 @@ START_TEST(test_socket_http_is_dropped)
         free(o);
         session_end(&s);
     }
+}
+END_TEST
+
+START_TEST(test_socket_http_after_blank_lines)
+{
+    /* Blank lines (CR LF, spaces, tabs) first, then the request line. */
+    static const char *const firsts[] = {
+        "\r\nGET / HTTP/1.1\r\n",
+        "\n\n\nPOST /api/v1/monitor HTTP/1.1\r\n",
+        "  \t\r\n\r\nHost: localhost\r\n",
+        "\r\n   GET / HTTP/1.1\r\n",
+        "\n\t PUT /x HTTP/1.0\n",
+    };
+    for (size_t i = 0; i < sizeof(firsts) / sizeof(firsts[0]); i++) {
+        Session s;
+        bool eof;
+        char *o;
+
+        char req[128];
+
+        snprintf(req, sizeof(req), "%squit\n", firsts[i]);
+        session_start(&s);
+        send_str(s.fds[0], req);
+        o = read_until(s.fds[0], NULL, 0, &eof);
+        ck_assert_msg(eof, "%s", firsts[i]);
+        /* Dropped: no "unknown command" for the request, no quit run. */
+        ck_assert_msg(strstr(o, "unknown") == NULL, "%s: %s", firsts[i], o);
+        session_end(&s);
+        ck_assert_int_eq(s.ret, 0);
+        free(o);
+    }
+    ck_assert_int_eq(tm.quit_calls, 0);
+
+    /* A command first: later request-like lines are plain bad commands. */
+    {
+        Session s;
+        char *o;
+        session_start(&s);
+        send_str(s.fds[0], "\r\nldub 0x80000000\r\nGET / HTTP/1.1\nq\n");
+        ck_assert_int_eq(session_finish(&s), MONITOR_QUIT);
+        o = read_until(s.fds[0], NULL, 0, NULL);
+        ck_assert_str_eq(o, BANNER PROMPT PROMPT "0x00\n" PROMPT
+                            "unknown command: 'GET'\n" PROMPT);
+        free(o);
+        session_end(&s);
+    }
+}
+END_TEST
+
+START_TEST(test_socket_nul_in_line)
+{
+    static const char cmds[] = "stb 0x80000000 0x11\0 ; junk\n"
+                               "ldub 0x80000000\n";
+    Session s;
+    char *o;
+
+    session_start(&s);
+    free(read_until(s.fds[0], PROMPT, 1, NULL));
+    send_all(s.fds[0], cmds, sizeof(cmds) - 1);
+    o = read_until(s.fds[0], PROMPT, 2, NULL);
+    /* Refused whole: the prefix before the NUL (a store) did not run. */
+    ck_assert_str_eq(o, "Error: the line holds a NUL byte; nothing was run\n"
+                        PROMPT "0x00\n" PROMPT);
+    free(o);
+    /* A NUL on the first line does not hide HTTP either. */
+    shutdown(s.fds[0], SHUT_WR);
+    ck_assert_int_eq(session_end(&s), 0);
+    tm_expect("xp /1xb 0x80000000", "0000000080000000: 0x00\n", 0);
+
+    session_start(&s);
+    send_all(s.fds[0], "\r\nGET / HTTP/1.1\0\r\n", 19);
+    {
+        bool eof;
+        o = read_until(s.fds[0], NULL, 0, &eof);
+        ck_assert(eof);
+        ck_assert_msg(strstr(o, "Error") == NULL, "%s", o); /* dropped */
+        free(o);
+    }
+    session_end(&s);
+}
+END_TEST
+
+/* A client that sends commands with large output and never reads: its
+ * session gives up after the stall bound, while another is served. */
+START_TEST(test_socket_slow_reader_dropped)
+{
+    Session slow, other;
+    char *o;
+    long t0, deadline;
+
+    slow.stall_ms = 300;
+    session_start_stall(&slow);
+    session_start(&other);
+    free(read_until(other.fds[0], PROMPT, 1, NULL));
+    for (int i = 0; i < 50; i++) {
+        send_str(slow.fds[0], "xp /4096xg 0x80000000\n");
+    }
+    /* The other client is served while the slow one's output piles up. */
+    send_str(other.fds[0], "ldub 0x80000000\n");
+    o = read_until(other.fds[0], PROMPT, 1, NULL);
+    ck_assert_str_eq(o, "0x00\n" PROMPT);
+    free(o);
+    /* Dropped within the bound (plus the time to produce one block). */
+    t0 = now_ms();
+    deadline = t0 + WAIT_MS;
+    while (!atomic_load(&slow.returned) && now_ms() < deadline) {
+        struct timespec ts = { 0, 20 * 1000 * 1000 };
+        nanosleep(&ts, NULL); /* polling a flag, bounded */
+    }
+    ck_assert_msg(atomic_load(&slow.returned),
+                  "the session of a client that never reads still runs");
+    /* The client sees the end once it reads what was sent. */
+    {
+        bool eof;
+        o = read_until(slow.fds[0], "no such text", 1, &eof);
+        ck_assert(eof);
+        free(o);
+    }
+    session_end(&slow);
+    send_str(other.fds[0], "ldub 0x80000001\n");
+    o = read_until(other.fds[0], PROMPT, 1, NULL);
+    ck_assert_str_eq(o, "0x00\n" PROMPT);
+    free(o);
+    shutdown(other.fds[0], SHUT_WR);
+    session_end(&other);
 }
 END_TEST
 
@@ -706,6 +845,9 @@ static Suite *suite(void)
     tcase_add_test(ts, test_socket_basic);
     tcase_add_test(ts, test_socket_eof);
     tcase_add_test(ts, test_socket_http_is_dropped);
+    tcase_add_test(ts, test_socket_http_after_blank_lines);
+    tcase_add_test(ts, test_socket_nul_in_line);
+    tcase_add_test(ts, test_socket_slow_reader_dropped);
     tcase_add_test(ts, test_socket_pipelined);
     tcase_add_test(ts, test_socket_long_line);
     tcase_add_test(ts, test_socket_two_clients);

@@ -97,10 +97,20 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd);
  * the connection, types quit (MONITOR_QUIT), sends a first line that
  * looks like HTTP (`GET `, `POST `, `Host:` ...: dropped at once against
  * DNS rebinding, see monitor/README.md), or when the server calls
- * shutdown(fd, SHUT_RDWR) from another thread at exit.  It never closes
- * @fd: the caller does.  Blocking I/O; run one per client thread.
+ * shutdown(fd, SHUT_RDWR) from another thread at exit.  A line with a
+ * NUL byte is answered with an error and not run.  A client whose socket
+ * takes no output for MONITOR_SOCKET_STALL_MS (it stopped reading) is
+ * dropped: shutdown(fd, SHUT_RDWR) and return.  It never closes @fd: the
+ * caller does.  Blocking reads; run one per client thread.
  */
 int monitor_socket_session(const MonitorMachine *machine, int fd);
+
+#define MONITOR_SOCKET_STALL_MS 10000
+
+/* monitor_socket_serve: monitor_socket_session with another stall bound
+ * (milliseconds; for tests). */
+int monitor_socket_serve(const MonitorMachine *machine, int fd,
+                         unsigned stall_ms);
 
 #ifdef __cplusplus
 }
