@@ -4,7 +4,10 @@
  * server's stop descriptor.
  *
  * - History lives in ~/.memcored_history: read at start, written (at most
- *   1000 lines) when the prompt ends.
+ *   1000 lines) when the prompt ends.  Only what a person types is kept:
+ *   nothing when standard input is not a terminal (a script piped into
+ *   --monitor stdio), no line longer than 1024 bytes (a paste gone wrong),
+ *   and under --read-only the file is neither written nor created.
  * - TAB completes through monitor_complete(): one candidate is inserted
  *   with a space after it, several are narrowed to their common prefix or
  *   listed.  Our own binding, because readline's word splitting knows
@@ -33,9 +36,11 @@
 
 #define HISTORY_FILE ".memcored_history"
 #define HISTORY_MAX 1000
+#define HISTORY_LINE_MAX 1024
 
 static Monitor *term_mon;
 static bool term_done;
+static bool term_history;    /* lines typed are remembered */
 static int term_result;
 
 static void stdout_write(void *opaque, const char *buf, size_t len)
@@ -168,7 +173,7 @@ static void on_line(char *line)
         rl_callback_handler_remove();
         return;
     }
-    if (*line) {
+    if (*line && term_history && strlen(line) <= HISTORY_LINE_MAX) {
         HIST_ENTRY *last = history_length > 0
                                ? history_get(history_base + history_length - 1)
                                : NULL;
@@ -186,9 +191,21 @@ static void on_line(char *line)
     }
 }
 
+/* Entries a file written before the length cap (or by hand) holds. */
+static void drop_long_entries(void)
+{
+    for (int i = history_length - 1; i >= 0; i--) {
+        HIST_ENTRY *e = history_get(history_base + i);
+        if (e && strlen(e->line) > HISTORY_LINE_MAX) {
+            free_history_entry(remove_history(i));
+        }
+    }
+}
+
 int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
 {
-    char *hist = history_path();
+    bool interactive = isatty(STDIN_FILENO) == 1;
+    char *hist = interactive ? history_path() : NULL;
 
     term_mon = monitor_new(machine);
     if (!term_mon) {
@@ -197,6 +214,7 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
     }
     term_done = false;
     term_result = 0;
+    term_history = interactive;
 
     rl_readline_name = "memcored";
     rl_instream = stdin;
@@ -212,6 +230,7 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
     stifle_history(HISTORY_MAX);
     if (hist) {
         read_history(hist);
+        drop_long_entries();
     }
 
     fprintf(rl_outstream, "%s\n",
@@ -245,11 +264,12 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
         fflush(stdout);
     }
 
-    if (hist) {
+    if (hist && !machine->read_only) {
         write_history(hist);
         history_truncate_file(hist, HISTORY_MAX);
-        free(hist);
     }
+    free(hist);
+    clear_history(); /* the next prompt reads the file again */
     monitor_free(term_mon);
     term_mon = NULL;
     return term_result;

@@ -176,6 +176,13 @@ printf 'ldl_le 0x1004\n' | timeout 30 "$MEMCORED" --monitor stdio --http none \
 check "stdio monitor: end of input exits 0" test $? -eq 0
 check "stdio monitor: runs commands before the end" contains "$TMP/out" "0x02828613"
 
+mkdir "$TMP/home"
+printf 'ldl_le 0x1000\nquit\n' | HOME=$TMP/home timeout 30 "$MEMCORED" \
+	--monitor stdio --http none >"$TMP/out" 2>&1
+check "stdio monitor, piped input: runs it" contains "$TMP/out" "0x00000297"
+check "stdio monitor, piped input: no history file (not typed by a person)" \
+	test ! -e "$TMP/home/.memcored_history"
+
 # ---- --kernel -------------------------------------------------------------------
 printf '\023\005\000\000\157\000\000\000' >"$TMP/kernel.bin"   # li a0,0; j .
 "$MEMCORED" --kernel "$TMP/kernel.bin" --exec 'xp /2xw 0x80000000' >"$TMP/out" 2>&1

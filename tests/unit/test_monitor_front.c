@@ -591,12 +591,12 @@ typedef struct Term {
  */
 static const char *self_exe;
 
-static void term_start(Term *t)
+static void term_start_as(Term *t, bool read_only)
 {
     extern char **environ;
     char stopfd[16];
     char home[400];
-    char *argv[4];
+    char *argv[5];
     char **envp;
     size_t n = 0, k = 0;
 
@@ -623,7 +623,8 @@ static void term_start(Term *t)
     argv[0] = (char *)self_exe;
     argv[1] = "--terminal-child";
     argv[2] = stopfd;
-    argv[3] = NULL;
+    argv[3] = read_only ? "read-only" : NULL;
+    argv[4] = NULL;
     t->pid = forkpty(&t->master, NULL, NULL, NULL);
     ck_assert_int_ge(t->pid, 0);
     if (t->pid == 0) {
@@ -635,6 +636,11 @@ static void term_start(Term *t)
     close(t->stop[0]);
 }
 
+static void term_start(Term *t)
+{
+    term_start_as(t, false);
+}
+
 /*
  * The child of term_start: a fresh fixture and the prompt on its tty.  It
  * runs as a test of its own (the fixture asserts, and Check's assertions
@@ -642,22 +648,25 @@ static void term_start(Term *t)
  * result as its exit status.
  */
 static int child_stop_fd = -1;
+static bool child_read_only;
 
 START_TEST(terminal_child_run)
 {
+    tm.mm.read_only = child_read_only;
     int r = monitor_terminal_run(&tm.mm, child_stop_fd);
     fflush(NULL);
     _exit(r == MONITOR_QUIT ? 42 : 0);
 }
 END_TEST
 
-static int terminal_child(int stop_fd)
+static int terminal_child(int stop_fd, bool read_only)
 {
     Suite *s = suite_create("terminal-child");
     TCase *tc = tcase_create("prompt");
     SRunner *sr;
 
     child_stop_fd = stop_fd;
+    child_read_only = read_only;
     tcase_add_checked_fixture(tc, tm_setup, tm_teardown);
     tcase_add_test(tc, terminal_child_run);
     suite_add_tcase(s, tc);
@@ -794,6 +803,68 @@ START_TEST(test_terminal_session)
 }
 END_TEST
 
+/* ~/.memcored_history of the terminal child, malloc'ed; NULL if absent. */
+static char *history_text(void)
+{
+    char path[300];
+    FILE *f;
+    char *buf = calloc(1, 1 << 16);
+    size_t n;
+
+    ck_assert_ptr_nonnull(buf);
+    snprintf(path, sizeof(path), "%s/.memcored_history", tm_tmpdir());
+    f = fopen(path, "r");
+    if (!f) {
+        free(buf);
+        return NULL;
+    }
+    n = fread(buf, 1, (1 << 16) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+START_TEST(test_terminal_history_limits)
+{
+    enum { LONG = 1100 };
+    Term t;
+    char *line = malloc(LONG + 32);
+    char *h;
+
+    ck_assert_ptr_nonnull(line);
+    /* Under --read-only, no history file is created. */
+    tm_tmpdir();
+    term_start_as(&t, true);
+    free(term_expect(&t, PROMPT));
+    send_str(t.master, "ldub 0x80000000\r");
+    free(term_expect(&t, "0x00"));
+    free(term_expect(&t, PROMPT));
+    send_str(t.master, "quit\r");
+    ck_assert_int_eq(term_wait(&t), 42);
+    h = history_text();
+    ck_assert_msg(h == NULL, "--read-only wrote history: %s", h);
+
+    /* A line over 1024 bytes is run but not remembered. */
+    strcpy(line, "ldub 0x80000000");
+    memset(line + 15, ' ', LONG - 15);
+    strcpy(line + LONG, "\r");
+    term_start(&t);
+    free(term_expect(&t, PROMPT));
+    send_str(t.master, "ldub 0x80000001\r");
+    free(term_expect(&t, PROMPT));
+    send_str(t.master, line);
+    free(term_expect(&t, "0x00"));
+    free(term_expect(&t, PROMPT));
+    send_str(t.master, "quit\r");
+    ck_assert_int_eq(term_wait(&t), 42);
+    h = history_text();
+    ck_assert_ptr_nonnull(h);
+    ck_assert_str_eq(h, "ldub 0x80000001\nquit\n");
+    free(h);
+    free(line);
+}
+END_TEST
+
 START_TEST(test_terminal_stop_fd)
 {
     Term t;
@@ -857,6 +928,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tt, tm_setup, tm_teardown);
     tcase_add_test(tt, test_terminal_session);
     tcase_add_test(tt, test_terminal_stop_fd);
+    tcase_add_test(tt, test_terminal_history_limits);
     tcase_add_test(tt, test_terminal_list_completions);
     suite_add_tcase(s, tt);
     return s;
@@ -867,8 +939,9 @@ int main(int argc, char **argv)
     SRunner *sr;
     int failed;
 
-    if (argc == 3 && strcmp(argv[1], "--terminal-child") == 0) {
-        return terminal_child(atoi(argv[2]));
+    if ((argc == 3 || argc == 4) &&
+        strcmp(argv[1], "--terminal-child") == 0) {
+        return terminal_child(atoi(argv[2]), argc == 4);
     }
     /* The real binary, not a libtool wrapper script: term_start execs it. */
     self_exe = realpath("/proc/self/exe", NULL);
