@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <monitor/monitor.h>
@@ -173,6 +174,20 @@ static int check_frontends(const Options *o, ListenAddr *mon,
     return 0;
 }
 
+/* Every monitor client holds a descriptor (up to 1024 of them), HTTP up
+ * to --http-max-conns more: a soft limit of 1024 would make accept(2)
+ * fail while clients wait.  memcored polls, never select()s, so the
+ * hard limit is safe to use. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 static void wait_for_shutdown(void)
 {
     struct pollfd pfd = { .fd = shutdown_fd(), .events = POLLIN };
@@ -243,6 +258,7 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    raise_fd_limit();
     if (shutdown_init() != 0) {
         fprintf(stderr, "memcored: cannot set up signal handling\n");
         options_free(&o);

@@ -10,6 +10,10 @@
  * the accept thread, which joins it and closes the descriptor.  That way
  * the descriptor cannot be reused while the stopping code still calls
  * shutdown(2) on it to wake a session blocked in read.
+ *
+ * At most MONITOR_MAX_CLIENTS sessions run at once (a thread and a
+ * descriptor each); one more is told so in one line and closed, rather
+ * than left waiting in the listen backlog.
  */
 #include "monitor_front.h"
 
@@ -27,6 +31,8 @@
 #include <monitor/monitor.h>
 
 #include "shutdown.h"
+
+#define MONITOR_MAX_CLIENTS 1024
 
 typedef struct Client Client;
 struct Client {
@@ -47,8 +53,9 @@ struct MonitorFront {
     pthread_t thread;
     bool thread_started;
     atomic_bool stopping;    /* set by monitor_front_stop */
-    pthread_mutex_t lock;    /* protects clients */
+    pthread_mutex_t lock;    /* protects clients, nclients */
     Client *clients;
+    unsigned nclients;
 };
 
 static void wake(MonitorFront *f)
@@ -104,6 +111,7 @@ static void reap_clients(MonitorFront *f, bool all)
 
         if (all || atomic_load(&c->done)) {
             *pp = c->next;
+            f->nclients--;
             c->next = done;
             done = c;
         } else {
@@ -130,6 +138,19 @@ static void accept_one(MonitorFront *f)
     if (fd < 0) {
         return;   /* EAGAIN, ECONNABORTED, EMFILE: try again later */
     }
+    pthread_mutex_lock(&f->lock);
+    if (f->nclients >= MONITOR_MAX_CLIENTS) {
+        static const char msg[] = "memcored monitor: too many clients "
+                                  "(1024 connected); try again later\n";
+        pthread_mutex_unlock(&f->lock);
+        /* A fresh socket has room for one line: never blocks. */
+        if (send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+            /* the client is gone already */
+        }
+        close(fd);
+        return;
+    }
+    pthread_mutex_unlock(&f->lock);
     c = calloc(1, sizeof(*c));
     if (!c) {
         close(fd);
@@ -147,6 +168,7 @@ static void accept_one(MonitorFront *f)
     }
     c->next = f->clients;
     f->clients = c;
+    f->nclients++;
     pthread_mutex_unlock(&f->lock);
 }
 

@@ -2,13 +2,17 @@
 # memcored (port 0, address read from its output) and talk to it with
 # tests/integration/monclient.  Each prints "N passed, N failed".
 
-check_PROGRAMS += tests/integration/monclient tests/integration/blockcmp
+check_PROGRAMS += tests/integration/monclient tests/integration/blockcmp \
+	tests/integration/burst
 tests_integration_monclient_SOURCES = tests/integration/monclient.c
+tests_integration_burst_SOURCES = tests/integration/burst.c
 tests_integration_blockcmp_SOURCES = tests/integration/blockcmp.c
 
 INTEGRATION_TESTS = \
 	tests/integration/test_cli.sh \
 	tests/integration/test_monitor_sockets.sh \
+	tests/integration/test_exposure.sh \
+	tests/integration/test_connection_burst.sh \
 	tests/integration/test_qemu_board.sh \
 	tests/integration/test_exec_commands.sh \
 	tests/integration/test_moved_root.sh \
