@@ -2,7 +2,7 @@
  * tests/integration/burst.c — many connections at once, for the tests of
  * listen backlogs and connection caps.
  *
- *   burst [-n N] [-s TEXT] [-e TEXT] [-t MS] [-h] ADDR
+ *   burst [-n N] [-s TEXT] [-e TEXT] [-t MS] [-h] [-w] ADDR
  *
  * Opens N connections to ADDR (HOST:PORT or unix:PATH) as fast as it can,
  * without waiting for any answer, sends TEXT on each (\r and \n escapes
@@ -17,6 +17,10 @@
  * "first closed: TEXT" with what the first of them received.  With -h it
  * keeps every connection open until its standard input ends.  Exit status
  * 0 when all N were answered, 1 otherwise, 2 on a usage or setup error.
+ *
+ * -w (a client that never reads): send TEXT again and again on each
+ * connection for as long as the socket takes it without waiting, read
+ * nothing, print "connections N sent BYTES" and hold (-h implied).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -126,24 +130,30 @@ int main(int argc, char **argv)
     int n = 1, timeout_ms = 20000, opt;
     const char *send_text = NULL, *expect = NULL;
     char *sendbuf = NULL;
-    bool hold = false;
+    bool hold = false, write_only = false;
+    unsigned long long sent = 0;
     Conn *c;
     struct pollfd *p;
     struct rlimit rl;
     long deadline;
     int answered = 0, closed = 0, first_closed = -1;
 
-    while ((opt = getopt(argc, argv, "n:s:e:t:h")) != -1) {
+    while ((opt = getopt(argc, argv, "n:s:e:t:hw")) != -1) {
         switch (opt) {
         case 'n': n = atoi(optarg); break;
         case 's': send_text = optarg; break;
         case 'e': expect = optarg; break;
         case 't': timeout_ms = atoi(optarg); break;
         case 'h': hold = true; break;
+        case 'w': write_only = hold = true; break;
         default: return 2;
         }
     }
-    if (optind + 1 != argc || n < 1 || !expect || !resolve(argv[optind])) {
+    if (write_only && !expect) {
+        expect = "";
+    }
+    if (optind + 1 != argc || n < 1 || !expect || !resolve(argv[optind]) ||
+        (write_only && !send_text)) {
         fprintf(stderr, "usage: burst [-n N] [-s TEXT] -e TEXT [-t MS] [-h] "
                 "ADDR\n");
         return 2;
@@ -219,6 +229,19 @@ int main(int argc, char **argv)
                     return 2;
                 }
                 c[i].state = WAITING;
+                if (write_only) {
+                    size_t len = strlen(sendbuf);
+                    ssize_t w;
+                    /* Until the socket is full (or 64 MiB went out). */
+                    while (sent < (64u << 20) &&
+                           (w = send(c[i].fd, sendbuf, len,
+                                     MSG_NOSIGNAL | MSG_DONTWAIT)) > 0) {
+                        sent += (unsigned long long)w;
+                    }
+                    c[i].state = ANSWERED;
+                    answered++;
+                    continue;
+                }
                 if (sendbuf) {
                     size_t len = strlen(sendbuf);
                     /* A fresh socket takes a short request at once. */
@@ -252,8 +275,12 @@ int main(int argc, char **argv)
             }
         }
     }
-    printf("connections %d answered %d closed %d silent %d\n", n, answered,
-           closed, n - answered - closed);
+    if (write_only) {
+        printf("connections %d sent %llu\n", n, sent);
+    } else {
+        printf("connections %d answered %d closed %d silent %d\n", n,
+               answered, closed, n - answered - closed);
+    }
     fprintf(stderr, "burst: %ld ms\n", now_ms() - (deadline - timeout_ms));
     if (first_closed >= 0) {
         printf("first closed: %s\n", c[first_closed].buf);

@@ -2,7 +2,9 @@
 # tests/integration/test_monitor_sockets.sh — memcored's monitor on TCP
 # and unix sockets: the printed address, several clients at once, and a
 # clean exit (status 0, socket removed) on quit, SIGTERM and SIGINT, also
-# with clients still connected.
+# with clients still connected, and with a client that never reads the
+# large output of its commands (the others are served meanwhile, the
+# server's memory stays flat).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 # ---- TCP, two clients, quit -------------------------------------------------
@@ -78,6 +80,57 @@ ADDR=$(listen_addr)
 check "sifive-test power-off ends the session" test $? -eq 0
 wait_server
 check "sifive-test power-off exits 0" test "$STATUS" -eq 0
+
+# ---- a client that never reads its output --------------------------------------
+BURST=${BURST:-$top_builddir/tests/integration/burst}
+# rss_kb: memcored's resident set (SERVER_PID is timeout(1), its parent).
+rss_kb() {
+	_pid=$(ps -o pid= --ppid "$SERVER_PID" | tr -d ' ')
+	sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$_pid/status"
+}
+# slow_client HOW: memcored with a client that asks for megabytes of dump
+# and never reads; another client is served, then HOW (quit or TERM) ends
+# memcored within 5 s.
+slow_client() {
+	start_server --monitor tcp:127.0.0.1:0
+	ADDR=$(listen_addr)
+	rss0=$(rss_kb)
+	rm -f "$TMP/slow.in" "$TMP/slow.out"
+	mkfifo "$TMP/slow.in" "$TMP/slow.out"
+	"$BURST" -w -s 'xp /4096xg 0x80000000\n' "$ADDR" <"$TMP/slow.in" \
+		>"$TMP/slow.out" 2>"$TMP/slow.err" &
+	slow_pid=$!
+	exec 6>"$TMP/slow.in"
+	exec 7<"$TMP/slow.out"
+	IFS= read -r slow <&7
+	check "$1: the slow client sent its commands" \
+		sh -c 'echo "$0" | grep -Eq "^connections 1 sent [1-9]"' "$slow"
+	"$MONCLIENT" "$ADDR" 'stl_le 0x80000200 0xfeedf00d' 'ldl_le 0x80000200' \
+		'info mtree -f' >"$TMP/other.out" 2>&1
+	check "$1: another client is served meanwhile" \
+		contains "$TMP/other.out" "0xfeedf00d"
+	check "$1: ... even a large answer" contains "$TMP/other.out" \
+		"0000000080000000-0000000087ffffff (prio 0, ram): riscv_virt_board.ram"
+	rss1=$(rss_kb)
+	check "$1: memcored's memory stays flat (RSS $rss0 kB -> $rss1 kB)" \
+		test "$rss1" -lt $((rss0 + 65536))
+	t0=$(date +%s)
+	if [ "$1" = quit ]; then
+		"$MONCLIENT" "$ADDR" quit >/dev/null 2>&1
+	else
+		kill -TERM "$SERVER_PID"
+	fi
+	wait_server
+	t1=$(date +%s)
+	check "$1 with a client that never reads: exits 0" test "$STATUS" -eq 0
+	check "$1 with a client that never reads: within 5 s" \
+		test $((t1 - t0)) -le 5
+	exec 6>&-
+	wait "$slow_pid"
+	exec 7<&-
+}
+slow_client quit
+slow_client TERM
 
 # ---- gdb's and http's lines, and the banner that names them ---------------
 start_server --monitor tcp:127.0.0.1:0 --gdb tcp:127.0.0.1:0 --http 127.0.0.1:0
