@@ -6,6 +6,7 @@
 # large output of its commands (the others are served meanwhile, the
 # server's memory stays flat).
 . "${top_srcdir:-.}/tests/integration/lib.sh"
+BURST=${BURST:-$top_builddir/tests/integration/burst}
 
 # ---- TCP, two clients, quit -------------------------------------------------
 start_server --monitor tcp:127.0.0.1:0
@@ -81,8 +82,25 @@ check "sifive-test power-off ends the session" test $? -eq 0
 wait_server
 check "sifive-test power-off exits 0" test "$STATUS" -eq 0
 
+# ---- HTTP sent to the monitor (a browser led there by DNS rebinding) ---------
+start_server --monitor tcp:127.0.0.1:0
+ADDR=$(listen_addr)
+printf 'stl_le 0x80000300 0x1\nquit\n' >"$TMP/post.body"
+curl -s -m 10 --http0.9 -H 'Content-Type: text/plain' \
+	--data-binary @"$TMP/post.body" "http://$ADDR/" >"$TMP/curl.out" 2>&1
+check "an HTTP POST to the monitor is dropped: memcored still runs" \
+	kill -0 "$SERVER_PID"
+"$BURST" -s '\r\n\r\nPOST / HTTP/1.1\r\nHost: x\r\n\r\nstl_le 0x80000300 0x2\r\nquit\r\n' \
+	-e 'no such answer' -t 10000 "$ADDR" >"$TMP/blank.out" 2>&1
+check "... also after blank lines: the connection is closed" \
+	contains "$TMP/blank.out" "connections 1 answered 0 closed 1 silent 0"
+check "... and memcored still runs" kill -0 "$SERVER_PID"
+"$MONCLIENT" "$ADDR" 'ldl_le 0x80000300' quit >"$TMP/after.out" 2>&1
+check "... none of their commands ran" contains "$TMP/after.out" "0x00000000"
+wait_server
+check "quit exits 0" test "$STATUS" -eq 0
+
 # ---- a client that never reads its output --------------------------------------
-BURST=${BURST:-$top_builddir/tests/integration/burst}
 # rss_kb: memcored's resident set (SERVER_PID is timeout(1), its parent).
 rss_kb() {
 	_pid=$(ps -o pid= --ppid "$SERVER_PID" | tr -d ' ')
