@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_STEPS 400
 #define MAX_DEPTH 4
-#define MAX_RW 0x1200
+#define MAX_RW (0x7f * 37 + 1) /* the longest step_rw decodes */
 
 typedef struct FzRegion {
     MemoryRegion mr;
@@ -51,17 +51,41 @@ typedef struct FzRegion {
 typedef struct Run {
     CmModel m;
     FzRegion *reg[CM_SLOTS];
-    FzRegion **dead; /* destroyed, freed after the final grace period */
-    unsigned ndead;
     AddressSpace *as[2];
     CmView pub[2];   /* the model's view as of the last commit */
     unsigned depth;
+    bool pending;    /* a change the next outermost commit renders */
     unsigned gen;
     bool verbose;
     unsigned step;
 } Run;
 
 static CmCalls seen, want;
+
+/*
+ * Destroyed regions and address spaces: memcore's readers may use them
+ * until a grace period has passed, so they are freed after
+ * memcore_rcu_barrier() at the end of the input.  That also frees what
+ * memcore retired, so an input frees all it allocated and libFuzzer's
+ * leak check (run when an input did not) finds nothing to scan.
+ */
+#define GRAVE_MAX (2 * MAX_STEPS + 2 * CM_SLOTS)
+static void *grave[GRAVE_MAX];
+static unsigned ngrave;
+
+static void bury(void *p)
+{
+    grave[ngrave++] = p;
+}
+
+static void bury_all(void)
+{
+    memcore_rcu_barrier();
+    for (unsigned i = 0; i < ngrave; i++) {
+        free(grave[i]);
+    }
+    ngrave = 0;
+}
 
 static void *xmalloc(size_t n)
 {
@@ -284,11 +308,16 @@ static void check_view(Run *run, int k)
     }
 }
 
-/* After a step: at depth 0 the model's new view is what memcore shows;
- * inside a transaction memcore still shows the last published one. */
+/*
+ * After a step: memcore shows the model's view as of the last commit that
+ * changed the topology.  Whether a change does is decided by the region
+ * and its direct container only ("Mutators"): moving a region inside a
+ * disabled container, for one, is not rendered until a later change is.
+ */
 static void check_step(Run *run)
 {
-    if (run->depth == 0) {
+    if (run->depth == 0 && run->pending) {
+        run->pending = false;
         for (int k = 0; k < 2; k++) {
             cm_render(&run->m, k, &run->pub[k]);
         }
@@ -463,6 +492,7 @@ static void step_add(Run *run, Input *in)
           (unsigned long long)addr, prio);
     memory_region_add_subregion_overlap(&run->reg[c]->mr, addr,
                                         &run->reg[sub]->mr, prio);
+    run->pending |= m->r[c].enabled && m->r[sub].enabled;
     cm_add(m, c, sub, addr, prio);
 }
 
@@ -475,6 +505,8 @@ static void step_del(Run *run, Input *in)
     trace(run, "del slot %d from slot %d", s, run->m.r[s].container);
     memory_region_del_subregion(&run->reg[run->m.r[s].container]->mr,
                                 &run->reg[s]->mr);
+    run->pending |= run->m.r[run->m.r[s].container].enabled &&
+                    run->m.r[s].enabled;
     cm_del(&run->m, s);
 }
 
@@ -487,12 +519,15 @@ static void step_flag(Run *run, Input *in, bool readonly)
         return;
     }
     trace(run, "set_%s slot %d %d", readonly ? "readonly" : "enabled", s, on);
+    CmRegion *r = &run->m.r[s];
     if (readonly) {
         memory_region_set_readonly(&run->reg[s]->mr, on);
-        run->m.r[s].readonly = on;
+        run->pending |= r->readonly != on && r->enabled;
+        r->readonly = on;
     } else {
         memory_region_set_enabled(&run->reg[s]->mr, on);
-        run->m.r[s].enabled = on;
+        run->pending |= r->enabled != on;
+        r->enabled = on;
     }
 }
 
@@ -505,6 +540,15 @@ static void step_set_address(Run *run, Input *in)
     }
     trace(run, "set_address slot %d 0x%llx", s, (unsigned long long)addr);
     memory_region_set_address(&run->reg[s]->mr, addr);
+    const CmRegion *r = &run->m.r[s];
+    /* Mapped: a delete and a re-insert.  Unmapped: memcore re-renders
+     * the views it is the root of (region.c), as they show it at addr. */
+    if (r->container >= 0) {
+        run->pending |= r->addr != addr && r->enabled &&
+                        run->m.r[r->container].enabled;
+    } else {
+        run->pending |= r->addr != addr && s < 2;
+    }
     cm_set_address(&run->m, s, addr);
 }
 
@@ -517,6 +561,7 @@ static void step_set_alias_offset(Run *run, Input *in)
     }
     trace(run, "set_alias_offset slot %d 0x%llx", s, (unsigned long long)off);
     memory_region_set_alias_offset(&run->reg[s]->mr, off);
+    run->pending |= run->m.r[s].alias_offset != off && run->m.r[s].enabled;
     run->m.r[s].alias_offset = off;
 }
 
@@ -530,6 +575,7 @@ static void step_set_size(Run *run, Input *in)
     }
     trace(run, "set_size slot %d 0x%llx", s, (unsigned long long)size);
     memory_region_set_size(&run->reg[s]->mr, size);
+    run->pending |= run->m.r[s].size != size128(size);
     run->m.r[s].size = size128(size);
 }
 
@@ -550,15 +596,10 @@ static bool unreferenced(Run *run, int s)
 static void destroy(Run *run, int s)
 {
     memory_region_destroy(&run->reg[s]->mr);
-    FzRegion **d = realloc(run->dead, (run->ndead + 1) * sizeof(*d));
-    if (!d) {
-        fprintf(stderr, "fuzz_core: out of memory\n");
-        abort();
-    }
-    run->dead = d;
-    run->dead[run->ndead++] = run->reg[s];
+    /* Destruction disables the region and deletes its subregions. */
+    run->pending |= run->m.r[s].enabled;
+    bury(run->reg[s]);
     run->reg[s] = NULL;
-    /* Destruction deletes the region's subregions. */
     for (int c = 0; c < CM_SLOTS; c++) {
         if (live(run, c) && run->m.r[c].container == s) {
             cm_del(&run->m, c);
@@ -711,6 +752,7 @@ static void start(Run *run, Input *in)
         run->as[s] = xmalloc(sizeof(AddressSpace));
         address_space_init(run->as[s], &f->mr, name);
     }
+    run->pending = true;
     check_step(run);
 }
 
@@ -740,15 +782,11 @@ static void finish(Run *run)
             }
         }
     }
-    memcore_rcu_barrier();
-    for (unsigned i = 0; i < run->ndead; i++) {
-        free(run->dead[i]);
-    }
-    free(run->dead);
     for (int k = 0; k < 2; k++) {
-        free(run->as[k]);
+        bury(run->as[k]);
         cm_view_free(&run->pub[k]);
     }
+    bury_all();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
