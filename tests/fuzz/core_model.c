@@ -492,3 +492,53 @@ unsigned cm_st(CmModel *m, const CmView *v, uint64_t addr, unsigned n,
     }
     return ldst(m, v, addr, n, bytes, true, calls);
 }
+
+/* "write_rom": RAM and ROM bytes are copied, readonly or not; anything
+ * else is skipped by one access size of its region (unassigned space by
+ * the unassigned ops'), without a device call. */
+void cm_write_rom(CmModel *m, const CmView *v, uint64_t addr,
+                  const uint8_t *buf, unsigned len)
+{
+    if (len == 0 || crosses_2_64(addr, len)) {
+        return;
+    }
+    for (unsigned i = 0; i < len;) {
+        uint64_t pos = addr + i;
+        unsigned rem = len - i > 8 ? 8 : len - i;
+        const CmRange *r = cm_view_find(v, pos);
+        if (!r) {
+            i += access_size(0, false, pos, rem);
+            continue;
+        }
+        CmRegion *reg = &m->r[r->slot];
+        uint64_t off = r->off + (pos - r->start);
+        if (r->direct_read) {
+            reg->shadow[off] = buf[i++];
+            continue;
+        }
+        i += access_size(reg->io.valid_max, reg->io.unaligned, off, rem);
+    }
+}
+
+/* "memory_region_find": the lowest range of the view that meets
+ * [addr, addr + size), clipped to it. */
+bool cm_find(const CmView *v, uint64_t addr, uint64_t size, CmRange *out)
+{
+    cm_u128 end = (cm_u128)addr + size;
+    for (unsigned i = 0; i < v->n; i++) {
+        const CmRange *r = &v->r[i];
+        if ((cm_u128)r->last + 1 <= addr || r->start >= end) {
+            continue;
+        }
+        *out = *r;
+        if (r->start < addr) {
+            out->start = addr;
+            out->off = r->off + (addr - r->start);
+        }
+        if ((cm_u128)r->last >= end) {
+            out->last = (uint64_t)(end - 1);
+        }
+        return true;
+    }
+    return false;
+}

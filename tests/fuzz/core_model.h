@@ -113,4 +113,12 @@ unsigned cm_ld(CmModel *m, const CmView *v, uint64_t addr, unsigned n,
 unsigned cm_st(CmModel *m, const CmView *v, uint64_t addr, unsigned n,
                bool big_endian, uint64_t value, CmCalls *calls);
 
+/* cm_write_rom: cpu_physical_memory_write_rom's effect on the shadows. */
+void cm_write_rom(CmModel *m, const CmView *v, uint64_t addr,
+                  const uint8_t *buf, unsigned len);
+
+/* cm_find: what memory_region_find answers for [@addr, @addr + @size) of
+ * the address space whose view is @v (@out: the clipped range). */
+bool cm_find(const CmView *v, uint64_t addr, uint64_t size, CmRange *out);
+
 #endif /* FUZZ_CORE_MODEL_H */

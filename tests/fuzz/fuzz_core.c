@@ -735,6 +735,80 @@ static void step_ldst(Run *run, Input *in, bool is_store)
     check_calls(run);
 }
 
+static void step_write_rom(Run *run, Input *in)
+{
+    uint8_t b = u8(in);
+    int k = b & 1;
+    uint64_t addr = addr_arg(in);
+    unsigned len = u8(in) * 19u;
+    static uint8_t buf[255 * 19];
+    for (unsigned i = 0; i < len; i++) {
+        buf[i] = (uint8_t)(b * 7 + i * 0x3b);
+    }
+    trace(run, "write_rom as %d 0x%llx len 0x%x", k, (unsigned long long)addr,
+          len);
+    seen.n = want.n = 0;
+    cpu_physical_memory_write_rom(run->as[k], addr, buf, (int)len);
+    cm_write_rom(&run->m, &run->pub[k], addr, buf, len);
+    check_calls(run);
+}
+
+/* memory_region_find from any region: its address space is the one whose
+ * root its container links end at (creation order), the address is
+ * relative to it. */
+static void step_find(Run *run, Input *in)
+{
+    int s = u8(in) % CM_SLOTS;
+    uint64_t addr = addr_arg(in);
+    uint64_t size = size_tab[u8(in) & 15];
+    if (!live(run, s)) {
+        return;
+    }
+    size = size ? size : 1;
+    cm_i128 abs = addr;
+    int top = s;
+    for (;;) {
+        abs += run->m.r[top].addr;
+        if (run->m.r[top].container < 0) {
+            break;
+        }
+        top = run->m.r[top].container;
+    }
+    trace(run, "find slot %d 0x%llx size 0x%llx", s, (unsigned long long)addr,
+          (unsigned long long)size);
+    MemoryRegionSection sec = memory_region_find(&run->reg[s]->mr, addr, size);
+    if (sec.mr) {
+        memory_region_unref(sec.mr);
+    }
+    /* What lies past 2^64 is not specified. */
+    if (abs + (cm_i128)size > ((cm_i128)1 << 64)) {
+        return;
+    }
+    CmRange want_r = { 0 };
+    bool found = top < 2 && cm_find(&run->pub[top], (uint64_t)abs, size,
+                                     &want_r);
+    bool ok = found == (sec.mr != NULL);
+    if (ok && found) {
+        ok = sec.mr == &run->reg[want_r.slot]->mr &&
+             sec.offset_within_address_space == want_r.start &&
+             sec.offset_within_region == want_r.off &&
+             sec.size == (Int128)want_r.last - want_r.start + 1 &&
+             sec.readonly == want_r.readonly;
+    }
+    if (!ok) {
+        fprintf(stderr, "find: slot %d @%llx +%llx size %llx%s; model: %s "
+                "slot %d @%llx..%llx +%llx%s\n", slot_of(run, sec.mr),
+                (unsigned long long)sec.offset_within_address_space,
+                (unsigned long long)sec.offset_within_region,
+                (unsigned long long)sec.size, sec.readonly ? " ro" : "",
+                found ? "found" : "none", want_r.slot,
+                (unsigned long long)want_r.start,
+                (unsigned long long)want_r.last,
+                (unsigned long long)want_r.off, want_r.readonly ? " ro" : "");
+        fail(run, "memory_region_find differs from the model");
+    }
+}
+
 /* ---- A run ---------------------------------------------------------------------- */
 
 static void start(Run *run, Input *in)
@@ -799,8 +873,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (run->step = 1; in.i < in.n && run->step <= MAX_STEPS; run->step++) {
         switch (u8(&in) % 16) {
         case 0:
-        case 1:
             step_create(run, &in);
+            break;
+        case 1:
+            if (u8(&in) & 1) {
+                step_find(run, &in);
+            } else {
+                step_write_rom(run, &in);
+            }
             break;
         case 2:
             step_add(run, &in);

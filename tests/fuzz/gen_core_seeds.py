@@ -10,7 +10,7 @@ import os
 import sys
 
 # Step opcodes (fuzz_core.c, LLVMFuzzerTestOneInput).
-CREATE, ADD, DEL, ENABLE, READONLY, SETADDR, SETOFF, SETSIZE = 0, 2, 3, 4, 5, 6, 7, 8
+CREATE, EXTRA, ADD, DEL, ENABLE, READONLY, SETADDR, SETOFF, SETSIZE = 0, 1, 2, 3, 4, 5, 6, 7, 8
 BEGIN, COMMIT, DESTROY, READ, WRITE, LD, ST = 9, 10, 11, 12, 13, 14, 15
 KIND = {"container": 0, "ram": 1, "rom": 2, "io": 3, "alias": 4}
 # Index in fuzz_core.c's size_tab / ram_size_tab / addr_tab.
@@ -50,6 +50,15 @@ def rw(op, at, length_code, space=0, nudge=0, seed=0):
 def ldst(op, at, n, be=False, space=0, nudge=0):
     log = {1: 0, 2: 1, 4: 2, 8: 3}[n]
     return [op, log | (4 if be else 0) | (space << 3)] + addr(at, nudge)
+
+
+def write_rom(at, n19, space=0, nudge=0):
+    """cpu_physical_memory_write_rom of n19 * 19 bytes."""
+    return [EXTRA, 0, space] + addr(at, nudge) + [n19]
+
+
+def find(slot, at, size, nudge=0):
+    return [EXTRA, 1, slot] + addr(at, nudge) + [SIZE[size]]
 
 
 def all_accesses(at, nudge=0, space=0):
@@ -128,6 +137,18 @@ SEEDS = {
     + all_accesses(0) + create(2, "io", 0x100, 4) + add(2, 0, 0) + add(3, 0, 0x100)
     + all_accesses(0xfe) + [DEL, 3, DESTROY, 3] + all_accesses(0x100),
     # Root 1 shown in root 0 through an alias, then moved.
+    # The loader's write: into ROM too, past devices and holes.
+    "write-rom": [0x00] + create(2, "rom", 0x100) + add(2, 0, 0x1000)
+    + create(3, "io", 0x10, 1) + add(3, 0, 0x1000, 1, 0x7f) + create(4, "ram", 0x10)
+    + add(4, 0, 0x10c0) + write_rom(0x1000, 12, 0, -2) + write_rom(-8, 1)
+    + write_rom(-0x10, 0) + all_accesses(0x1000, 0x7f),
+    # memory_region_find through containers, hidden regions, an alias.
+    "find": [0x00] + create(2, "container", 0x2000) + create(3, "ram", 0x1000)
+    + create(4, "io", 0x100, 0) + create(5, "alias", 0x800, 3, 0x400)
+    + add(3, 2, 0x800) + add(4, 2, 0x1000, 1) + add(2, 0, 0x10000) + add(5, 0, 0x400)
+    + find(2, 0, 0x2000) + find(2, 0x900, 0x1000) + find(3, 0x100, 0x1000)
+    + find(3, 0, 0x10) + find(5, 0, 0x10) + find(4, 0x10, 1) + find(0, 0x400, 0x100)
+    + [READONLY, 2 | 8] + find(3, 0, 0x100) + find(1, 0, "2^64") + find(0, -1, 1),
     "second-space": [0x01] + create(2, "ram", 0x800) + add(2, 1, 0x1000)
     + create(3, "alias", 0x10000, 1, 0) + add(3, 0, 0x20000)
     + all_accesses(0x21000) + all_accesses(0x1000, 0, 1) + [SETADDR, 1] + addr(0x100)
