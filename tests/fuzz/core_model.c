@@ -542,3 +542,104 @@ bool cm_find(const CmView *v, uint64_t addr, uint64_t size, CmRange *out)
     }
     return false;
 }
+
+/* "Translate": the terminal region (-1: unassigned), the offset in it, and
+ * the length: clamped to the dispatch piece for RAM, to 2^64 always. */
+int cm_translate(const CmView *v, uint64_t addr, uint64_t *xlat,
+                 uint64_t *len)
+{
+    if ((cm_u128)addr + *len > ((cm_u128)1 << 64)) {
+        *len = 0 - addr;
+    }
+    const CmRange *r = cm_view_find(v, addr);
+    if (!r) {
+        *xlat = addr;
+        return -1;
+    }
+    *xlat = r->off + (addr - r->start);
+    if (r->direct_read) {
+        cm_u128 pl = piece_end(r, addr) - addr;
+        if (*len > pl) {
+            *len = (uint64_t)pl;
+        }
+    }
+    return r->slot;
+}
+
+/* "address_space_access_valid": walked as address_space_rw walks;
+ * direct pieces are valid, other chunks as "Validity" says (unassigned
+ * space and writes to ROM never are). */
+bool cm_access_valid(const CmModel *m, const CmView *v, uint64_t addr,
+                     unsigned len, bool is_write)
+{
+    if (len == 0) {
+        return true;
+    }
+    if (crosses_2_64(addr, len)) {
+        return false;
+    }
+    for (unsigned i = 0; i < len;) {
+        uint64_t pos = addr + i;
+        unsigned rem = len - i > 8 ? 8 : len - i;
+        const CmRange *r = cm_view_find(v, pos);
+        if (!r) {
+            return false;
+        }
+        const CmRegion *reg = &m->r[r->slot];
+        uint64_t off = r->off + (pos - r->start);
+        if (r->direct_read) {
+            if (is_write && !r->direct_write) {
+                return false;
+            }
+            i++;
+            continue;
+        }
+        unsigned n = access_size(reg->io.valid_max, reg->io.unaligned, off,
+                                 rem);
+        if ((!reg->io.unaligned && (off & (n - 1))) ||
+            (reg->io.valid_max && n > reg->io.valid_max)) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+/* "Map, unmap and the bounce buffer": a direct first piece extends over
+ * the following ranges of the same region at contiguous offsets; else
+ * the bounce buffer, at most one page (and, for RAM, its piece). */
+int cm_map(const CmView *v, uint64_t addr, uint64_t len, bool is_write,
+           uint64_t *off, uint64_t *plen)
+{
+    if (len == 0) {
+        *plen = 0;
+        return CM_MAP_NULL;
+    }
+    if ((cm_u128)addr + len > ((cm_u128)1 << 64)) {
+        len = 0 - addr;
+    }
+    const CmRange *r = cm_view_find(v, addr);
+    if (r && (is_write ? r->direct_write : r->direct_read)) {
+        *off = r->off + (addr - r->start);
+        cm_u128 cover = (cm_u128)r->last - addr + 1;
+        for (const CmRange *n = r + 1; n < v->r + v->n && cover < len; n++) {
+            const CmRange *p = n - 1;
+            if (n->start != p->last + 1 || n->slot != r->slot ||
+                n->off != p->off + (p->last - p->start) + 1) {
+                break;
+            }
+            cover += (cm_u128)n->last - n->start + 1;
+        }
+        *plen = cover < len ? (uint64_t)cover : len;
+        return CM_MAP_DIRECT;
+    }
+    uint64_t l = len < CM_PAGE ? len : CM_PAGE;
+    if (r && r->direct_read) {
+        cm_u128 pl = piece_end(r, addr) - addr;
+        if (l > pl) {
+            l = (uint64_t)pl;
+        }
+    }
+    *plen = l;
+    return CM_MAP_BOUNCE;
+}

@@ -121,4 +121,20 @@ void cm_write_rom(CmModel *m, const CmView *v, uint64_t addr,
  * the address space whose view is @v (@out: the clipped range). */
 bool cm_find(const CmView *v, uint64_t addr, uint64_t size, CmRange *out);
 
+/* cm_translate: address_space_translate's region slot (-1: unassigned),
+ * offset and length. */
+int cm_translate(const CmView *v, uint64_t addr, uint64_t *xlat,
+                 uint64_t *len);
+
+/* cm_access_valid: address_space_access_valid's answer. */
+bool cm_access_valid(const CmModel *m, const CmView *v, uint64_t addr,
+                     unsigned len, bool is_write);
+
+/* cm_map: how address_space_map maps [@addr, @addr + @len): not at all,
+ * directly (at @off of the first range's region) or through the bounce
+ * buffer; @plen the length mapped. */
+enum { CM_MAP_NULL, CM_MAP_DIRECT, CM_MAP_BOUNCE };
+int cm_map(const CmView *v, uint64_t addr, uint64_t len, bool is_write,
+           uint64_t *off, uint64_t *plen);
+
 #endif /* FUZZ_CORE_MODEL_H */

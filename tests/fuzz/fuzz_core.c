@@ -809,6 +809,96 @@ static void step_find(Run *run, Input *in)
     }
 }
 
+static void step_translate(Run *run, Input *in)
+{
+    uint8_t b = u8(in);
+    int k = b & 1;
+    bool is_write = b & 2;
+    uint64_t addr = addr_arg(in);
+    uint64_t len = size_tab[u8(in) & 15];
+    trace(run, "translate/access_valid as %d 0x%llx len 0x%llx %s", k,
+          (unsigned long long)addr, (unsigned long long)len,
+          is_write ? "write" : "read");
+    hwaddr xlat, l = len;
+    MemoryRegion *mr = address_space_translate(run->as[k], addr, &xlat, &l,
+                                               is_write);
+    uint64_t mx, ml = len;
+    int ms = cm_translate(&run->pub[k], addr, &mx, &ml);
+    if (slot_of(run, mr) != ms || xlat != mx || l != ml) {
+        fprintf(stderr, "translate: slot %d @%llx len %llx; model slot %d "
+                "@%llx len %llx\n", slot_of(run, mr), (unsigned long long)xlat,
+                (unsigned long long)l, ms, (unsigned long long)mx,
+                (unsigned long long)ml);
+        fail(run, "address_space_translate differs from the model");
+    }
+    unsigned vlen = (unsigned)(len > 0x2000 ? 0x2000 : len);
+    bool ok = address_space_access_valid(run->as[k], addr, (int)vlen,
+                                         is_write);
+    if (ok != cm_access_valid(&run->m, &run->pub[k], addr, vlen, is_write)) {
+        fprintf(stderr, "access_valid of 0x%x bytes: %d\n", vlen, ok);
+        fail(run, "address_space_access_valid differs from the model");
+    }
+}
+
+/* Map, use and unmap in one step (so the one bounce buffer is free at the
+ * start of each): a direct mapping must point at the region's block, a
+ * bounce mapping reads the device at map time and writes back exactly
+ * access_len bytes at unmap time. */
+static void step_map(Run *run, Input *in)
+{
+    uint8_t b = u8(in);
+    int k = b & 1;
+    bool is_write = b & 2;
+    uint64_t addr = addr_arg(in);
+    uint64_t len = size_tab[u8(in) & 15];
+    trace(run, "map as %d 0x%llx len 0x%llx %s", k, (unsigned long long)addr,
+          (unsigned long long)len, is_write ? "write" : "read");
+    seen.n = want.n = 0;
+    hwaddr plen = len;
+    uint8_t *p = address_space_map(run->as[k], addr, &plen, is_write);
+    uint64_t off = 0, mlen;
+    int how = cm_map(&run->pub[k], addr, len, is_write, &off, &mlen);
+    const CmRange *r = cm_view_find(&run->pub[k], addr);
+    bool ok = plen == mlen && (p == NULL) == (how == CM_MAP_NULL);
+    if (ok && how == CM_MAP_DIRECT) {
+        uint8_t *host = memory_region_get_ram_ptr(&run->reg[r->slot]->mr);
+        ok = p == host + off;
+    }
+    if (!ok) {
+        fprintf(stderr, "map: %p len 0x%llx; model: kind %d len 0x%llx\n",
+                (void *)p, (unsigned long long)plen, how,
+                (unsigned long long)mlen);
+        fail(run, "address_space_map differs from the model");
+    }
+    if (!p) {
+        return;
+    }
+    static uint8_t mbuf[CM_PAGE];
+    uint64_t access_len = plen * (b >> 2 & 3) / 3;
+    if (how == CM_MAP_BOUNCE && !is_write) {
+        cm_rw(&run->m, &run->pub[k], addr, mbuf, (unsigned)plen, false, &want);
+        if (memcmp(p, mbuf, plen) != 0) {
+            fail(run, "bounce buffer differs from the model's read");
+        }
+    }
+    if (is_write) {
+        for (uint64_t i = 0; i < access_len; i++) {
+            p[i] = (uint8_t)(b + i * 0x1f);
+        }
+        if (how == CM_MAP_DIRECT) {
+            memcpy(run->m.r[r->slot].shadow + off, p, access_len);
+        } else {
+            memcpy(mbuf, p, access_len);
+        }
+    }
+    address_space_unmap(run->as[k], p, plen, is_write, access_len);
+    if (how == CM_MAP_BOUNCE && is_write) {
+        cm_rw(&run->m, &run->pub[k], addr, mbuf, (unsigned)access_len, true,
+              &want);
+    }
+    check_calls(run);
+}
+
 /* ---- A run ---------------------------------------------------------------------- */
 
 static void start(Run *run, Input *in)
@@ -876,10 +966,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             step_create(run, &in);
             break;
         case 1:
-            if (u8(&in) & 1) {
-                step_find(run, &in);
-            } else {
+            switch (u8(&in) % 4) {
+            case 0:
                 step_write_rom(run, &in);
+                break;
+            case 1:
+                step_find(run, &in);
+                break;
+            case 2:
+                step_translate(run, &in);
+                break;
+            default:
+                step_map(run, &in);
             }
             break;
         case 2:

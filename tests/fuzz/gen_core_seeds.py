@@ -61,6 +61,16 @@ def find(slot, at, size, nudge=0):
     return [EXTRA, 1, slot] + addr(at, nudge) + [SIZE[size]]
 
 
+def translate(at, size, write=False, space=0, nudge=0):
+    """address_space_translate and address_space_access_valid."""
+    return [EXTRA, 2, space | (2 if write else 0)] + addr(at, nudge) + [SIZE[size]]
+
+
+def map_unmap(at, size, write=False, thirds=3, space=0, nudge=0):
+    """address_space_map, then unmap with thirds/3 of the length used."""
+    return [EXTRA, 3, space | (2 if write else 0) | (thirds << 2)] + addr(at, nudge) + [SIZE[size]]
+
+
 def all_accesses(at, nudge=0, space=0):
     out = []
     for code in (0, 3, 5, 7, 0x81, 0x9f):
@@ -149,6 +159,25 @@ SEEDS = {
     + find(2, 0, 0x2000) + find(2, 0x900, 0x1000) + find(3, 0x100, 0x1000)
     + find(3, 0, 0x10) + find(5, 0, 0x10) + find(4, 0x10, 1) + find(0, 0x400, 0x100)
     + [READONLY, 2 | 8] + find(3, 0, 0x100) + find(1, 0, "2^64") + find(0, -1, 1),
+    # Translate: RAM clamped to its dispatch piece, devices not, 2^64.
+    "translate": [0x00] + create(2, "ram", 0x3000) + add(2, 0, 0x1800)
+    + create(3, "io", 0x100, 4) + add(3, 0, 0x10000) + create(4, "rom", 0x10)
+    + add(4, 0, 0x1000, 0, 0x10)
+    + sum((translate(a, sz, w, 0, n) for (a, n) in ((0x1800, 0), (0x1800, 0x7f),
+                                                 (0x2000, 0), (0x1000, 0x10),
+                                                 (0x10000, 2), (0x10000, 3), (-1, 0),
+                                                 (-0x10, 0), (0, 0))
+           for sz in (1, 8, 0x1000, 0x10000, "2^64") for w in (False, True)), []),
+    # Map: RAM directly (over two aliases of one RAM), the rest bounced.
+    "map": [0x00] + create(2, "ram", 0x3000) + create(3, "alias", 0x1000, 2, 0)
+    + create(4, "alias", 0x2000, 2, 0x1000) + add(3, 0, 0x10000) + add(4, 0, 0x11000)
+    + create(5, "io", 0x100, 1) + add(5, 0, 0x20000) + create(6, "rom", 0x100)
+    + add(6, 0, 0x30000) + [READONLY, 4 | 8]
+    + sum((map_unmap(a, sz, w, t, 0, n) for (a, n) in ((0x10000, 0), (0x10000, 0x7f),
+                                                     (0x20000, 0), (0x30000, 0),
+                                                     (0x20000, 0x7f), (-1, 0))
+           for sz in (8, 0x1000, 0x10000) for w in (False, True) for t in (1, 3)), [])
+    + all_accesses(0x10ffe),
     "second-space": [0x01] + create(2, "ram", 0x800) + add(2, 1, 0x1000)
     + create(3, "alias", 0x10000, 1, 0) + add(3, 0, 0x20000)
     + all_accesses(0x21000) + all_accesses(0x1000, 0, 1) + [SETADDR, 1] + addr(0x100)
