@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """tests/fuzz/gen_core_seeds.py — writes the seed corpus of fuzz_core
 (tests/fuzz/corpus/core/): one small program per operation and a few
-classic topologies, in fuzz_core.c's byte encoding.  Run it from the
-source tree after changing that encoding:
+classic topologies, in fuzz_core.c's byte encoding, and the reproducers of
+what it found (tests/fuzz/regressions/core/).  Run it from the source tree
+after changing that encoding:
 
-    python3 tests/fuzz/gen_core_seeds.py tests/fuzz/corpus/core
+    python3 tests/fuzz/gen_core_seeds.py
 """
 import os
 import sys
@@ -185,12 +186,28 @@ SEEDS = {
 }
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "tests/fuzz/corpus/core"
+# Findings, each fixed in memcore (tests/fuzz/README.md, "Reproducers kept").
+REGRESSIONS = {
+    # A 2^64-byte device's last 0x800 bytes through an alias at 0, the
+    # device itself from 0x800: simplification summed the offsets in 64
+    # bits and merged the two into one range.
+    "merge-wraps-offset": [0x00] + create(2, "io", "2^64", 0)
+    + create(3, "alias", 0x1000, 2, -0x800) + add(3, 0, 0) + add(2, 0, 0x800)
+    + all_accesses(0x7fc) + [DEL, 3] + add(3, 0, 0),
+}
+
+
+def write(out, progs):
     os.makedirs(out, exist_ok=True)
-    for name, prog in SEEDS.items():
+    for name, prog in progs.items():
         with open(os.path.join(out, name + ".bin"), "wb") as f:
             f.write(bytes(prog))
+
+
+def main():
+    top = sys.argv[1] if len(sys.argv) > 1 else "tests/fuzz"
+    write(os.path.join(top, "corpus", "core"), SEEDS)
+    write(os.path.join(top, "regressions", "core"), REGRESSIONS)
 
 
 if __name__ == "__main__":
