@@ -522,9 +522,12 @@ void cm_write_rom(CmModel *m, const CmView *v, uint64_t addr,
 
 /* "memory_region_find": the lowest range of the view that meets
  * [addr, addr + size), clipped to it. */
-bool cm_find(const CmView *v, uint64_t addr, uint64_t size, CmRange *out)
+bool cm_find(const CmView *v, uint64_t addr, cm_u128 size, CmRange *out)
 {
     cm_u128 end = (cm_u128)addr + size;
+    if (end > (cm_u128)1 << 64) {
+        end = (cm_u128)1 << 64;
+    }
     for (unsigned i = 0; i < v->n; i++) {
         const CmRange *r = &v->r[i];
         if ((cm_u128)r->last + 1 <= addr || r->start >= end) {

@@ -118,8 +118,9 @@ void cm_write_rom(CmModel *m, const CmView *v, uint64_t addr,
                   const uint8_t *buf, unsigned len);
 
 /* cm_find: what memory_region_find answers for [@addr, @addr + @size) of
- * the address space whose view is @v (@out: the clipped range). */
-bool cm_find(const CmView *v, uint64_t addr, uint64_t size, CmRange *out);
+ * the address space whose view is @v (@out: the range clipped to the
+ * query, which ends at 2^64 at the latest). */
+bool cm_find(const CmView *v, uint64_t addr, cm_u128 size, CmRange *out);
 
 /* cm_translate: address_space_translate's region slot (-1: unassigned),
  * offset and length. */

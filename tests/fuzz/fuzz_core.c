@@ -755,7 +755,8 @@ static void step_write_rom(Run *run, Input *in)
 
 /* memory_region_find from any region: its address space is the one whose
  * root its container links end at (creation order), the address is
- * relative to it. */
+ * relative to it; a size of UINT64_MAX is 2^64, a query is cut at 2^64
+ * and finds nothing when it starts there or has size 0 (memory.h). */
 static void step_find(Run *run, Input *in)
 {
     int s = u8(in) % CM_SLOTS;
@@ -764,7 +765,6 @@ static void step_find(Run *run, Input *in)
     if (!live(run, s)) {
         return;
     }
-    size = size ? size : 1;
     cm_i128 abs = addr;
     int top = s;
     for (;;) {
@@ -780,13 +780,10 @@ static void step_find(Run *run, Input *in)
     if (sec.mr) {
         memory_region_unref(sec.mr);
     }
-    /* What lies past 2^64 is not specified. */
-    if (abs + (cm_i128)size > ((cm_i128)1 << 64)) {
-        return;
-    }
     CmRange want_r = { 0 };
-    bool found = top < 2 && cm_find(&run->pub[top], (uint64_t)abs, size,
-                                     &want_r);
+    bool found = top < 2 && size && abs < ((cm_i128)1 << 64) &&
+                 cm_find(&run->pub[top], (uint64_t)abs, size128(size),
+                         &want_r);
     bool ok = found == (sec.mr != NULL);
     if (ok && found) {
         ok = sec.mr == &run->reg[want_r.slot]->mr &&
