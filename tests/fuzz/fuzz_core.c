@@ -19,10 +19,13 @@
  *    readonly, direct read/write); inside a transaction the view must
  *    still be the one published at the last commit;
  *  * every access (address_space_read/write, ld/st of 1, 2, 4 and 8 bytes
- *    in both byte orders) returns the model's MemTxResult and bytes, the
- *    devices see exactly the calls the model predicts (offset, size,
- *    value, in order), and every RAM block, padding included, holds what
- *    the model's shadow copy holds: an access touches its own bytes only.
+ *    in both byte orders, write_rom, map/unmap direct or bounced) returns
+ *    the model's MemTxResult and bytes, the devices see exactly the calls
+ *    the model predicts (offset, size, value, in order), and every RAM
+ *    block, padding included, holds what the model's shadow copy holds:
+ *    an access touches its own bytes only;
+ *  * address_space_translate, address_space_access_valid and
+ *    memory_region_find answer what the model's view says.
  *
  * FUZZ_VERBOSE=1 prints each step.
  */
