@@ -9,7 +9,7 @@ tests_fuzz_replay_core_SOURCES = tests/fuzz/fuzz_core.c \
 tests_fuzz_replay_core_CFLAGS = $(AM_CFLAGS)
 tests_fuzz_replay_core_LDADD = memcore/libmemcore.la
 
-EXTRA_DIST += tests/fuzz/core.dict
+EXTRA_DIST += tests/fuzz/core.dict tests/fuzz/gen_core_seeds.py
 
 FUZZ_CORE_OBJS = $(patsubst %.c,$(FUZZ_OBJDIR)/%.o, \
 	$(filter %.c,$(memcore_libmemcore_la_SOURCES)))
