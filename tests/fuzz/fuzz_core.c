@@ -25,7 +25,10 @@
  *    block, padding included, holds what the model's shadow copy holds:
  *    an access touches its own bytes only;
  *  * address_space_translate, address_space_access_valid and
- *    memory_region_find answer what the model's view says.
+ *    memory_region_find answer what the model's view says;
+ *  * a listener on each address space, keeping the ranges region_add gave
+ *    it minus those region_del took (region_nop only for ranges it has),
+ *    holds exactly the current view.
  *
  * FUZZ_VERBOSE=1 prints each step.
  */
@@ -50,11 +53,29 @@ typedef struct FzRegion {
     unsigned gen;
 } FzRegion;
 
+/* A listener's picture of one address space: what region_add put in and
+ * region_del took out must be the view after every commit. */
+typedef struct Seen {
+    MemoryRegion *mr;
+    hwaddr start;
+    Int128 size;
+    hwaddr off;
+    bool readonly;
+} Seen;
+
+typedef struct FzListener {
+    MemoryListener l;
+    unsigned n;
+    Seen r[4 * CM_SLOTS * CM_SLOTS];
+    const char *error; /* the first callback that made no sense */
+} FzListener;
+
 /* One run: the model, memcore's side of it, and what the devices saw. */
 typedef struct Run {
     CmModel m;
     FzRegion *reg[CM_SLOTS];
     AddressSpace *as[2];
+    FzListener lst[2];
     CmView pub[2];   /* the model's view as of the last commit */
     unsigned depth;
     bool pending;    /* a change the next outermost commit renders */
@@ -166,6 +187,74 @@ static const MemoryRegionOps io_ops[NR_IO] = {
     IO_OPS(8, true, 2, true),   IO_OPS(4, false, 1, true),
     IO_OPS(2, false, 0, false), IO_OPS(8, true, 8, false),
 };
+
+/* ---- Listeners ------------------------------------------------------------- */
+
+static int seen_find(FzListener *fl, const MemoryRegionSection *sec)
+{
+    for (unsigned i = 0; i < fl->n; i++) {
+        const Seen *e = &fl->r[i];
+        if (e->mr == sec->mr && e->start == sec->offset_within_address_space &&
+            e->size == sec->size && e->off == sec->offset_within_region &&
+            e->readonly == sec->readonly) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static void lst_add(MemoryListener *l, MemoryRegionSection *sec)
+{
+    FzListener *fl = (FzListener *)l;
+    if (seen_find(fl, sec) >= 0) {
+        fl->error = fl->error ? fl->error : "region_add of a range it has";
+        return;
+    }
+    if (fl->n == sizeof(fl->r) / sizeof(fl->r[0])) {
+        fprintf(stderr, "fuzz_core: more ranges than the listener keeps\n");
+        abort();
+    }
+    fl->r[fl->n++] = (Seen){ sec->mr, sec->offset_within_address_space,
+                             sec->size, sec->offset_within_region,
+                             sec->readonly };
+}
+
+static void lst_del(MemoryListener *l, MemoryRegionSection *sec)
+{
+    FzListener *fl = (FzListener *)l;
+    int i = seen_find(fl, sec);
+    if (i < 0) {
+        fl->error = fl->error ? fl->error : "region_del of a range it lacks";
+        return;
+    }
+    fl->r[i] = fl->r[--fl->n];
+}
+
+static void lst_nop(MemoryListener *l, MemoryRegionSection *sec)
+{
+    FzListener *fl = (FzListener *)l;
+    if (seen_find(fl, sec) < 0) {
+        fl->error = fl->error ? fl->error : "region_nop of a range it lacks";
+    }
+}
+
+/* The listener's ranges are exactly the ranges of @k's view. */
+static bool listener_matches(Run *run, int k)
+{
+    FzListener *fl = &run->lst[k];
+    FlatView *fv = address_space_get_flatview(run->as[k]);
+    bool ok = !fl->error && fl->n == flatview_nr_ranges(fv);
+    MemoryRegionSection sec;
+    for (unsigned i = 0; ok && flatview_get_range(fv, i, &sec); i++) {
+        ok = seen_find(fl, &sec) >= 0;
+    }
+    flatview_unref(fv);
+    if (!ok) {
+        fprintf(stderr, "listener of address space %d: %s, %u ranges\n", k,
+                fl->error ? fl->error : "ranges differ from the view", fl->n);
+    }
+    return ok;
+}
 
 /* ---- Input ----------------------------------------------------------------- */
 
@@ -303,6 +392,7 @@ static void check_view(Run *run, int k)
         ok = j == i && j2 == i;
     }
     flatview_unref(fv);
+    ok = ok && listener_matches(run, k);
     if (!ok) {
         char msg[80];
         snprintf(msg, sizeof(msg), "address space %d: view differs%s", k,
@@ -915,6 +1005,10 @@ static void start(Run *run, Input *in)
         run->m.r[s].size = size128(sizes[s]);
         run->as[s] = xmalloc(sizeof(AddressSpace));
         address_space_init(run->as[s], &f->mr, name);
+        run->lst[s].l = (MemoryListener){ .region_add = lst_add,
+                                          .region_del = lst_del,
+                                          .region_nop = lst_nop };
+        memory_listener_register(&run->lst[s].l, run->as[s]);
     }
     run->pending = true;
     check_step(run);
@@ -927,6 +1021,7 @@ static void finish(Run *run)
         memory_region_transaction_commit();
     }
     for (int k = 0; k < 2; k++) {
+        memory_listener_unregister(&run->lst[k].l);
         address_space_destroy(run->as[k]);
     }
     for (int s = 0; s < CM_SLOTS; s++) {
