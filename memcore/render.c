@@ -228,12 +228,15 @@ void render_window(RangeVec *out, MemoryRegion *root, u128 lo, u128 hi)
     free(v.p);
 }
 
+/* The offsets add up in 65 bits: a range that ends at a 2^64-byte
+ * region's end is not continued by the region's offset 0 (shown again
+ * through an alias), as QEMU's Int128 sum says. */
 static bool can_merge(const FlatRange *a, const FlatRange *b)
 {
     return a->last != UINT64_MAX && a->last + 1 == b->start &&
            a->mr == b->mr &&
-           a->offset_in_region + (a->last - a->start) + 1 ==
-               b->offset_in_region &&
+           (Int128)a->offset_in_region + (a->last - a->start) + 1 ==
+               (Int128)b->offset_in_region &&
            a->dirty_log_mask == b->dirty_log_mask &&
            a->romd_mode == b->romd_mode && a->readonly == b->readonly;
 }

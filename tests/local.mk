@@ -12,6 +12,8 @@ include $(srcdir)/tests/unit/iommu_dirty.mk
 include $(srcdir)/tests/bench/bench4.mk
 include $(srcdir)/tests/bench/bench_monitor.mk
 include $(srcdir)/tests/fuzz/fuzz.mk
+include $(srcdir)/tests/fuzz/fuzz_core.mk
+include $(srcdir)/tests/unit/fuzzcore.mk
 include $(srcdir)/tests/unit/robust.mk
 include $(srcdir)/tests/data/data.mk
 include $(srcdir)/tests/unit/watch.mk

@@ -96,13 +96,14 @@ tests/fuzz/fuzz_rsp: $(srcdir)/tests/fuzz/fuzz_rsp.c $(FUZZ_LIB_OBJS)
 fuzz:
 	@$(SHELL) $(srcdir)/tests/fuzz/run_fuzz.sh probe '$(FUZZ_CC)'
 	@$(MAKE) $(AM_MAKEFLAGS) tests/fuzz/fuzz_board tests/fuzz/fuzz_monitor \
-		tests/fuzz/fuzz_rsp
+		tests/fuzz/fuzz_rsp tests/fuzz/fuzz_core
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' $(SHELL) $(srcdir)/tests/fuzz/run_fuzz.sh \
 		run $(srcdir)/tests/fuzz tests/fuzz
 
 clean-fuzz:
 	rm -rf $(FUZZ_OBJDIR) tests/fuzz/runs
-	rm -f tests/fuzz/fuzz_board tests/fuzz/fuzz_monitor tests/fuzz/fuzz_rsp
+	rm -f tests/fuzz/fuzz_board tests/fuzz/fuzz_monitor tests/fuzz/fuzz_rsp \
+		tests/fuzz/fuzz_core
 
 clean-local: clean-fuzz
 

@@ -59,7 +59,7 @@ run() {
 	seconds=${FUZZ_SECONDS:-60}
 	passed=0
 	failed=0
-	for target in board monitor rsp; do
+	for target in board monitor rsp core; do
 		bin=$build/fuzz_$target
 		work=$build/runs/$target
 		# The corpus grows from run to run (make clean-fuzz resets it);

@@ -35,7 +35,7 @@ replay() {
 	fi
 }
 
-for target in board monitor rsp; do
+for target in board monitor rsp core; do
 	prog=$FUZZ_BIN/replay_$target
 	if [ ! -x "$prog" ]; then
 		fail "$prog is not built"
