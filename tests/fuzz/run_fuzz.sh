@@ -91,8 +91,8 @@ one() {
 	esac
 	dict=
 	[ -f "$src/$target.dict" ] && dict=-dict=$src/$target.dict
-	# Artifacts of earlier runs are not this run's findings.
-	rm -f "$work/artifacts"/*
+	# Artifacts of earlier runs are kept, but not reported again.
+	touch "$work/started"
 	echo "== fuzz_$target for ${seconds}s (log: $work/fuzz.log)"
 	# -timeout: one input taking 10 s is a hang; -rss_limit_mb: the
 	# board budget stays far below it.  ASan's leak check runs after
@@ -114,11 +114,11 @@ one() {
 		return 1
 	fi
 	echo "FAIL - fuzz_$target (exit $rc): log $work/fuzz.log"
-	for a in "$work/artifacts"/*; do
-		[ -f "$a" ] || continue
-		echo "reproducer: $a"
-		echo "  replay it: $bin $a   (or FUZZ_VERBOSE=1 $build/replay_$target $a)"
-	done
+	find "$work/artifacts" -type f -newer "$work/started" | sort |
+		while IFS= read -r a; do
+			echo "reproducer: $a"
+			echo "  replay it: $bin $a   (or FUZZ_VERBOSE=1 $build/replay_$target $a)"
+		done
 	# The report: from the first line that tells what went wrong.
 	echo "---- crash report ----"
 	awk 'found || /==[0-9]+==(ERROR|WARNING)|runtime error|deadly signal|^fuzz_[a-z_]+: |ERROR: libFuzzer|^==[0-9]+== ERROR/ { found = 1 }
