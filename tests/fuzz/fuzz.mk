@@ -19,6 +19,9 @@
 #    (run_fuzz.sh; FUZZ_JOBS of them at once).
 
 FUZZ_TARGETS = board monitor rsp web
+# The longest input libFuzzer makes for a target (1024 when not named):
+# `FUZZ_MAXLEN += NAME=BYTES` next to `FUZZ_TARGETS += NAME`.
+FUZZ_MAXLEN = board=8192 rsp=4096 web=8192
 
 # ---- replay programs (make check) ----------------------------------------
 
@@ -129,6 +132,7 @@ fuzz:
 	@$(SHELL) $(srcdir)/tests/fuzz/run_fuzz.sh probe '$(FUZZ_CC)'
 	@$(MAKE) $(AM_MAKEFLAGS) $(FUZZ_BINS)
 	@FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_JOBS='$(FUZZ_JOBS)' \
+		FUZZ_MAXLEN='$(FUZZ_MAXLEN)' \
 		$(SHELL) $(srcdir)/tests/fuzz/run_fuzz.sh \
 		run $(srcdir)/tests/fuzz tests/fuzz $(FUZZ_TARGETS)
 

@@ -10,7 +10,9 @@
 #       (default 1) targets at once, on BUILDDIR/runs/TARGET/corpus: what
 #       earlier runs found plus a fresh copy of SRCDIR/corpus/TARGET and
 #       SRCDIR/regressions/TARGET (the seeds in the tree are never
-#       written to), with SRCDIR/TARGET.dict when there is one.  Crash,
+#       written to), with SRCDIR/TARGET.dict when there is one and
+#       inputs of at most the bytes FUZZ_MAXLEN gives it ("NAME=BYTES
+#       ...", default 1024).  Crash,
 #       leak and timeout reproducers land in
 #       BUILDDIR/runs/TARGET/artifacts/; a failing target's report names
 #       each and prints the crash report from its log.
@@ -84,11 +86,13 @@ one() {
 				head -n 2
 		fi
 	done
-	case $target in
-	board | web) maxlen=8192 ;;
-	rsp) maxlen=4096 ;;
-	*) maxlen=1024 ;;
-	esac
+	# FUZZ_MAXLEN: "NAME=BYTES ..." (fuzz.mk); 1024 for a target not named.
+	maxlen=1024
+	for m in ${FUZZ_MAXLEN:-}; do
+		case $m in
+		"$target="*) maxlen=${m#*=} ;;
+		esac
+	done
 	dict=
 	[ -f "$src/$target.dict" ] && dict=-dict=$src/$target.dict
 	# Artifacts of earlier runs are kept, but not reported again.
