@@ -3,7 +3,9 @@
  *
  * web_begin runs the checks in the order that tells a client the most
  * useful thing without telling a stranger anything:
- *   1. limits on the target and the headers (414, 431);
+ *   1. limits on the target and the headers (414, 431), and where the
+ *      body ends: two different Content-Length values, or one next to
+ *      Transfer-Encoding (400, and the connection is closed);
  *   2. Host (403): a rebound DNS name learns nothing, not even a 404;
  *   3. the target's syntax and query (400);
  *   4. the token on /api/ (401, with WWW-Authenticate: Bearer);
@@ -208,6 +210,53 @@ static size_t header_bytes(const WebRequest *req)
     return n;
 }
 
+/* Two Content-Length values that mean the same length ("4", " 4",
+ * "004"). */
+static bool same_length(const char *a, const char *b)
+{
+    uint64_t x, y;
+
+    while (*a == ' ' || *a == '\t') {
+        a++;
+    }
+    while (*b == ' ' || *b == '\t') {
+        b++;
+    }
+    return strcmp(a, b) == 0 ||
+           (web_parse_u64(a, &x) && web_parse_u64(b, &y) && x == y);
+}
+
+/*
+ * Where the body ends must be certain.  libmicrohttpd 0.9.75 takes the
+ * first of two Content-Length headers, and Transfer-Encoding over
+ * Content-Length; a proxy in front may take the other, and the bytes
+ * one of them counts as body become the next request for the other
+ * (request smuggling, RFC 9112 6.3).  So both are refused.
+ */
+static bool framing_ok(const WebRequest *req)
+{
+    const char *cl = NULL;
+    bool te = false;
+
+    for (size_t i = 0; i < req->nheaders; i++) {
+        const char *name = req->headers[i].name;
+        const char *value = req->headers[i].value;
+
+        if (!name || !value) {
+            continue;
+        }
+        if (strcasecmp(name, "Transfer-Encoding") == 0) {
+            te = true;
+        } else if (strcasecmp(name, "Content-Length") == 0) {
+            if (cl && !same_length(cl, value)) {
+                return false;
+            }
+            cl = value;
+        }
+    }
+    return !(cl && te);
+}
+
 static bool is_safe_method(const char *m)
 {
     return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 ||
@@ -367,6 +416,15 @@ WebExchange *web_begin(WebApi *api, const WebRequest *req, WebResponse *resp)
         web_error(resp, WEB_HEADERS_TOO_LARGE, WEB_E_TOO_LARGE,
                   "the request headers are longer than %d bytes",
                   WEB_MAX_HEADERS);
+    } else if (!framing_ok(req)) {
+        web_error(resp, WEB_BAD_REQUEST, WEB_E_INVALID,
+                  "where the body ends is ambiguous: two different "
+                  "Content-Length headers, or Content-Length with "
+                  "Transfer-Encoding");
+        /* The rest of the stream cannot be trusted to start a request. */
+        if (!web_add_header(resp, "Connection", "close")) {
+            web_error_oom(resp);
+        }
     } else if (!web_host_ok(api, web_req_header(req, "Host"))) {
         web_error(resp, WEB_FORBIDDEN, WEB_E_FORBIDDEN,
                   "the Host header must name the address memcored listens "

@@ -110,3 +110,11 @@ void web_h_events(WebCtx *c, WebResponse *r)
     web_reply_body(r, WEB_OK, "text/event-stream", NULL, 0);
     r->stream = &e->s;
 }
+
+void web_response_too_many_streams(WebResponse *resp, unsigned max)
+{
+    web_error(resp, WEB_TOO_MANY_REQUESTS, WEB_E_TOO_MANY_STREAMS,
+              "this client has %u event streams open already, the most "
+              "one client address may hold: close one (they cost a "
+              "connection each) and try again", max);
+}

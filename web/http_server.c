@@ -15,7 +15,9 @@
  *   4. the completion callback frees the Req.
  *
  * A streamed answer (WebStream) is read by libmicrohttpd's content
- * reader.  When the stream has nothing yet (the event stream between
+ * reader.  One that may wait for data (set_wake: the event stream) can
+ * stay open forever, so one client address may hold at most
+ * per_client_streams of them; one more is answered 429 instead.  When the stream has nothing yet (the event stream between
  * events) the connection is suspended, and the stream's wake function
  * resumes it: no thread polls.  A mutex per stream orders "nothing to
  * read, suspend" against "something arrived, resume", so a wake-up is
@@ -42,6 +44,8 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <web/http_server.h>
 
@@ -55,6 +59,7 @@ struct WebServer {
     int listen_fd;
     atomic_bool stopping;
     unsigned idle_ms;
+    unsigned per_client_streams;
     /* the open streams, for stopping and the idle timer */
     pthread_mutex_t lock;
     Stream *streams;
@@ -76,6 +81,8 @@ struct Stream {
     bool suspended;          /* by the content reader, until resumed */
     bool pending;            /* woken since the last empty read */
     bool idle_due;           /* the timer asks for the idle text */
+    bool waits;              /* may wait for data: counts against the cap */
+    struct sockaddr_storage client;
     Stream *next, *prev;
 };
 
@@ -94,6 +101,92 @@ typedef struct Req {
 } Req;
 
 /* ---- streams ---------------------------------------------------------- */
+
+/* The client's address (port 0: only the address counts), for the
+ * stream cap; family AF_UNSPEC when libmicrohttpd does not say. */
+static void client_of(struct MHD_Connection *conn, struct sockaddr_storage *out)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+    memset(out, 0, sizeof(*out));
+    if (!ci || !ci->client_addr) {
+        return;
+    }
+    if (ci->client_addr->sa_family == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)out;
+        memcpy(in, ci->client_addr, sizeof(*in));
+        in->sin_port = 0;
+    } else if (ci->client_addr->sa_family == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+        memcpy(in6, ci->client_addr, sizeof(*in6));
+        in6->sin6_port = 0;
+        in6->sin6_flowinfo = 0;
+    }
+}
+
+static bool same_client(const struct sockaddr_storage *a,
+                        const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family) {
+        return false;
+    }
+    if (a->ss_family == AF_INET) {
+        return memcmp(&((const struct sockaddr_in *)a)->sin_addr,
+                      &((const struct sockaddr_in *)b)->sin_addr,
+                      sizeof(struct in_addr)) == 0;
+    }
+    if (a->ss_family == AF_INET6) {
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+                      &((const struct sockaddr_in6 *)b)->sin6_addr,
+                      sizeof(struct in6_addr)) == 0;
+    }
+    return false;  /* unknown: never counted together */
+}
+
+/* Put @s on the list of open streams, unless it waits for data and its
+ * client holds per_client_streams such streams already: false then.
+ * Counting and adding under one lock hold, so that a burst cannot pass
+ * the cap. */
+static bool stream_add(WebServer *srv, Stream *s)
+{
+    unsigned n = 0;
+
+    pthread_mutex_lock(&srv->lock);
+    if (s->waits) {
+        for (Stream *o = srv->streams; o; o = o->next) {
+            n += o->waits && same_client(&o->client, &s->client);
+        }
+        if (n >= srv->per_client_streams) {
+            pthread_mutex_unlock(&srv->lock);
+            return false;
+        }
+    }
+    s->next = srv->streams;
+    if (s->next) {
+        s->next->prev = s;
+    }
+    srv->streams = s;
+    srv->nstreams++;
+    pthread_mutex_unlock(&srv->lock);
+    return true;
+}
+
+static void stream_remove(WebServer *srv, Stream *s)
+{
+    pthread_mutex_lock(&srv->lock);
+    if (s->prev) {
+        s->prev->next = s->next;
+    } else {
+        srv->streams = s->next;
+    }
+    if (s->next) {
+        s->next->prev = s->prev;
+    }
+    srv->nstreams--;
+    pthread_cond_broadcast(&srv->streams_cond);
+    pthread_mutex_unlock(&srv->lock);
+}
 
 static void stream_wake(void *arg)
 {
@@ -156,20 +249,8 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 static void stream_free(void *cls)
 {
     Stream *s = cls;
-    WebServer *srv = s->srv;
 
-    pthread_mutex_lock(&srv->lock);
-    if (s->prev) {
-        s->prev->next = s->next;
-    } else {
-        srv->streams = s->next;
-    }
-    if (s->next) {
-        s->next->prev = s->prev;
-    }
-    srv->nstreams--;
-    pthread_cond_broadcast(&srv->streams_cond);
-    pthread_mutex_unlock(&srv->lock);
+    stream_remove(s->srv, s);
     /* After this, the stream calls stream_wake no more. */
     s->ws->free(s->ws);
     pthread_mutex_destroy(&s->lock);
@@ -257,36 +338,42 @@ static enum MHD_Result queue(WebServer *srv, struct MHD_Connection *conn,
     if (resp->stream) {
         s = calloc(1, sizeof(*s));
         if (s) {
-            uint64_t len = resp->stream->length;
-            size_t block = resp->stream->block_size ? resp->stream->block_size
-                                                    : 64 * 1024;
             s->srv = srv;
             s->conn = conn;
             s->ws = resp->stream;
+            s->waits = resp->stream->set_wake != NULL;
+            client_of(conn, &s->client);
+            /* Before it is on the list: the idle timer locks it. */
             pthread_mutex_init(&s->lock, NULL);
-            mr = MHD_create_response_from_callback(
-                len == WEB_LENGTH_UNKNOWN ? MHD_SIZE_UNKNOWN : len, block,
-                stream_read, s, stream_free);
-            if (!mr) {
+            if (!stream_add(srv, s)) {
                 pthread_mutex_destroy(&s->lock);
                 free(s);
                 s = NULL;
+                web_response_too_many_streams(resp, srv->per_client_streams);
             }
         }
-        if (s) {
+    }
+    if (s) {
+        uint64_t len = resp->stream->length;
+        size_t block = resp->stream->block_size ? resp->stream->block_size
+                                                : 64 * 1024;
+
+        mr = MHD_create_response_from_callback(
+            len == WEB_LENGTH_UNKNOWN ? MHD_SIZE_UNKNOWN : len, block,
+            stream_read, s, stream_free);
+        if (!mr) {
+            stream_remove(srv, s);
+            pthread_mutex_destroy(&s->lock);
+            free(s);
+            s = NULL;
+        } else {
             resp->stream = NULL;  /* the Stream owns it now */
             if (s->ws->set_wake) {
                 s->ws->set_wake(s->ws, stream_wake, s);
             }
-            pthread_mutex_lock(&srv->lock);
-            s->next = srv->streams;
-            if (s->next) {
-                s->next->prev = s;
-            }
-            srv->streams = s;
-            srv->nstreams++;
-            pthread_mutex_unlock(&srv->lock);
         }
+    } else if (resp->stream) {
+        /* no memory for the Stream: answered below as out of memory */
     } else if (resp->body_len) {
         mr = MHD_create_response_from_buffer(resp->body_len, resp->body,
                                              MHD_RESPMEM_MUST_FREE);
@@ -488,6 +575,9 @@ WebServer *web_server_start(WebApi *api, const WebServerConfig *cfg,
     srv->api = api;
     srv->listen_fd = cfg->listen_fd;
     srv->idle_ms = cfg->idle_ms ? cfg->idle_ms : WEB_DEFAULT_IDLE_MS;
+    srv->per_client_streams = cfg->per_client_streams
+                                  ? cfg->per_client_streams
+                                  : WEB_DEFAULT_PER_CLIENT_STREAMS;
     pthread_mutex_init(&srv->lock, NULL);
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -110,6 +110,7 @@ bool web_token_equal(const WebApi *api, const char *given);
 #define WEB_E_TOO_LARGE "TooLarge"
 #define WEB_E_MEDIA_TYPE "UnsupportedMediaType"
 #define WEB_E_RANGE "RangeNotSatisfiable"
+#define WEB_E_TOO_MANY_STREAMS "TooManyStreams"
 #define WEB_E_DECODE "DecodeError"
 #define WEB_E_DEVICE "DeviceError"
 #define WEB_E_INTERNAL "InternalError"
@@ -128,6 +129,7 @@ enum {
     WEB_UNSUPPORTED_MEDIA = 415,
     WEB_RANGE_NOT_SATISFIABLE = 416,
     WEB_UNPROCESSABLE = 422,
+    WEB_TOO_MANY_REQUESTS = 429,
     WEB_HEADERS_TOO_LARGE = 431,
     WEB_INTERNAL = 500,
 };

@@ -11,12 +11,7 @@ tests_fuzz_replay_core_LDADD = memcore/libmemcore.la
 
 EXTRA_DIST += tests/fuzz/core.dict tests/fuzz/gen_core_seeds.py
 
-FUZZ_CORE_OBJS = $(patsubst %.c,$(FUZZ_OBJDIR)/%.o, \
-	$(filter %.c,$(memcore_libmemcore_la_SOURCES)))
-
-tests/fuzz/fuzz_core: $(srcdir)/tests/fuzz/fuzz_core.c \
-		$(srcdir)/tests/fuzz/core_model.c $(srcdir)/tests/fuzz/core_model.h \
-		$(FUZZ_CORE_OBJS)
-	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
-		$(srcdir)/tests/fuzz/fuzz_core.c $(srcdir)/tests/fuzz/core_model.c \
-		$(FUZZ_CORE_OBJS) $(URCU_LIBS) -pthread -o $@
+# make fuzz: fuzz.mk's rule links every helper into every target, so the
+# model is one more helper (its names all start with cm_).
+FUZZ_TARGETS += core
+FUZZ_HELPER_SRCS += tests/fuzz/core_model.c

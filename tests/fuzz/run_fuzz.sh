@@ -4,13 +4,18 @@
 #   run_fuzz.sh probe CC
 #       exit 0 when CC can build a libFuzzer target with ASan and UBSan,
 #       else say what to install and exit 1;
-#   run_fuzz.sh run SRCDIR BUILDDIR
-#       run BUILDDIR/fuzz_board, fuzz_monitor and fuzz_rsp for FUZZ_SECONDS
-#       (default 60) each, on BUILDDIR/runs/TARGET/corpus: what earlier
-#       runs found plus a fresh copy of SRCDIR/corpus/TARGET and
+#   run_fuzz.sh run SRCDIR BUILDDIR TARGET...
+#       run BUILDDIR/fuzz_TARGET for each TARGET (make passes
+#       $(FUZZ_TARGETS)) for FUZZ_SECONDS (default 60) each, FUZZ_JOBS
+#       (default 1) targets at once, on BUILDDIR/runs/TARGET/corpus: what
+#       earlier runs found plus a fresh copy of SRCDIR/corpus/TARGET and
 #       SRCDIR/regressions/TARGET (the seeds in the tree are never
-#       written to).  Crash, leak and
-#       timeout reproducers land in BUILDDIR/runs/TARGET/artifacts/.
+#       written to), with SRCDIR/TARGET.dict when there is one and
+#       inputs of at most the bytes FUZZ_MAXLEN gives it ("NAME=BYTES
+#       ...", default 1024).  Crash,
+#       leak and timeout reproducers land in
+#       BUILDDIR/runs/TARGET/artifacts/; a failing target's report names
+#       each and prints the crash report from its log.
 #       Reproducers that still fail are reported and left out of the
 #       corpus (libFuzzer would stop at them).
 #       Prints "N passed, N failed" (one per target); exit 1 on any finding
@@ -53,60 +58,101 @@ EOF
 	exit 1
 }
 
+# one SRCDIR BUILDDIR TARGET: fuzz one target; its report goes to
+# BUILDDIR/runs/TARGET/report, its verdict is the exit status.
+one() {
+	src=$1
+	build=$2
+	target=$3
+	seconds=${FUZZ_SECONDS:-60}
+	bin=$build/fuzz_$target
+	work=$build/runs/$target
+	# The corpus grows from run to run (make clean-fuzz resets it);
+	# the seeds and reproducers are copied in again each time.
+	mkdir -p "$work/corpus" "$work/artifacts" || exit 1
+	exec >"$work/report" 2>&1
+	cp "$src/corpus/$target"/* "$work/corpus/" 2>/dev/null
+	# A reproducer whose bug is still open would stop libFuzzer at its
+	# first input: name it, count it as a failure, fuzz on.
+	open_bugs=0
+	for f in "$src/regressions/$target"/*; do
+		[ -f "$f" ] || continue
+		if "$bin" "$f" >"$work/replay.log" 2>&1; then
+			cp "$f" "$work/corpus/"
+		else
+			open_bugs=$((open_bugs + 1))
+			echo "open: $f still fails"
+			grep -E '^(fuzz_|==[0-9]+==ERROR|SUMMARY)' "$work/replay.log" |
+				head -n 2
+		fi
+	done
+	# FUZZ_MAXLEN: "NAME=BYTES ..." (fuzz.mk); 1024 for a target not named.
+	maxlen=1024
+	for m in ${FUZZ_MAXLEN:-}; do
+		case $m in
+		"$target="*) maxlen=${m#*=} ;;
+		esac
+	done
+	dict=
+	[ -f "$src/$target.dict" ] && dict=-dict=$src/$target.dict
+	# Artifacts of earlier runs are kept, but not reported again.
+	touch "$work/started"
+	echo "== fuzz_$target for ${seconds}s (log: $work/fuzz.log)"
+	# -timeout: one input taking 10 s is a hang; -rss_limit_mb: the
+	# board budget stays far below it.  ASan's leak check runs after
+	# every input that allocated more than it freed.
+	# shellcheck disable=SC2086 # $dict is one word or none
+	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+		-max_len="$maxlen" $dict \
+		-artifact_prefix="$work/artifacts/" -print_final_stats=1 \
+		"$work/corpus" >"$work/fuzz.log" 2>&1
+	rc=$?
+	grep -E '^(stat::number_of_executed_units|stat::new_units_added|Done)' \
+		"$work/fuzz.log"
+	if [ "$rc" -eq 0 ] && [ "$open_bugs" -eq 0 ]; then
+		echo "ok - fuzz_$target: no finding in ${seconds}s"
+		return 0
+	fi
+	if [ "$rc" -eq 0 ]; then
+		echo "FAIL - fuzz_$target: no new finding in ${seconds}s, but $open_bugs reproducer(s) in $src/regressions/$target still fail"
+		return 1
+	fi
+	echo "FAIL - fuzz_$target (exit $rc): log $work/fuzz.log"
+	find "$work/artifacts" -type f -newer "$work/started" | sort |
+		while IFS= read -r a; do
+			echo "reproducer: $a"
+			echo "  replay it: $bin $a   (or FUZZ_VERBOSE=1 $build/replay_$target $a)"
+		done
+	# The report: from the first line that tells what went wrong.
+	echo "---- crash report ----"
+	awk 'found || /==[0-9]+==(ERROR|WARNING)|runtime error|deadly signal|^fuzz_[a-z_]+: |ERROR: libFuzzer|^==[0-9]+== ERROR/ { found = 1 }
+		found { print; if (++n == 80) exit }' "$work/fuzz.log"
+	return 1
+}
+
+# run SRCDIR BUILDDIR TARGET...: fuzz every target, FUZZ_JOBS at once.
 run() {
 	src=$1
 	build=$2
-	seconds=${FUZZ_SECONDS:-60}
+	shift 2
+	jobs=${FUZZ_JOBS:-1}
 	passed=0
 	failed=0
-	for target in board monitor rsp core; do
-		bin=$build/fuzz_$target
+	[ $# -gt 0 ] || {
+		echo "run_fuzz.sh: no target (FUZZ_TARGETS is empty)" >&2
+		exit 2
+	}
+	printf '%s\n' "$@" |
+		xargs -P "$jobs" -I '{}' "${SHELL:-/bin/sh}" "$0" one "$src" \
+			"$build" '{}'
+	for target in "$@"; do
 		work=$build/runs/$target
-		# The corpus grows from run to run (make clean-fuzz resets it);
-		# the seeds and reproducers are copied in again each time.
-		mkdir -p "$work/corpus" "$work/artifacts" || exit 1
-		cp "$src/corpus/$target"/* "$work/corpus/" 2>/dev/null
-		# A reproducer whose bug is still open would stop libFuzzer at
-		# its first input: name it, count it as a failure, fuzz on.
-		open_bugs=0
-		for f in "$src/regressions/$target"/*; do
-			[ -f "$f" ] || continue
-			if "$bin" "$f" >"$work/replay.log" 2>&1; then
-				cp "$f" "$work/corpus/"
-			else
-				open_bugs=$((open_bugs + 1))
-				echo "open: $f still fails"
-				grep -E '^(fuzz_|==[0-9]+==ERROR|SUMMARY)' "$work/replay.log" |
-					head -n 2
-			fi
-		done
-		case $target in
-		board) maxlen=8192 ;;
-		rsp) maxlen=4096 ;;
-		*) maxlen=1024 ;;
-		esac
-		echo "== fuzz_$target for ${seconds}s (log: $work/fuzz.log)"
-		# -timeout: one input taking 10 s is a hang; -rss_limit_mb: the
-		# board budget stays far below it.  ASan's leak check runs after
-		# every input that allocated more than it freed.
-		"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
-			-max_len="$maxlen" -dict="$src/$target.dict" \
-			-artifact_prefix="$work/artifacts/" -print_final_stats=1 \
-			"$work/corpus" >"$work/fuzz.log" 2>&1
-		rc=$?
-		tail -n 12 "$work/fuzz.log" | grep -E '^(stat::|Done|#)' | tail -n 4
-		if [ "$rc" -eq 0 ] && [ "$open_bugs" -eq 0 ]; then
+		cat "$work/report" 2>/dev/null ||
+			echo "FAIL - fuzz_$target: no report (did it start?)"
+		if grep -q "^ok - fuzz_$target:" "$work/report" 2>/dev/null; then
 			passed=$((passed + 1))
-			echo "ok - fuzz_$target: no finding in ${seconds}s"
-		elif [ "$rc" -eq 0 ]; then
-			failed=$((failed + 1))
-			echo "FAIL - fuzz_$target: no new finding in ${seconds}s, but $open_bugs reproducer(s) in $src/regressions/$target still fail"
 		else
 			failed=$((failed + 1))
-			echo "FAIL - fuzz_$target (exit $rc): see $work/fuzz.log"
-			grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|fuzz_)' \
-				"$work/fuzz.log" | head -n 5
-			ls "$work/artifacts"
 		fi
 	done
 	echo "$passed passed, $failed failed"
@@ -115,9 +161,13 @@ run() {
 
 case ${1:-} in
 probe) probe "${2:-clang}" ;;
-run) run "$2" "$3" ;;
+run)
+	shift
+	run "$@"
+	;;
+one) one "$2" "$3" "$4" ;;
 *)
-	echo "usage: $0 probe CC | run SRCDIR BUILDDIR" >&2
+	echo "usage: $0 probe CC | run SRCDIR BUILDDIR TARGET..." >&2
 	exit 2
 	;;
 esac

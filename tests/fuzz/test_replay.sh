@@ -1,7 +1,9 @@
 #!/bin/sh
 # tests/fuzz/test_replay.sh — `make check` half of the fuzz targets: runs
-# replay_board, replay_monitor and replay_rsp (the targets with a plain main(), built
-# with the tree's compiler and, under --enable-sanitizers, ASan+UBSan)
+# replay_TARGET for every TARGET of FUZZ_TARGETS (fuzz.mk puts the make
+# variable in the environment; board monitor rsp web when run by hand):
+# the targets with a plain main(), built with the tree's compiler and,
+# under --enable-sanitizers, ASan+UBSan,
 # once per input of the seed corpora and of the kept crash reproducers
 # (tests/fuzz/regressions/), then once over each whole directory, the
 # way libFuzzer feeds one process many inputs.  A target fails an input
@@ -14,6 +16,7 @@
 FUZZ_SRC=$top_srcdir/tests/fuzz
 FUZZ_BIN=$top_builddir/tests/fuzz
 LIMIT=${FUZZ_REPLAY_TIMEOUT:-120}
+TARGETS=${FUZZ_TARGETS:-board monitor rsp web}
 
 passed=0
 failed=0
@@ -35,7 +38,7 @@ replay() {
 	fi
 }
 
-for target in board monitor rsp core; do
+for target in $TARGETS; do
 	prog=$FUZZ_BIN/replay_$target
 	if [ ! -x "$prog" ]; then
 		fail "$prog is not built"

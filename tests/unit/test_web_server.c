@@ -4,8 +4,10 @@
  * input that leaves the server serving, the event stream (an event
  * reaches a client; a client that goes away frees its subscriber; stop
  * ends open streams), a client that stops reading cannot hold up stop,
- * the per-client cap and the idle timeout, and HTTP readers while the
- * topology changes (the ThreadSanitizer build checks the races).
+ * the per-client cap and the idle timeout, event streams' own smaller
+ * per-client cap, an ambiguous body length refused, and HTTP readers
+ * while the topology changes (the ThreadSanitizer build checks the
+ * races).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -495,6 +497,85 @@ START_TEST(per_client_connection_cap)
 }
 END_TEST
 
+/* The default caps (64 connections, 8 event streams per client): a
+ * client that opened more streams than it may is told so, and can still
+ * make requests; a closed stream makes room again. */
+START_TEST(event_streams_have_their_own_cap)
+{
+    int fd[WEB_DEFAULT_PER_CLIENT_STREAMS];
+    char req[256];
+    Got g;
+
+    for (int i = 0; i < WEB_DEFAULT_PER_CLIENT_STREAMS; i++) {
+        fd[i] = open_events();
+    }
+    WAIT_FOR(web_server_open_streams(srv) == WEB_DEFAULT_PER_CLIENT_STREAMS);
+    snprintf(req, sizeof(req), "GET /api/v1/events HTTP/1.1\r\n%s"
+             "Connection: close\r\n\r\n", host());
+    g = request(req);
+    ck_assert_msg(strncmp(g.p, "HTTP/1.1 429", 12) == 0, "%s", g.p);
+    ck_assert(strstr(g.p, "Content-Type: application/json\r\n") != NULL);
+    ck_assert(strstr(g.p, "X-Content-Type-Options: nosniff\r\n") != NULL);
+    ck_assert_msg(strstr(body_of(&g), "{\"error\":{\"class\":"
+                                      "\"TooManyStreams\",\"desc\":\"") !=
+                      NULL, "%s", g.p);
+    free(g.p);
+    ck_assert_uint_eq(web_server_open_streams(srv),
+                      WEB_DEFAULT_PER_CLIENT_STREAMS);
+
+    g = get("/api/v1/address-spaces");
+    ck_assert_msg(strncmp(g.p, "HTTP/1.1 200", 12) == 0, "%s", g.p);
+    free(g.p);
+
+    close(fd[0]);
+    /* noticed when its next keep-alive comment fails (idle_ms 100) */
+    WAIT_FOR(web_server_open_streams(srv) ==
+             WEB_DEFAULT_PER_CLIENT_STREAMS - 1);
+    fd[0] = open_events();
+    for (int i = 0; i < WEB_DEFAULT_PER_CLIENT_STREAMS; i++) {
+        close(fd[i]);
+    }
+}
+END_TEST
+
+/* libmicrohttpd takes the first of two Content-Length headers; a proxy
+ * may take the last.  Either way the rest of the stream must not become
+ * a request: 400, the connection closed, nothing written. */
+START_TEST(an_ambiguous_body_length_is_refused)
+{
+    /* framing, then a body as that framing would have it */
+    static const char *const framing[][2] = {
+        { "Content-Length: 4\r\nContent-Length: 5\r\n", "abcde" },
+        { "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n",
+          "4\r\nabcd\r\n0\r\n\r\n" },
+    };
+    static const uint8_t dashes[5] = "-----";
+    uint8_t back[5];
+
+    address_space_write(&tm.as_memory, 0x80000080, MEMTXATTRS_UNSPECIFIED,
+                        dashes, 5);
+    for (size_t i = 0; i < sizeof(framing) / sizeof(framing[0]); i++) {
+        char req[512];
+        Got g;
+
+        snprintf(req, sizeof(req), "PUT /api/v1/address-spaces/memory/"
+                 "memory?addr=0x80000080 HTTP/1.1\r\n%s%s\r\n"
+                 "%sGET /api/v1/address-spaces HTTP/1.1\r\n%s\r\n",
+                 host(), framing[i][0], framing[i][1], host());
+        g = request(req);  /* asserts that the server closes */
+        ck_assert_msg(strncmp(g.p, "HTTP/1.1 400", 12) == 0, "%s", g.p);
+        ck_assert_msg(strstr(body_of(&g), "\"class\":\"InvalidParameter\"") !=
+                      NULL, "%s", g.p);
+        /* the smuggled GET got no answer */
+        ck_assert_msg(strstr(g.p, "gpex-root") == NULL, "%s", g.p);
+        free(g.p);
+    }
+    address_space_read(&tm.as_memory, 0x80000080, MEMTXATTRS_UNSPECIFIED,
+                       back, 5);
+    ck_assert(memcmp(back, dashes, 5) == 0);
+}
+END_TEST
+
 START_TEST(idle_connections_time_out)
 {
     int fd = connect_server();
@@ -588,6 +669,8 @@ int main(void)
     tcase_add_test(tc, stop_ends_open_streams);
     tcase_add_test(tc, a_client_that_stops_reading_cannot_hold_up_stop);
     tcase_add_test(tc, readers_race_topology_changes);
+    tcase_add_test(tc, event_streams_have_their_own_cap);
+    tcase_add_test(tc, an_ambiguous_body_length_is_refused);
     suite_add_tcase(s, tc);
     tcase_add_checked_fixture(lim, setup_limits, teardown);
     tcase_set_timeout(lim, 60);

@@ -168,6 +168,14 @@ void web_end(WebExchange *x, WebResponse *resp);
  * fine). */
 void web_exchange_free(WebExchange *x);
 
+/*
+ * web_response_too_many_streams: turn @resp, an answer that opens an
+ * event stream, into the 429 TooManyStreams error the transport sends
+ * instead when the client already holds @max of them (the stream is
+ * freed; the headers every answer carries stay).
+ */
+void web_response_too_many_streams(WebResponse *resp, unsigned max);
+
 /* web_handle: web_begin + web_body(@req->body) + web_end in one call. */
 void web_handle(WebApi *api, const WebRequest *req, WebResponse *resp);
 

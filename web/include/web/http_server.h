@@ -18,6 +18,11 @@ extern "C" {
 #define WEB_DEFAULT_THREADS 4
 #define WEB_DEFAULT_MAX_CONNECTIONS 256
 #define WEB_DEFAULT_PER_CLIENT 64
+/* Event streams stay open for as long as the client likes: from one
+ * client address at most this many at once, so that streams alone can
+ * never fill its connection cap (a 64-tab browser would lock itself
+ * out).  One more is answered 429 TooManyStreams. */
+#define WEB_DEFAULT_PER_CLIENT_STREAMS 8
 #define WEB_DEFAULT_TIMEOUT_S 30
 /* Short, because a closed event stream holds its place in the client's
  * connection cap until a write to it fails (two intervals): at 15 s, a
@@ -36,6 +41,8 @@ typedef struct WebServerConfig {
     unsigned threads;          /* worker threads */
     unsigned max_connections;  /* all clients together */
     unsigned per_client;       /* connections from one client address */
+    unsigned per_client_streams; /* event streams open at once from one
+                                  * client address */
     unsigned timeout_s;        /* an idle connection is closed after it */
     unsigned idle_ms;          /* an idle event stream gets a comment line
                                 * this often, so that a client that went
