@@ -11,9 +11,12 @@
  *   nothing of our quoted region names.
  * - Ctrl-C drops the line: while the prompt waits, the terminal's
  *   interrupt character is switched off so that Ctrl-C arrives as a key
- *   instead of SIGINT (which stays the server's shutdown signal while a
- *   command runs).  readline's own signal handlers stay off for the same
- *   reason.
+ *   instead of SIGINT.  While a command runs the terminal is back in the
+ *   user's mode, Ctrl-C raises SIGINT, and the server's handler asks
+ *   monitor_terminal_interrupt() first: a running command is cancelled
+ *   (it prints "Error: interrupted") and the prompt comes back; memcored
+ *   goes on.  (QEMU's `-monitor stdio` quits on Ctrl-C instead.)
+ *   readline's own signal handlers stay off: the server owns SIGINT.
  *
  * readline is process-global state: one terminal prompt at a time.
  */
@@ -34,6 +37,9 @@
 #define HISTORY_FILE ".memcored_history"
 #define HISTORY_MAX 1000
 
+/* Static storage, never freed: a signal handler may cancel it at any
+ * time (monitor_terminal_interrupt). */
+static Monitor term_session;
 static Monitor *term_mon;
 static bool term_done;
 static int term_result;
@@ -186,15 +192,17 @@ static void on_line(char *line)
     }
 }
 
+bool monitor_terminal_interrupt(void)
+{
+    return monitor_cancel(&term_session);
+}
+
 int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
 {
     char *hist = history_path();
 
-    term_mon = monitor_new(machine);
-    if (!term_mon) {
-        free(hist);
-        return 0;
-    }
+    mon_init(&term_session, machine);
+    term_mon = &term_session;
     term_done = false;
     term_result = 0;
 
@@ -250,7 +258,6 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
         history_truncate_file(hist, HISTORY_MAX);
         free(hist);
     }
-    monitor_free(term_mon);
     term_mon = NULL;
     return term_result;
 }

@@ -28,6 +28,7 @@ typedef struct Conn {
     int fd;
     bool use_write; /* not a socket: send() said ENOTSOCK */
     bool dead;      /* the peer is gone: stop */
+    Monitor *mon;   /* its running command stops once the peer is gone */
     char *out;
     size_t out_len, out_cap;
 } Conn;
@@ -56,6 +57,10 @@ static void conn_send(Conn *c, const char *buf, size_t len)
                 continue;
             }
             c->dead = true;
+            /* Nobody reads the rest: stop the command that prints it. */
+            if (c->mon) {
+                monitor_cancel(c->mon);
+            }
             return;
         }
         buf += n;
@@ -116,7 +121,7 @@ static bool looks_like_http(const char *line)
 int monitor_socket_session(const MonitorMachine *machine, int fd)
 {
     Monitor *mon = monitor_new(machine);
-    Conn c = { fd, false, false, NULL, 0, 0 };
+    Conn c = { fd, false, false, mon, NULL, 0, 0 };
     MonitorOut out = { conn_write, &c };
     char *in = malloc(IN_CAP + 1);
     size_t have = 0;
