@@ -81,7 +81,9 @@ static bool is_control(unsigned char c)
 static void buf_add_escaped(Buf *b, const char *s, size_t n, size_t width,
                             bool left)
 {
+    static const char hex[] = "0123456789abcdef";
     size_t shown = n;
+    char *o;
 
     for (size_t i = 0; i < n; i++) {
         shown += is_control((unsigned char)s[i]) ? 3 : 0;
@@ -89,17 +91,24 @@ static void buf_add_escaped(Buf *b, const char *s, size_t n, size_t width,
     if (!left && width > shown) {
         buf_pad(b, width - shown);
     }
-    for (size_t i = 0, start = 0; i <= n; i++) {
-        if (i == n || is_control((unsigned char)s[i])) {
-            buf_add(b, s + start, i - start);
-            if (i < n) {
-                char esc[5];
-                snprintf(esc, sizeof(esc), "\\x%02x", (unsigned char)s[i]);
-                buf_add(b, esc, 4);
-            }
-            start = i + 1;
+    if (!buf_room(b, shown)) {
+        return;
+    }
+    o = b->p + b->len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (is_control(c)) {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        } else {
+            *o++ = (char)c;
         }
     }
+    b->len += shown;
+    b->p[b->len] = '\0';
     if (left && width > shown) {
         buf_pad(b, width - shown);
     }

@@ -89,6 +89,34 @@ START_TEST(test_help_names_the_caps)
 }
 END_TEST
 
+static MemoryRegion long_name;
+
+START_TEST(test_mtree_text_cap)
+{
+    /* One name that escapes to 68 MiB: more text than info mtree keeps. */
+    size_t n = 17u << 20;
+    char *name = malloc(n + 1);
+
+    ck_assert_ptr_nonnull(name);
+    memset(name, 1, n);
+    name[n] = '\0';
+    memory_region_init(&long_name, NULL, name, 0x1000);
+    free(name);
+    memory_region_add_subregion(&tm.system, 0x90000000, &long_name);
+    tm_expect("info mtree", "Error: info mtree prints at most 67108864 bytes, "
+                            "and this tree is longer\n",
+              FAILED);
+    memory_region_del_subregion(&tm.system, &long_name);
+    {
+        int r;
+        char *o = tm_run("info mtree", &r);
+        ck_assert_int_eq(r, 0);
+        ck_assert_ptr_nonnull(strstr(o, "address-space: memory\n"));
+        free(o);
+    }
+}
+END_TEST
+
 /* ---- info dirty ------------------------------------------------------------ */
 
 static MemoryRegion r0;
@@ -418,6 +446,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, test_dump_caps);
     tcase_add_test(tc, test_help_names_the_caps);
+    tcase_add_test(tc, test_mtree_text_cap);
     tcase_add_test(tc, test_info_dirty_of_empty_region);
     tcase_add_test(tc, test_info_dirty_lists_at_most_the_cap);
     tcase_add_test(tc, test_control_characters_are_escaped);
