@@ -11,7 +11,11 @@
  *   NAME: N of M pages dirty for CLIENT (logging on|off)
  *
  * then one line per run of dirty pages, START-END as offsets in the
- * region (inclusive, as `info mtree` writes ranges).
+ * region (inclusive, as `info mtree` writes ranges).  At most
+ * MONITOR_DIRTY_MAX_RUNS runs are listed, then one line says how many
+ * more there are (the page count stays exact); the scan checks for
+ * cancellation every block of pages.  A region resized to 0 bytes has
+ * no pages (its last offset must not wrap to 2^64 - 1).
  *
  * `dirty-log start` first clears the migration bitmap of every RAM block,
  * as QEMU's migration does when it starts (it takes the bitmap over):
@@ -46,14 +50,27 @@ typedef struct DirtyRuns {
     DirtyRun *v;
     size_t n, cap;
     uint64_t pages;
+    uint64_t more;   /* runs beyond MONITOR_DIRTY_MAX_RUNS, not kept */
+    uint64_t last;   /* end of the last dirty page seen */
+    bool any;
     bool oom;
 } DirtyRuns;
 
 static void runs_add_page(DirtyRuns *r, uint64_t start, uint64_t end)
 {
+    bool joins = r->any && r->last + 1 == start;
+
     r->pages++;
-    if (r->n && r->v[r->n - 1].end + 1 == start) {
-        r->v[r->n - 1].end = end;
+    r->any = true;
+    r->last = end;
+    if (joins) {
+        if (!r->more) {
+            r->v[r->n - 1].end = end;
+        }
+        return;
+    }
+    if (r->n == MONITOR_DIRTY_MAX_RUNS) {
+        r->more++;
         return;
     }
     if (r->n == r->cap) {
@@ -77,12 +94,15 @@ static void runs_add_page(DirtyRuns *r, uint64_t start, uint64_t end)
  */
 #define SCAN_BLOCK (512 * TARGET_PAGE_SIZE)
 
-static void scan_dirty(MemoryRegion *mr, uint64_t first, uint64_t last,
-                       unsigned client, DirtyRuns *r)
+static bool scan_dirty(Monitor *mon, MemoryRegion *mr, uint64_t first,
+                       uint64_t last, unsigned client, DirtyRuns *r)
 {
     uint64_t page = first & TARGET_PAGE_MASK;
 
     for (;;) {
+        if (mon_interrupted(mon)) {
+            return false;
+        }
         uint64_t block_end = (page | (SCAN_BLOCK - 1)) < last
                                  ? (page | (SCAN_BLOCK - 1)) : last;
 
@@ -100,7 +120,7 @@ static void scan_dirty(MemoryRegion *mr, uint64_t first, uint64_t last,
             }
         }
         if (block_end >= last || r->oom) {
-            return;
+            return true;
         }
         page = (block_end | (TARGET_PAGE_SIZE - 1)) + 1;
     }
@@ -150,7 +170,7 @@ CmdResult cmd_info_dirty(Monitor *mon, const MonCmd *cmd, const char *args)
     bool ranged = false;
     MemoryRegion *mr;
     uint64_t size, first, last;
-    DirtyRuns runs = { NULL, 0, 0, 0, false };
+    DirtyRuns runs = { NULL, 0, 0, 0, 0, 0, false, false };
     CmdResult r = parse_client(mon, cmd, &p, &client);
 
     if (r != CMD_OK) {
@@ -194,14 +214,22 @@ CmdResult cmd_info_dirty(Monitor *mon, const MonCmd *cmd, const char *args)
         }
         first = (uint64_t)offset;
         last = (uint64_t)offset + (uint64_t)len - 1;
+    } else if (size == 0) {
+        mon_printf(mon, "%s: 0 of 0 pages dirty for %s (logging %s)\n", name,
+                   client_names[client],
+                   memory_region_is_logging(mr, (uint8_t)client) ? "on"
+                                                                 : "off");
+        free(name);
+        return CMD_OK;
     } else {
         first = 0;
         last = size - 1;
     }
 
     memory_region_sync_dirty_bitmap(mr);
-    scan_dirty(mr, first, last, client, &runs);
-    if (runs.oom) {
+    if (!scan_dirty(mon, mr, first, last, client, &runs)) {
+        r = CMD_FAILED;
+    } else if (runs.oom) {
         mon_error(mon, "Error: out of memory");
         r = CMD_FAILED;
     } else {
@@ -216,6 +244,12 @@ CmdResult cmd_info_dirty(Monitor *mon, const MonCmd *cmd, const char *args)
         for (size_t i = 0; i < runs.n; i++) {
             mon_printf(mon, "%016" PRIx64 "-%016" PRIx64 "\n",
                        runs.v[i].start, runs.v[i].end);
+        }
+        if (runs.more) {
+            mon_printf(mon, "... and %" PRIu64 " more run%s (at most %u are "
+                       "listed; give an offset and size to see the rest)\n",
+                       runs.more, runs.more == 1 ? "" : "s",
+                       MONITOR_DIRTY_MAX_RUNS);
         }
     }
     free(runs.v);

@@ -18,52 +18,65 @@ CmdResult cmd_info(Monitor *mon, const MonCmd *cmd, const char *args)
     return cmd_help(mon, cmd, " info");
 }
 
-/* mtree_info prints while it walks memcore's state: collect its text and
- * send it afterwards, so a slow client never stalls memcore. */
+/*
+ * mtree_info prints while it walks memcore's state: collect its text and
+ * send it afterwards, so a slow client never stalls memcore.  Names in it
+ * come from the board: every %s is escaped like all monitor output (see
+ * escape.c).  At most MONITOR_TEXT_MAX_BYTES are kept.
+ */
 typedef struct TextBuf {
     char *p;
     size_t len, cap;
-    bool oom;
+    bool oom, too_big;
 } TextBuf;
 
 static int textbuf_printf(FILE *f, const char *fmt, ...)
 {
     TextBuf *t = (TextBuf *)(void *)f;
     va_list ap;
+    char *text;
     int n;
 
-    if (t->oom) {
+    if (t->oom || t->too_big) {
         return 0;
     }
-    for (;;) {
-        size_t room = t->cap - t->len;
-        va_start(ap, fmt);
-        n = vsnprintf(t->p ? t->p + t->len : NULL, room, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            return 0;
-        }
-        if ((size_t)n < room) {
-            t->len += (size_t)n;
-            return n;
-        }
+    va_start(ap, fmt);
+    n = mon_vasprintf_escaped(&text, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        t->oom = true;
+        return 0;
+    }
+    if ((size_t)n > MONITOR_TEXT_MAX_BYTES - t->len) {
+        t->too_big = true;
+        free(text);
+        return 0;
+    }
+    if (t->len + (size_t)n + 1 > t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 16384;
+        char *p;
+
         while (cap < t->len + (size_t)n + 1) {
             cap *= 2;
         }
-        char *p = realloc(t->p, cap);
+        p = realloc(t->p, cap);
         if (!p) {
             t->oom = true;
+            free(text);
             return 0;
         }
         t->p = p;
         t->cap = cap;
     }
+    memcpy(t->p + t->len, text, (size_t)n + 1);
+    t->len += (size_t)n;
+    free(text);
+    return n;
 }
 
 CmdResult cmd_info_mtree(Monitor *mon, const MonCmd *cmd, const char *args)
 {
-    TextBuf text = { NULL, 0, 0, false };
+    TextBuf text = { NULL, 0, 0, false, false };
     static const unsigned bit_flag[] = { MTREE_FLATVIEW, MTREE_DISPATCH,
                                          MTREE_OWNER, MTREE_DISABLED };
     const char *p = args;
@@ -82,6 +95,13 @@ CmdResult cmd_info_mtree(Monitor *mon, const MonCmd *cmd, const char *args)
     if (text.oom) {
         free(text.p);
         mon_error(mon, "Error: out of memory");
+        return CMD_FAILED;
+    }
+    if (text.too_big) {
+        free(text.p);
+        mon_error(mon, "Error: info mtree prints at most %u bytes, and this "
+                       "tree is longer",
+                  MONITOR_TEXT_MAX_BYTES);
         return CMD_FAILED;
     }
     mon_write(mon, text.p, text.len);
@@ -152,7 +172,10 @@ CmdResult cmd_info_ramblock(Monitor *mon, const MonCmd *cmd, const char *args)
         mon_error(mon, "Error: out of memory");
         r = CMD_FAILED;
     } else {
-        qsort(l.rows, l.n, sizeof(*l.rows), block_cmp);
+        /* qsort's array must not be NULL, even when empty (no RAM). */
+        if (l.n) {
+            qsort(l.rows, l.n, sizeof(*l.rows), block_cmp);
+        }
         mon_printf(mon, "%24s %8s  %18s %18s %18s\n", "Block Name", "PSize",
                    "Offset", "Used", "Total");
         for (size_t i = 0; i < l.n; i++) {
@@ -221,9 +244,10 @@ CmdResult cmd_info_address_spaces(Monitor *mon, const MonCmd *cmd,
         }
         /* Only compared below; the lock keeps every current view alive. */
         flatview_unref(fv);
-        if (asprintf(&lines[n], "AS \"%s\", root: %s, FlatView #%zu\n",
-                     address_space_name(as), rname ? rname : "(none)",
-                     id) < 0) {
+        if (mon_asprintf_escaped(&lines[n],
+                                 "AS \"%s\", root: %s, FlatView #%zu\n",
+                                 address_space_name(as),
+                                 rname ? rname : "(none)", id) < 0) {
             oom = true;
             break;
         }

@@ -7,19 +7,39 @@
  * bounce buffer.  As in QEMU, pmemsave writes what reads return even where
  * nothing is mapped, while memsave (virtual addresses, through the vCPU)
  * fails on the first byte it cannot read, keeping what it wrote.
+ *
+ * The size is a 32-bit argument (MONITOR_SAVE_MAX_BYTES), so one command
+ * writes at most 4 GiB.  The file is non-blocking (outfile.c): when it
+ * takes no more (a FIFO nobody reads) the command waits in poll() in
+ * slices of WAIT_SLICE_MS and checks for cancellation between them and
+ * between chunks, so Ctrl-C, `quit`, SIGTERM and SIGINT never wait for
+ * the file.  A write error (ENOSPC on a full disk) or an interruption
+ * ends the command with the reason, and the partial file is removed.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
 
 #define SAVE_CHUNK (1u << 20)
 #define BOUNCE_SIZE (64u << 10)
+#define WAIT_SLICE_MS 100
 
-/* write() all of @buf; false on error. */
-static bool write_all(int fd, const void *buf, size_t len)
+typedef enum {
+    SAVE_OK,
+    SAVE_READ_ERROR,
+    SAVE_IO_ERROR,
+    SAVE_INTERRUPTED,
+} SaveStatus;
+
+/* write() all of @buf into the non-blocking @fd, waiting for room while
+ * the command is not cancelled; *@err gets errno on SAVE_IO_ERROR. */
+static SaveStatus write_all(Monitor *mon, int fd, const void *buf,
+                            size_t len, int *err)
 {
     const char *p = buf;
     while (len) {
@@ -28,24 +48,32 @@ static bool write_all(int fd, const void *buf, size_t len)
             if (errno == EINTR) {
                 continue;
             }
-            return false;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                struct pollfd pfd = { fd, POLLOUT, 0 };
+
+                if (mon_interrupted(mon)) {
+                    return SAVE_INTERRUPTED;
+                }
+                poll(&pfd, 1, WAIT_SLICE_MS);
+                continue;
+            }
+            *err = errno;
+            return SAVE_IO_ERROR;
         }
         p += n;
         len -= (size_t)n;
     }
-    return true;
+    return SAVE_OK;
 }
-
-typedef enum { SAVE_OK, SAVE_READ_ERROR, SAVE_IO_ERROR } SaveStatus;
 
 /*
  * Copy up to @len bytes of physical memory at @addr into @fd, stopping at
  * the end of a RAM piece or chunk.  *@done gets the bytes written.
  * @strict: a failed read is an error (else the zeros it gave are written).
  */
-static SaveStatus save_piece(AddressSpace *as, hwaddr addr, uint64_t len,
-                             int fd, uint8_t *bounce, bool strict,
-                             uint64_t *done)
+static SaveStatus save_piece(Monitor *mon, AddressSpace *as, hwaddr addr,
+                             uint64_t len, int fd, uint8_t *bounce,
+                             bool strict, uint64_t *done, int *err)
 {
     hwaddr xlat, l = len < SAVE_CHUNK ? len : SAVE_CHUNK;
     MemoryRegion *mr;
@@ -57,9 +85,10 @@ static SaveStatus save_piece(AddressSpace *as, hwaddr addr, uint64_t len,
     if (l > 0 && memory_access_is_direct(mr, false)) {
         uint8_t *host = memory_region_get_ram_ptr(mr);
         if (host) {
-            if (!write_all(fd, host + xlat, l)) {
-                st = SAVE_IO_ERROR;
-            }
+            /* Under the RCU read lock, which the wait for a slow file
+             * extends: a reader's lock, it holds up no other command,
+             * only the freeing of RAM that is already unmapped. */
+            st = write_all(mon, fd, host + xlat, l, err);
             memcore_rcu_read_unlock();
             *done = l;
             return st;
@@ -72,11 +101,9 @@ static SaveStatus save_piece(AddressSpace *as, hwaddr addr, uint64_t len,
     if (r != MEMTX_OK && strict) {
         return SAVE_READ_ERROR;
     }
-    if (!write_all(fd, bounce, l)) {
-        return SAVE_IO_ERROR;
-    }
+    st = write_all(mon, fd, bounce, l, err);
     *done = l;
-    return SAVE_OK;
+    return st;
 }
 
 static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
@@ -90,7 +117,8 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
     uint8_t *bounce;
     uint64_t left, vaddr;
     SaveStatus st = SAVE_OK;
-    int fd;
+    const char *discarded = "";
+    int fd, err = 0;
 
     if (!mon_parse_expr(mon, &p, &addr) ||
         !mon_parse_expr32(mon, cmd, &p, &size) ||
@@ -121,6 +149,10 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
     vaddr = (uint64_t)addr;
     while (left && st == SAVE_OK) {
         uint64_t piece = left, done = 0;
+        if (mon_interrupted(mon)) {
+            st = SAVE_INTERRUPTED;
+            break;
+        }
         hwaddr pa = vaddr;
         if (!physical && m->cpu_virt_to_phys) {
             /* Virtual memory: one page at a time through the vCPU. */
@@ -135,30 +167,44 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
             }
         }
         while (piece && st == SAVE_OK) {
-            st = save_piece(as, pa, piece, fd, bounce, !physical, &done);
+            st = save_piece(mon, as, pa, piece, fd, bounce, !physical,
+                            &done, &err);
             pa += done;
             vaddr += done;
             piece -= done;
             left -= done;
         }
     }
+    if (st == SAVE_IO_ERROR || st == SAVE_INTERRUPTED) {
+        discarded = mon_discard_output(mon, fd, file);
+    }
     if (close(fd) != 0 && st == SAVE_OK) {
         st = SAVE_IO_ERROR;
+        err = errno;
+        discarded = "";
     }
-    free(bounce);
-    free(file);
     switch (st) {
     case SAVE_READ_ERROR:
         mon_error(mon, "Error: Invalid addr 0x%016" PRIx64 "/size %" PRId64
                        " specified",
                   (uint64_t)addr, size);
-        return CMD_FAILED;
+        break;
     case SAVE_IO_ERROR:
-        mon_error(mon, "Error: An IO error has occurred");
-        return CMD_FAILED;
+        /* QEMU's words first, then what went wrong. */
+        mon_error(mon, "Error: An IO error has occurred: writing '%s': %s%s",
+                  file, strerror(err), discarded);
+        break;
+    case SAVE_INTERRUPTED:
+        if (*discarded) {
+            mon_printf(mon, "(writing '%s' stopped%s)\n", file, discarded);
+        }
+        break;
     default:
-        return CMD_OK;
+        break;
     }
+    free(bounce);
+    free(file);
+    return st == SAVE_OK ? CMD_OK : CMD_FAILED;
 }
 
 /* --read-only promises that no front-end makes memcored write anything:

@@ -14,11 +14,19 @@
  * <region+offset> when the value is an address the dumped address space
  * maps).  A row that cannot be read prints "ADDR: Cannot access memory"
  * and ends the dump.
+ *
+ * One dump reads at most MONITOR_DUMP_MAX_BYTES (or MONITOR_DUMP_MAX_INSNS
+ * instructions): QEMU has no cap, and `xp /99999999999xg 0` on a large
+ * board, or any count on a 16 EiB `zero` device, kept a thread busy for
+ * hours.  A longer dump is refused before anything is read; pmemsave
+ * is the tool for more.  Each row also checks for cancellation (Ctrl-C,
+ * the client gone, shutdown).
  */
 #include <ctype.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -210,11 +218,17 @@ static char *put_symbol(char *out, size_t room, AddressSpace *as, uint64_t v)
     MemoryRegionSection s = memory_region_find(address_space_root(as), v, 1);
     if (s.mr) {
         const char *name = memory_region_name(s.mr);
-        int n = snprintf(out, room, " <%.200s+0x%" PRIx64 ">",
-                         name ? name : "(noname)", s.offset_within_region);
+        char *text;
+        int n = mon_asprintf_escaped(&text, " <%.200s+0x%" PRIx64 ">",
+                                     name ? name : "(noname)",
+                                     s.offset_within_region);
         memory_region_unref(s.mr);
         if (n > 0 && (size_t)n < room) {
+            memcpy(out, text, (size_t)n);
             out += n;
+        }
+        if (n >= 0) {
+            free(text);
         }
     }
     return out;
@@ -225,6 +239,12 @@ static CmdResult dump_insns(Monitor *mon, AddressSpace *as,
 {
     const MonitorMachine *m = mon->machine;
 
+    if (fmt->count > MONITOR_DUMP_MAX_INSNS) {
+        mon_error(mon, "Error: x/xp prints at most %u instructions at a "
+                       "time",
+                  MONITOR_DUMP_MAX_INSNS);
+        return CMD_FAILED;
+    }
     if (!m->cpu_disas) {
         mon_error(mon, "Error: format 'i' needs a vCPU disassembler, and "
                        "this machine has none");
@@ -247,6 +267,9 @@ static CmdResult dump_insns(Monitor *mon, AddressSpace *as,
         }
         mon_printf(mon, "0x%016" PRIx64 ":  %s\n", addr, text);
         addr += n;
+        if (mon_interrupted(mon)) {
+            return CMD_FAILED;
+        }
     }
     return CMD_OK;
 }
@@ -271,6 +294,13 @@ CmdResult mon_memory_dump(Monitor *mon, const DumpFmt *fmt, uint64_t addr,
     len = fmt->count > UINT64_MAX / (uint64_t)wsize
               ? UINT64_MAX
               : fmt->count * (uint64_t)wsize;
+    if (len > MONITOR_DUMP_MAX_BYTES) {
+        mon_error(mon, "Error: x/xp dumps at most %u bytes at a time (%u "
+                       "units of %d byte%s); pmemsave writes more to a file",
+                  MONITOR_DUMP_MAX_BYTES, MONITOR_DUMP_MAX_BYTES / wsize,
+                  wsize, wsize == 1 ? "" : "s");
+        return CMD_FAILED;
+    }
     line_size = wsize == 1 ? 8 : 16;
     switch (format) {
     case 'o':
@@ -350,6 +380,9 @@ CmdResult mon_memory_dump(Monitor *mon, const DumpFmt *fmt, uint64_t addr,
         mon_write(mon, row, (size_t)(o - row));
         addr += (uint64_t)l;
         len -= (uint64_t)l;
+        if (len && mon_interrupted(mon)) {
+            return CMD_FAILED;
+        }
     }
     return CMD_OK;
 }

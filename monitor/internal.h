@@ -7,6 +7,7 @@
 #define MONITOR_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -36,13 +37,28 @@ struct MonCmd {
     int arg;            /* per-command constant (ld/st width and order) */
 };
 
+/* Monitor.run_state: monitor_cancel() only turns RUNNING into CANCELLED,
+ * so a cancel that comes too late can never stop the next command. */
+enum { MON_IDLE, MON_RUNNING, MON_CANCELLED };
+
 struct Monitor {
     const MonitorMachine *machine;
+    atomic_int run_state;  /* MON_*: set by monitor_run_line, any thread
+                            * may cancel */
+    bool interrupted;      /* "Error: interrupted" printed for this line */
     const MonitorOut *out; /* valid during monitor_run_line */
     int last_format;       /* x/xp: QEMU starts with 'x' */
     int last_size;         /* x/xp: QEMU starts with 4 */
     bool failed;           /* an error was printed by this line */
 };
+
+/* Set up a session in storage the caller owns (monitor_new allocates). */
+void mon_init(Monitor *mon, const MonitorMachine *machine);
+
+/* Whether the running command must stop now (monitor_cancel, or
+ * MonitorMachine.cancelled); the first time, "Error: interrupted" is
+ * printed.  Long loops call it once per row, chunk or block. */
+bool mon_interrupted(Monitor *mon);
 
 /* ---- table.c ------------------------------------------------------------ */
 extern const MonCmd monitor_commands[];
@@ -61,8 +77,23 @@ void mon_printf(Monitor *mon, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mon_vprintf(Monitor *mon, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/*
+ * Every %s and %c argument of mon_printf/mon_error/mon_vprintf is printed
+ * with control characters (and DEL) as \xNN: names and user input must
+ * not drive the user's terminal or forge output lines.  The format's own
+ * text is printed as it is.
+ */
 /* mon_error: print a line and mark the command failed. */
 void mon_error(Monitor *mon, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- escape.c ----------------------------------------------------------- */
+/* vsnprintf, but %s and %c arguments with control characters escaped
+ * (\xNN); malloc'ed text in *@out, its length returned, -1 when out of
+ * memory.  Handles the conversions C99 printf has, without %n. */
+int mon_vasprintf_escaped(char **out, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+int mon_asprintf_escaped(char **out, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* ---- parser.c ----------------------------------------------------------- */
@@ -113,6 +144,11 @@ MemoryRegion *mon_lookup_region(Monitor *mon, const char *name);
 /* Open @file for @cmd to write into (MonitorMachine.confine_files decides
  * where and how); the descriptor, or -1 after printing why. */
 int mon_open_output(Monitor *mon, const MonCmd *cmd, const char *file);
+/* After a failed or interrupted write to @fd (opened by mon_open_output
+ * for @file): remove the file if @file still names that regular file.
+ * Returns the end of the error line: "; the partial file was removed",
+ * "; the partial file is left", or "" (not a regular file). */
+const char *mon_discard_output(Monitor *mon, int fd, const char *file);
 
 /* ---- format.c: x / xp --------------------------------------------------- */
 typedef struct DumpFmt {

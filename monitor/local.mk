@@ -15,6 +15,7 @@ monitor_libmonitor_la_SOURCES = \
 	monitor/internal.h \
 	monitor/table.c \
 	monitor/session.c \
+	monitor/escape.c \
 	monitor/parser.c \
 	monitor/expr.c \
 	monitor/format.c \

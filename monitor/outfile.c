@@ -11,8 +11,16 @@
  * means the check and the open look at the same place.
  *
  * Every open is non-blocking, so a FIFO that nothing reads fails at once
- * (ENXIO) instead of hanging the session thread in open(); the descriptor
- * is switched back to blocking for the writes.
+ * (ENXIO) instead of hanging the session thread in open(), and the
+ * descriptor stays non-blocking: a FIFO whose reader stops reading, or a
+ * full pipe or terminal, makes write() say EAGAIN, and the writer waits in
+ * poll() in short slices, checking for cancellation, so the file can
+ * never hold a session or the server's shutdown hostage (cmd_save.c).
+ *
+ * After a failed write (a full disk, an interrupted command) the partial
+ * file is removed by mon_discard_output(), but only if the name still
+ * names the very regular file that was written: never a device, FIFO or
+ * a file that replaced it meanwhile.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -109,7 +117,7 @@ static int open_confined(Monitor *mon, const MonCmd *cmd, const char *file)
 int mon_open_output(Monitor *mon, const MonCmd *cmd, const char *file)
 {
     struct stat st;
-    int fd, flags;
+    int fd;
 
     if (mon->machine->confine_files) {
         fd = open_confined(mon, cmd, file);
@@ -136,12 +144,36 @@ int mon_open_output(Monitor *mon, const MonCmd *cmd, const char *file)
         close(fd);
         return -1;
     }
-    flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
-        mon_error(mon, "Error: Could not open '%s': %s", file,
-                  strerror(errno));
-        close(fd);
-        return -1;
-    }
     return fd;
+}
+
+const char *mon_discard_output(Monitor *mon, int fd, const char *file)
+{
+    const MonitorMachine *m = mon->machine;
+    struct stat open_st, named_st;
+    int dirfd = AT_FDCWD, rc;
+
+    if (fstat(fd, &open_st) != 0 || !S_ISREG(open_st.st_mode)) {
+        return "";
+    }
+    if (m->confine_files) {
+        dirfd = m->dump_dir ? open(m->dump_dir,
+                                   O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                            : -1;
+        if (dirfd < 0) {
+            return "; the partial file is left";
+        }
+    }
+    rc = fstatat(dirfd, file, &named_st, AT_SYMLINK_NOFOLLOW);
+    if (rc == 0 && named_st.st_dev == open_st.st_dev &&
+        named_st.st_ino == open_st.st_ino) {
+        rc = unlinkat(dirfd, file, 0);
+    } else {
+        rc = -1;
+    }
+    if (dirfd != AT_FDCWD) {
+        close(dirfd);
+    }
+    return rc == 0 ? "; the partial file was removed"
+                   : "; the partial file is left";
 }

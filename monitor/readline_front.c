@@ -14,9 +14,12 @@
  *   nothing of our quoted region names.
  * - Ctrl-C drops the line: while the prompt waits, the terminal's
  *   interrupt character is switched off so that Ctrl-C arrives as a key
- *   instead of SIGINT (which stays the server's shutdown signal while a
- *   command runs).  readline's own signal handlers stay off for the same
- *   reason.
+ *   instead of SIGINT.  While a command runs the terminal is back in the
+ *   user's mode, Ctrl-C raises SIGINT, and the server's handler asks
+ *   monitor_terminal_interrupt() first: a running command is cancelled
+ *   (it prints "Error: interrupted") and the prompt comes back; memcored
+ *   goes on.  (QEMU's `-monitor stdio` quits on Ctrl-C instead.)
+ *   readline's own signal handlers stay off: the server owns SIGINT.
  *
  * readline is process-global state: one terminal prompt at a time.
  */
@@ -38,6 +41,9 @@
 #define HISTORY_MAX 1000
 #define HISTORY_LINE_MAX 1024
 
+/* Static storage, never freed: a signal handler may cancel it at any
+ * time (monitor_terminal_interrupt). */
+static Monitor term_session;
 static Monitor *term_mon;
 static bool term_done;
 static bool term_history;    /* lines typed are remembered */
@@ -202,16 +208,18 @@ static void drop_long_entries(void)
     }
 }
 
+bool monitor_terminal_interrupt(void)
+{
+    return monitor_cancel(&term_session);
+}
+
 int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
 {
     bool interactive = isatty(STDIN_FILENO) == 1;
     char *hist = interactive ? history_path() : NULL;
 
-    term_mon = monitor_new(machine);
-    if (!term_mon) {
-        free(hist);
-        return 0;
-    }
+    mon_init(&term_session, machine);
+    term_mon = &term_session;
     term_done = false;
     term_result = 0;
     term_history = interactive;
@@ -270,7 +278,6 @@ int monitor_terminal_run(const MonitorMachine *machine, int stop_fd)
     }
     free(hist);
     clear_history(); /* the next prompt reads the file again */
-    monitor_free(term_mon);
     term_mon = NULL;
     return term_result;
 }

@@ -10,16 +10,23 @@
 
 #include "internal.h"
 
-Monitor *monitor_new(const MonitorMachine *machine)
+void mon_init(Monitor *mon, const MonitorMachine *machine)
 {
-    Monitor *mon = calloc(1, sizeof(*mon));
-    if (!mon) {
-        return NULL;
-    }
+    memset(mon, 0, sizeof(*mon));
     mon->machine = machine;
+    atomic_init(&mon->run_state, MON_IDLE);
     /* QEMU's initial x/xp defaults: hex, 4-byte units. */
     mon->last_format = 'x';
     mon->last_size = 4;
+}
+
+Monitor *monitor_new(const MonitorMachine *machine)
+{
+    Monitor *mon = malloc(sizeof(*mon));
+    if (!mon) {
+        return NULL;
+    }
+    mon_init(mon, machine);
     return mon;
 }
 
@@ -28,7 +35,51 @@ void monitor_free(Monitor *mon)
     free(mon);
 }
 
+bool monitor_cancel(Monitor *mon)
+{
+    int running = MON_RUNNING;
+
+    if (atomic_compare_exchange_strong(&mon->run_state, &running,
+                                       MON_CANCELLED)) {
+        return true;
+    }
+    return running == MON_CANCELLED;
+}
+
+bool mon_interrupted(Monitor *mon)
+{
+    const MonitorMachine *m = mon->machine;
+
+    if (mon->interrupted) {
+        return true;
+    }
+    if (atomic_load_explicit(&mon->run_state, memory_order_relaxed) !=
+            MON_CANCELLED &&
+        !(m->cancelled && m->cancelled(m->opaque))) {
+        return false;
+    }
+    mon->interrupted = true;
+    mon_error(mon, "Error: interrupted");
+    return true;
+}
+
+static int run_line(Monitor *mon, const char *line);
+
 int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
+{
+    int ret;
+
+    mon->out = out;
+    mon->failed = false;
+    mon->interrupted = false;
+    atomic_store(&mon->run_state, MON_RUNNING);
+    ret = run_line(mon, line);
+    atomic_store(&mon->run_state, MON_IDLE);
+    mon->out = NULL;
+    return ret;
+}
+
+static int run_line(Monitor *mon, const char *line)
 {
     const char *start = mon_skip_ws(line);
     const char *p;
@@ -37,8 +88,6 @@ int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
     CmdResult r;
     int ret = 0;
 
-    mon->out = out;
-    mon->failed = false;
     if (*start == '\0') {
         return 0;
     }
@@ -49,7 +98,6 @@ int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
     if (!cmd) {
         mon_error(mon, "unknown command: '%.*s'", (int)(start + n - line),
                   line);
-        mon->out = NULL;
         return MONITOR_FAILED;
     }
     p = start + n;
@@ -61,7 +109,6 @@ int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
             if (!sub) {
                 mon_error(mon, "unknown command: '%.*s'",
                           (int)(q + m - line), line);
-                mon->out = NULL;
                 return MONITOR_FAILED;
             }
             cmd = sub;
@@ -80,7 +127,6 @@ int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out)
     if (r == CMD_QUIT) {
         ret |= MONITOR_QUIT;
     }
-    mon->out = NULL;
     return ret;
 }
 
@@ -100,30 +146,16 @@ void mon_puts(Monitor *mon, const char *s)
 
 void mon_vprintf(Monitor *mon, const char *fmt, va_list ap)
 {
-    char small[512];
-    va_list ap2;
-    int n;
+    char *text;
+    int n = mon_vasprintf_escaped(&text, fmt, ap);
 
-    va_copy(ap2, ap);
-    n = vsnprintf(small, sizeof(small), fmt, ap);
     if (n < 0) {
-        va_end(ap2);
+        /* Out of memory: say so rather than nothing. */
+        mon_puts(mon, "(out of memory)");
         return;
     }
-    if ((size_t)n < sizeof(small)) {
-        mon_write(mon, small, (size_t)n);
-    } else {
-        char *big = malloc((size_t)n + 1);
-        if (big) {
-            vsnprintf(big, (size_t)n + 1, fmt, ap2);
-            mon_write(mon, big, (size_t)n);
-            free(big);
-        } else {
-            /* Out of memory: the start of the text beats nothing. */
-            mon_write(mon, small, sizeof(small) - 1);
-        }
-    }
-    va_end(ap2);
+    mon_write(mon, text, (size_t)n);
+    free(text);
 }
 
 void mon_printf(Monitor *mon, const char *fmt, ...)

@@ -40,6 +40,7 @@ typedef struct Conn {
     bool use_write; /* not a socket: send() said ENOTSOCK */
     bool dead;      /* the peer is gone (or dropped): stop */
     int stall_ms;   /* how long send may wait without progress */
+    Monitor *mon;   /* its running command stops once the peer is gone */
     char *out;
     size_t out_len, out_cap;
 } Conn;
@@ -71,11 +72,18 @@ static void conn_send(Conn *c, const char *buf, size_t len)
                      * read.  Drop it; it sees the end of the connection. */
                     shutdown(c->fd, SHUT_RDWR);
                     c->dead = true;
+                    if (c->mon) {
+                        monitor_cancel(c->mon);
+                    }
                     return;
                 }
                 continue;
             }
             c->dead = true;
+            /* Nobody reads the rest: stop the command that prints it. */
+            if (c->mon) {
+                monitor_cancel(c->mon);
+            }
             return;
         }
         buf += n;
@@ -146,8 +154,9 @@ int monitor_socket_serve(const MonitorMachine *machine, int fd,
                          unsigned stall_ms)
 {
     Monitor *mon = monitor_new(machine);
-    Conn c = { .fd = fd, .stall_ms = stall_ms > INT32_MAX ? INT32_MAX
-                                                          : (int)stall_ms };
+    Conn c = { .fd = fd,
+               .stall_ms = stall_ms > INT32_MAX ? INT32_MAX : (int)stall_ms,
+               .mon = mon };
     MonitorOut out = { conn_write, &c };
     char *in = malloc(IN_CAP + 1);
     size_t have = 0;

@@ -21,7 +21,8 @@ const MonCmd monitor_info_commands[] = {
       "client (default migration), in the whole region or in the pages "
       "overlapping [offset, offset+size): first 'NAME: N of M pages dirty "
       "for CLIENT (logging on|off)', then one START-END line per run of "
-      "dirty pages, as offsets in the region; nothing is cleared",
+      "dirty pages, as offsets in the region (the first 8192 runs, then "
+      "how many more); nothing is cleared",
       cmd_info_dirty, NULL, 0 },
     { "mtree", "[-f][-d][-o][-D]",
       "print the region tree of every address space (-f: the flat views "
@@ -57,20 +58,24 @@ const MonCmd monitor_commands[] = {
       cmd_info, monitor_info_commands, 0 },
     { "x", "/fmt addr",
       "print guest virtual memory from addr (fmt: /count format unit; "
-      "formats x d u o t c a i, units b h w g)",
+      "formats x d u o t c a i, units b h w g); at most 1 MiB (count "
+      "times unit) or 65536 instructions at a time; Ctrl-C interrupts",
       cmd_x, NULL, 0 },
     { "xp", "/fmt addr",
-      "print guest physical memory from addr (fmt as for x)",
+      "print guest physical memory from addr (fmt as for x; at most 1 MiB "
+      "or 65536 instructions at a time)",
       cmd_xp, NULL, 0 },
     { "memsave", "addr size file",
-      "write size bytes of guest virtual memory from addr into file; from "
-      "gdb or HTTP only a new file named with letters, digits, '.', '_' "
-      "and '-' in the --dump-dir directory",
+      "write size bytes (at most 4 GiB - 1) of guest virtual memory from "
+      "addr into file; a failed write says why and removes the partial "
+      "file; from gdb or HTTP only a new file named with letters, digits, "
+      "'.', '_' and '-' in the --dump-dir directory",
       cmd_memsave, NULL, 0 },
     { "pmemsave", "addr size file",
-      "write size bytes of guest physical memory from addr into file; "
-      "from gdb or HTTP only a new file named with letters, digits, '.', "
-      "'_' and '-' in the --dump-dir directory",
+      "write size bytes (at most 4 GiB - 1) of guest physical memory from "
+      "addr into file; a failed write says why and removes the partial "
+      "file; from gdb or HTTP only a new file named with letters, digits, "
+      "'.', '_' and '-' in the --dump-dir directory",
       cmd_pmemsave, NULL, 0 },
     { "gpa2hva", "addr",
       "show which host address holds guest physical address addr",

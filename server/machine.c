@@ -388,6 +388,14 @@ static void mon_quit(void *opaque)
     shutdown_request(0);
 }
 
+/* Once a shutdown is asked for, every running command stops, whichever
+ * front-end runs it: shutdown never waits for a client's command. */
+static bool mon_cancelled(void *opaque)
+{
+    (void)opaque;
+    return shutdown_requested() != 0;
+}
+
 /* ---- life cycle ----------------------------------------------------------- */
 
 Machine *machine_create(Board *board, bool read_only, Diag *d)
@@ -417,6 +425,7 @@ Machine *machine_create(Board *board, bool read_only, Diag *d)
         .foreach_as = mon_foreach_as,
         .uart_log = mon_uart_log,
         .quit = mon_quit,
+        .cancelled = mon_cancelled,
     };
 
     /* Every UART is listed by `info uart`, even before it says anything. */

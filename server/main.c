@@ -106,6 +106,11 @@ static int run_exec(Machine *m, const Options *o)
         if (rc & MONITOR_QUIT) {
             break;
         }
+        /* SIGINT or SIGTERM: the command was interrupted, stop here. */
+        if (shutdown_requested()) {
+            status = 1;
+            break;
+        }
     }
     monitor_free(mon);
     if (fflush(stdout) != 0) {

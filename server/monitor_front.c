@@ -14,6 +14,13 @@
  * At most MONITOR_MAX_CLIENTS sessions run at once (a thread and a
  * descriptor each); one more is told so in one line and closed, rather
  * than left waiting in the listen backlog.
+ *
+ * Stopping never waits on a client's command: once a shutdown is asked
+ * for, every running command stops at its next check (the machine's
+ * `cancelled` hook), a session blocked on its socket is woken by
+ * shutdown(2), and the terminal's by its pipe.  Should a thread still be
+ * stuck (a terminal that takes no output), the joins give up after
+ * STOP_WAIT_S seconds and memcored exits at once, saying so.
  */
 #include "monitor_front.h"
 
@@ -26,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <monitor/monitor.h>
@@ -33,6 +41,7 @@
 #include "shutdown.h"
 
 #define MONITOR_MAX_CLIENTS 1024
+#define STOP_WAIT_S 10
 
 typedef struct Client Client;
 struct Client {
@@ -99,8 +108,34 @@ static void *client_thread(void *arg)
     return NULL;
 }
 
-/* Join and free the clients that finished (all of them when @all). */
-static void reap_clients(MonitorFront *f, bool all)
+/* Join @t, or exit the process if it has not ended by @deadline
+ * (CLOCK_REALTIME, as pthread_timedjoin_np wants; NULL: no bound). */
+static void join_bounded(pthread_t t, const struct timespec *deadline,
+                         const char *what)
+{
+    if (!deadline) {
+        pthread_join(t, NULL);
+        return;
+    }
+    if (pthread_timedjoin_np(t, NULL, deadline) != 0) {
+        fprintf(stderr, "memcored: the monitor's %s did not stop within %d "
+                "s of the shutdown; exiting without cleaning up\n", what,
+                STOP_WAIT_S);
+        fflush(stdout);
+        _exit(1);
+    }
+}
+
+static void stop_deadline(struct timespec *ts)
+{
+    clock_gettime(CLOCK_REALTIME, ts);
+    ts->tv_sec += STOP_WAIT_S;
+}
+
+/* Join and free the clients that finished (all of them when @all, by
+ * @deadline if not NULL). */
+static void reap_clients(MonitorFront *f, bool all,
+                         const struct timespec *deadline)
 {
     Client **pp, *done = NULL;
 
@@ -124,7 +159,7 @@ static void reap_clients(MonitorFront *f, bool all)
         Client *c = done;
 
         done = c->next;
-        pthread_join(c->thread, NULL);
+        join_bounded(c->thread, deadline, "client session");
         close(c->fd);
         free(c);
     }
@@ -193,7 +228,7 @@ static void *accept_thread(void *arg)
             if (atomic_load(&f->stopping)) {
                 break;
             }
-            reap_clients(f, false);
+            reap_clients(f, false, NULL);
         }
         if (pfd[0].revents & POLLIN) {
             accept_one(f);
@@ -244,6 +279,8 @@ MonitorFront *monitor_front_start(MonitorMachine *machine,
             snprintf(msg, msglen, "out of memory");
             goto fail;
         }
+        /* Ctrl-C while a command runs interrupts that command. */
+        shutdown_set_keyboard_interrupt(monitor_terminal_interrupt);
         if (pthread_create(&f->thread, NULL, terminal_thread, f) != 0) {
             snprintf(msg, msglen, "cannot start the terminal thread");
             goto fail;
@@ -281,13 +318,20 @@ fail:
 
 void monitor_front_stop(MonitorFront *f)
 {
+    struct timespec deadline;
+
     if (!f) {
         return;
     }
+    stop_deadline(&deadline);
     atomic_store(&f->stopping, true);
     if (f->thread_started) {
         wake(f);
-        pthread_join(f->thread, NULL);
+        join_bounded(f->thread, &deadline,
+                     f->kind == LISTEN_STDIO ? "terminal" : "accept thread");
+    }
+    if (f->kind == LISTEN_STDIO) {
+        shutdown_set_keyboard_interrupt(NULL);
     }
 
     /* Wake every session blocked on its socket, then wait for them. */
@@ -296,7 +340,7 @@ void monitor_front_stop(MonitorFront *f)
         shutdown(c->fd, SHUT_RDWR);
     }
     pthread_mutex_unlock(&f->lock);
-    reap_clients(f, true);
+    reap_clients(f, true, &deadline);
 
     if (f->listen_fd >= 0) {
         close(f->listen_fd);

@@ -12,7 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
+typedef bool (*KeyboardFn)(void);
+
 static int pipe_fds[2] = { -1, -1 };
+static _Atomic(KeyboardFn) keyboard_fn;
 static atomic_int requested;
 static atomic_int status;
 static atomic_int by_signal;
@@ -35,9 +38,28 @@ void shutdown_request(int st)
     errno = saved_errno;
 }
 
-static void on_signal(int sig)
+void shutdown_set_keyboard_interrupt(bool (*fn)(void))
+{
+    atomic_store(&keyboard_fn, fn);
+}
+
+static void on_signal(int sig, siginfo_t *si, void *ucontext)
 {
     int expected = 0;
+
+    (void)ucontext;
+    /* The terminal's Ctrl-C comes from the kernel (SI_KERNEL); kill(1)
+     * says SI_USER and always shuts down. */
+    if (sig == SIGINT && si && si->si_code == SI_KERNEL) {
+        KeyboardFn fn = atomic_load(&keyboard_fn);
+        int saved_errno = errno;
+        bool taken = fn && fn();
+
+        errno = saved_errno;
+        if (taken) {
+            return;
+        }
+    }
 
     atomic_compare_exchange_strong(&by_signal, &expected, sig);
     shutdown_request(0);
@@ -54,14 +76,15 @@ int shutdown_init(void)
         return -errno;
     }
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
+    sa.sa_sigaction = on_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
+    sa.sa_flags = SA_RESTART | SA_SIGINFO;
     if (sigaction(SIGINT, &sa, NULL) != 0 ||
         sigaction(SIGTERM, &sa, NULL) != 0) {
         return -errno;
     }
     sa.sa_handler = SIG_IGN;
+    sa.sa_flags = 0;
     if (sigaction(SIGPIPE, &sa, NULL) != 0) {
         return -errno;
     }

@@ -16,12 +16,15 @@ INTEGRATION_TESTS = \
 	tests/integration/test_qemu_board.sh \
 	tests/integration/test_exec_commands.sh \
 	tests/integration/test_moved_root.sh \
-	tests/integration/test_resize_wrap.sh
+	tests/integration/test_resize_wrap.sh \
+	tests/integration/test_monitor_limits.sh \
+	tests/integration/test_full_disk.sh
 TESTS += $(INTEGRATION_TESTS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
 
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
+	tests/integration/limits_driver.py tests/boards/zero-16e.json \
 	tests/boards/tiny.json tests/boards/tiny-bios.bin tests/boards/tiny.mtree \
 	tests/boards/bad-alias-cycle.json tests/boards/bad-alias-cycle.expected \
 	tests/boards/bad-duplicate-id.json tests/boards/bad-duplicate-id.expected \

@@ -2,7 +2,8 @@
 # expressions, every command against a small machine built in the test,
 # the QEMU 7.2 captures of tests/data/qemu-riscv64-virt/, and the
 # socket, terminal (pseudo-terminal) and completion front-ends, and where
-# memsave/pmemsave may write (test_monitor_outfile: the dump directory).
+# memsave/pmemsave may write (test_monitor_outfile: the dump directory),
+# and the caps, cancellation and escaping (test_monitor_limits).
 #
 # The captures are read at run time from tests/data of the source tree
 # ($top_srcdir/tests/data, else TEST_DATA_DIR below); they ship with the
@@ -14,7 +15,8 @@ MONITOR_UNIT_TESTS = \
 	tests/unit/test_monitor_cmds \
 	tests/unit/test_monitor_front \
 	tests/unit/test_monitor_dirty \
-	tests/unit/test_monitor_outfile
+	tests/unit/test_monitor_outfile \
+	tests/unit/test_monitor_limits
 
 check_PROGRAMS += $(MONITOR_UNIT_TESTS)
 TESTS += $(MONITOR_UNIT_TESTS)
@@ -55,3 +57,8 @@ tests_unit_test_monitor_outfile_SOURCES = \
 	tests/unit/test_monitor_outfile.c $(MONITOR_TEST_FIXTURE)
 tests_unit_test_monitor_outfile_CFLAGS = $(MONITOR_TEST_CFLAGS)
 tests_unit_test_monitor_outfile_LDADD = $(MONITOR_TEST_LDADD)
+
+tests_unit_test_monitor_limits_SOURCES = \
+	tests/unit/test_monitor_limits.c $(MONITOR_TEST_FIXTURE)
+tests_unit_test_monitor_limits_CFLAGS = $(MONITOR_TEST_CFLAGS)
+tests_unit_test_monitor_limits_LDADD = $(MONITOR_TEST_LDADD)

@@ -510,8 +510,11 @@ END_TEST
 
 START_TEST(test_save_io_error)
 {
+    /* QEMU's words, then what failed; a device is never removed. */
     tm_expect("pmemsave 0x80000000 16 \"/dev/full\"",
-              "Error: An IO error has occurred\n", MONITOR_FAILED);
+              "Error: An IO error has occurred: writing '/dev/full': No "
+              "space left on device\n",
+              MONITOR_FAILED);
 }
 END_TEST
 

@@ -113,6 +113,14 @@ typedef struct MonitorMachine {
      * front-end ends its own session. */
     void (*quit)(void *opaque);
 
+    /*
+     * optional: true once every running command must stop (the server
+     * shuts down).  Commands call it between rows, chunks and blocks of
+     * work, so it must be cheap and lock-free; they then fail with
+     * "Error: interrupted".  NULL hook: only monitor_cancel() stops them.
+     */
+    bool (*cancelled)(void *opaque);
+
     /* ---- vCPU (all optional; NULL while there is no vCPU) ------------- */
 
     /*

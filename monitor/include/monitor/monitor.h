@@ -31,6 +31,22 @@ extern "C" {
 
 typedef struct Monitor Monitor;
 
+/*
+ * Caps on one command's work, so that no command line can keep a thread
+ * busy for long (monitor/README.md, memcored(1) and `help` name them).
+ * Beyond a cap the command fails at once with an error naming it.
+ */
+/* x, xp: at most this many bytes of memory (count times unit size). */
+#define MONITOR_DUMP_MAX_BYTES (1u << 20)
+/* x, xp with format i: at most this many instructions. */
+#define MONITOR_DUMP_MAX_INSNS 65536u
+/* memsave, pmemsave: the size is a 32-bit argument, as in QEMU. */
+#define MONITOR_SAVE_MAX_BYTES 0xffffffffu
+/* info dirty: at most this many runs are listed (the count is exact). */
+#define MONITOR_DIRTY_MAX_RUNS 8192u
+/* info mtree: at most this much text. */
+#define MONITOR_TEXT_MAX_BYTES (64u << 20)
+
 /* monitor_new: a session on @machine (which must outlive it; it is not
  * copied).  NULL when out of memory. */
 Monitor *monitor_new(const MonitorMachine *machine);
@@ -50,6 +66,25 @@ void monitor_free(Monitor *mon);
  * returned MONITOR_FAILED.
  */
 int monitor_run_line(Monitor *mon, const char *line, const MonitorOut *out);
+
+/*
+ * monitor_cancel: stop the command running on @mon: it stops at its next
+ * check (every row, chunk or block of work, and every wait for a file to
+ * take data) and fails with "Error: interrupted".  Returns whether a
+ * command was running; a command started later is not affected.  Callable
+ * from any thread and from a signal handler.  (Every command also stops
+ * when MonitorMachine.cancelled says so, e.g. at shutdown.)
+ */
+bool monitor_cancel(Monitor *mon);
+
+/*
+ * monitor_terminal_interrupt: what SIGINT from the keyboard should do
+ * while monitor_terminal_run() runs: if the prompt is running a command,
+ * cancel it (monitor_cancel) and return true, so that Ctrl-C interrupts
+ * the command and the prompt comes back; false when no command runs.
+ * Async-signal-safe.
+ */
+bool monitor_terminal_interrupt(void);
 
 /*
  * monitor_complete: completion candidates for the word that ends at
@@ -82,7 +117,8 @@ MonitorOut monitor_out_file(FILE *f);
  * readline, opened by the machine's banner line: history kept in ~/.memcored_history (loaded at start, saved
  * at the end), tab completion through monitor_complete(), Ctrl-C drops the
  * current line and prints a fresh prompt (it never raises SIGINT while
- * the prompt waits for input).  Returns when the user types quit
+ * the prompt waits for input; while a command runs, the server routes
+ * a keyboard SIGINT to monitor_terminal_interrupt()).  Returns when the user types quit
  * (MONITOR_QUIT), at end of input (Ctrl-D: 0), or when @stop_fd (-1 for
  * none) becomes readable (0) — the server writes to a pipe to end the
  * prompt at shutdown.  Call it from one thread only (readline is global);

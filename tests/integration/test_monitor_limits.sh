@@ -1,0 +1,99 @@
+#!/bin/sh
+# tests/integration/test_monitor_limits.sh — no monitor command keeps
+# memcored busy or holds its shutdown hostage (issue 11), on a board whose
+# whole 16 EiB address space reads as zeros (tests/boards/zero-16e.json),
+# where a dump never reaches unreadable memory:
+#   - x/xp counts beyond the cap get the cap's error at once;
+#   - a client that leaves while its command prints does not stop the
+#     server from serving the next one;
+#   - pmemsave into a FIFO whose reader never reads is stuck in the
+#     file, yet quit, SIGTERM and SIGINT all end memcored promptly;
+#   - Ctrl-C at the terminal prompt interrupts a running xp, the prompt
+#     comes back and memcored goes on (limits_driver.py on a pty).
+# Every wait is a bounded poll, never a sleep standing in for an event.
+. "${top_srcdir:-.}/tests/integration/lib.sh"
+
+DRIVER=$top_srcdir/tests/integration/limits_driver.py
+PYTHON=${PYTHON:-python3}
+ZERO=$BOARDS/zero-16e.json
+
+# exited_within SECONDS: memcored (under timeout(1)) has exited, polled
+# every 50 ms for at most SECONDS.
+exited_within() {
+	_left=$(($1 * 20))
+	while [ "$_left" -gt 0 ]; do
+		kill -0 "$SERVER_PID" 2>/dev/null || return 0
+		sleep 0.05
+		_left=$((_left - 1))
+	done
+	return 1
+}
+
+# ---- caps --------------------------------------------------------------------
+start_server --board "$ZERO" --monitor tcp:127.0.0.1:0
+ADDR=$(listen_addr)
+"$MONCLIENT" "$ADDR" 'xp /99999999999999999999999w 0x8000000' \
+	'xp /99999999999xg 0' 'xp /65537i 0' 'xp /2xg 0x80000000' \
+	>"$TMP/caps.out" 2>&1
+check "xp: a count beyond 2^64 gets the cap's error" contains "$TMP/caps.out" \
+	"Error: x/xp dumps at most 1048576 bytes at a time (262144 units of 4 bytes); pmemsave writes more to a file"
+check "xp: 99999999999 giant units get the cap's error" contains "$TMP/caps.out" \
+	"Error: x/xp dumps at most 1048576 bytes at a time (131072 units of 8 bytes); pmemsave writes more to a file"
+check "xp /i: the instruction cap" contains "$TMP/caps.out" \
+	"Error: x/xp prints at most 65536 instructions at a time"
+check "the same client is served after the caps" contains "$TMP/caps.out" \
+	"0000000080000000: 0x0000000000000000 0x0000000000000000"
+
+# ---- a client leaves while its dump prints --------------------------------------
+check "a client sends a 1 MiB dump and leaves" \
+	"$PYTHON" "$DRIVER" fire "$ADDR" 'xp /131072xg 0'
+"$MONCLIENT" "$ADDR" 'xp /1xg 0x80000000' >"$TMP/next.out" 2>&1
+check "the next client is served" contains "$TMP/next.out" \
+	"0000000080000000: 0x0000000000000000"
+"$MONCLIENT" "$ADDR" quit >/dev/null 2>&1
+check "quit after a client left returns within 10 s" exited_within 10
+wait_server
+check "... with status 0" test "$STATUS" -eq 0
+
+# ---- pmemsave stuck on a FIFO nobody reads ------------------------------------------
+# fifo_run STOP: start memcored, block a pmemsave on a FIFO that this shell
+# holds open without reading, then stop memcored with STOP (quit, TERM or
+# INT) and check it ends promptly.
+fifo_run() {
+	rm -f "$TMP/fifo"
+	mkfifo "$TMP/fifo"
+	exec 6<>"$TMP/fifo"
+	start_server --board "$ZERO" --monitor tcp:127.0.0.1:0
+	ADDR=$(listen_addr)
+	"$MONCLIENT" "$ADDR" "pmemsave 0 0x10000000 \"$TMP/fifo\"" \
+		>"$TMP/fifo-client.out" 2>&1 &
+	CLIENT_PID=$!
+	check "$1: pmemsave is stuck writing the FIFO" \
+		"$PYTHON" "$DRIVER" wait-full "$TMP/fifo"
+	case $1 in
+	quit)
+		"$MONCLIENT" "$ADDR" quit >"$TMP/quit.out" 2>&1
+		check "quit: another client's quit is answered" test $? -eq 0
+		;;
+	*) kill -"$1" "$SERVER_PID" ;;
+	esac
+	check "$1 during the stuck pmemsave: memcored exits within 10 s" \
+		exited_within 10
+	wait_server
+	check "$1 during the stuck pmemsave: exit status 0" test "$STATUS" -eq 0
+	wait "$CLIENT_PID"
+	exec 6<&-
+}
+fifo_run quit
+fifo_run TERM
+check "SIGTERM is reported" contains "$TMP/server.err" "SIGTERM received"
+fifo_run INT
+check "SIGINT (kill) still shuts down" contains "$TMP/server.err" \
+	"SIGINT received"
+
+# ---- Ctrl-C at the terminal prompt ---------------------------------------------------
+check "Ctrl-C interrupts xp at the prompt, memcored goes on, quit exits 0" \
+	"$PYTHON" "$DRIVER" ctrlc "$MEMCORED" --board "$ZERO" --monitor stdio \
+	--http none
+
+finish
