@@ -28,3 +28,4 @@ include $(srcdir)/tests/bench/bench_http.mk
 include $(srcdir)/tests/guests/guests.mk
 include $(srcdir)/tests/unit/web.mk
 include $(srcdir)/tests/integration/rest.mk
+include $(srcdir)/tests/load/load.mk
