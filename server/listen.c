@@ -126,7 +126,7 @@ static int open_unix(const ListenAddr *a, char *shown, size_t shownlen,
     }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-        listen(fd, 16) != 0) {
+        listen(fd, SOMAXCONN) != 0) {
         snprintf(msg, msglen, "cannot listen on unix:%s: %s", a->path,
                  strerror(errno));
         if (fd >= 0) {
@@ -166,7 +166,7 @@ static int open_tcp(const ListenAddr *a, char *shown, size_t shownlen,
         }
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-            listen(fd, 16) == 0) {
+            listen(fd, SOMAXCONN) == 0) {
             break;
         }
         err = errno;
