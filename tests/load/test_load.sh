@@ -24,6 +24,9 @@ LOAD=$top_builddir/tests/load/memcored_load
 GUEST=$top_builddir/tests/guests/checksum.elf
 SRC=$top_srcdir/tests/load
 WARMUP=2
+# layouts.py is imported from the source tree, which may be read-only
+PYTHONDONTWRITEBYTECODE=1
+export PYTHONDONTWRITEBYTECODE
 
 for tool in wrk gdb-multiarch python3; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
