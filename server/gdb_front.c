@@ -5,7 +5,9 @@
  * client and its stub's event fd.  The stub writes its replies straight
  * to the socket: a 64 MiB dump is 512 replies of 256 KiB hex.  A write
  * waits for room in the socket or for the wake-up pipe, so a gdb that no
- * longer reads cannot hold a shutdown hostage.  Stopping means writing
+ * longer reads cannot hold a shutdown hostage; after GDB_STALL_MS
+ * without progress the client is dropped, so that it cannot keep the
+ * next gdb out either.  Stopping means writing
  * to the wake-up pipe (never drained afterwards); the thread then tells
  * a gdb that waits for a stop that the target exited (a W packet), as
  * QEMU does, and closes the connection.
@@ -62,6 +64,11 @@ struct GdbFront {
 
 #define INBUF_SIZE (RSP_PACKET_SIZE + 1024)
 
+/* A client that takes no byte of a reply for this long is gone (gdb
+ * itself gives up on a silent stub after 2 s): dropping it frees the
+ * thread, which serves one client at a time, for the next gdb. */
+#define GDB_STALL_MS 10000
+
 static const char refusal[] =
     "E.memcored: another gdb is already connected; detach it first";
 
@@ -84,6 +91,7 @@ static void client_write(void *opaque, const void *buf, size_t len)
 
     while (len && !f->write_failed) {
         ssize_t n = send(f->client_fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        int rc;
 
         if (n < 0) {
             struct pollfd pfd[2] = {
@@ -98,8 +106,13 @@ static void client_write(void *opaque, const void *buf, size_t len)
                 f->write_failed = true;
                 break;
             }
-            if (atomic_load(&f->stopping) ||
-                (poll(pfd, 2, -1) < 0 && errno != EINTR) ||
+            rc = atomic_load(&f->stopping) ? -1
+                                           : poll(pfd, 2, GDB_STALL_MS);
+            if (rc == 0) {
+                fprintf(stderr, "memcored: gdb: the client read nothing "
+                        "for %d s; disconnected it\n", GDB_STALL_MS / 1000);
+            }
+            if (rc == 0 || (rc < 0 && errno != EINTR) ||
                 atomic_load(&f->stopping)) {
                 f->write_failed = true;
                 break;

@@ -30,3 +30,5 @@ include $(srcdir)/tests/bench/bench_http.mk
 include $(srcdir)/tests/guests/guests.mk
 include $(srcdir)/tests/unit/web.mk
 include $(srcdir)/tests/integration/rest.mk
+include $(srcdir)/tests/load/load.mk
+include $(srcdir)/tests/integration/faults.mk

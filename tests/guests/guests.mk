@@ -30,3 +30,17 @@ tests/guests/debugme.elf: $(DEBUGME_FILES) tests/guests/guest.ld
 check_DATA += tests/guests/debugme.elf
 CLEANFILES += tests/guests/debugme.elf
 EXTRA_DIST += $(DEBUGME_FILES)
+
+# checksum.elf: the guest of the load test (tests/load/): checks a RAM
+# buffer it filled, round after round, and counts what it found at a
+# fixed address.
+CHECKSUM_FILES = tests/guests/start.S tests/guests/checksum.c
+
+tests/guests/checksum.elf: $(CHECKSUM_FILES) tests/guests/guest.ld
+	@$(MKDIR_P) tests/guests
+	$(AM_V_CC)$(RISCV_CC) $(GUEST_CFLAGS) -O2 -o $@ \
+		$(srcdir)/tests/guests/start.S $(srcdir)/tests/guests/checksum.c
+
+check_DATA += tests/guests/checksum.elf
+CLEANFILES += tests/guests/checksum.elf
+EXTRA_DIST += tests/guests/checksum.c
