@@ -26,7 +26,7 @@ void board_resolve_iommus(Parser *p)
         if (r->type != BR_IOMMU || !r->target_as_ref || !r->path) {
             continue;
         }
-        r->target_as = board_find_as(p->b, r->target_as_ref);
+        r->target_as = chk_find_as(p, r->target_as_ref);
         if (r->target_as) {
             if (r->iommu) {
                 r->iommu->target_as = &r->target_as->as;

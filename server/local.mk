@@ -12,6 +12,8 @@ server_libmemcored_la_SOURCES = \
 	server/board_check.c \
 	server/board_parse.c \
 	server/board_refs.c \
+	server/board_index.c server/board_index.h \
+	server/board_graph.c \
 	server/board_iommu.c \
 	server/board_file.c \
 	server/board_build.c \
