@@ -4,12 +4,13 @@
 # (memcored-board(5), "Limits"): /dev/zero, a FIFO with no writer and a
 # directory are refused at once instead of growing memory without end or
 # blocking, and so are files past the caps.  Every case exits 2 with the
-# message on stderr; timeout(1) turns a hang back into a failure.
+# message on stderr.  timeout -s KILL turns a hang back into a failure:
+# memcored catches SIGTERM, and a blocked open(2) of a FIFO outlived it.
 . "${top_srcdir:-.}/tests/integration/lib.sh"
 
 # refused NAME BOARD MESSAGE: memcored --board BOARD exits 2 and says it.
 refused() {
-	timeout 30 "$MEMCORED" --board "$2" --exec quit >"$TMP/out" 2>"$TMP/err"
+	timeout -s KILL 30 "$MEMCORED" --board "$2" --exec quit >"$TMP/out" 2>"$TMP/err"
 	check "$1: exit status 2" test $? -eq 2
 	check "$1: nothing on stdout" test ! -s "$TMP/out"
 	check "$1: the message" contains "$TMP/err" "memcored: $2: $3"
@@ -30,7 +31,7 @@ cp "$BOARDS/tiny-bios.bin" "$TMP/"
 pad=$((16777216 - $(wc -c <"$TMP/limit.json")))
 head -c "$pad" /dev/zero | tr '\0' ' ' >>"$TMP/limit.json"
 check "the 16 MiB board is that big" test "$(wc -c <"$TMP/limit.json")" -eq 16777216
-timeout 30 "$MEMCORED" --board "$TMP/limit.json" --exec quit >"$TMP/out" 2>"$TMP/err"
+timeout -s KILL 30 "$MEMCORED" --board "$TMP/limit.json" --exec quit >"$TMP/out" 2>"$TMP/err"
 check "a 16 MiB board file loads" test $? -eq 0
 truncate -s 16777217 "$TMP/big.json"
 refused "a board file past 16 MiB" "$TMP/big.json" \
