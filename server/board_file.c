@@ -1,20 +1,16 @@
 /*
  * server/board_file.c — where board text comes from (a string, a file:
- * regular and at most BOARD_FILE_MAX bytes, read the same way as the
- * image files a board names) and the lookups front-ends use on a parsed
- * board.
+ * regular and at most BOARD_FILE_MAX bytes, see file_read.h) and the
+ * lookups front-ends use on a parsed board.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "board.h"
-#include "board_internal.h"
+#include "file_read.h"
 
 Board *board_parse_string(const char *text, const char *what,
                           const char *basedir, Diag *d)
@@ -33,98 +29,6 @@ Board *board_parse_string(const char *text, const char *what,
     return b;
 }
 
-static const char *file_kind(mode_t mode)
-{
-    switch (mode & S_IFMT) {
-    case S_IFDIR: return "a directory";
-    case S_IFIFO: return "a FIFO";
-    case S_IFCHR: return "a character device";
-    case S_IFBLK: return "a block device";
-    case S_IFSOCK: return "a socket";
-    default: return "not a regular file";
-    }
-}
-
-BoardReadStatus board_read_regular(const char *file, size_t max,
-                                   uint8_t **buf, size_t *len, int *err,
-                                   const char **what, uintmax_t *size)
-{
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it changes
-     * nothing for the regular file that is read afterwards */
-    int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    struct stat st;
-    size_t n = 0, cap;
-    uint8_t *b;
-
-    *buf = NULL;
-    *len = 0;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        *err = errno;
-        if (fd >= 0) {
-            close(fd);
-        }
-        return BOARD_READ_ERRNO;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        *what = file_kind(st.st_mode);
-        close(fd);
-        return BOARD_READ_NOT_REGULAR;
-    }
-    if ((uintmax_t)st.st_size > max) {
-        *size = (uintmax_t)st.st_size;
-        close(fd);
-        return BOARD_READ_TOO_BIG;
-    }
-    /* one byte more than the size, to see a file that grew meanwhile */
-    cap = (size_t)st.st_size + 1;
-    b = malloc(cap);
-    if (!b) {
-        close(fd);
-        return BOARD_READ_NO_MEMORY;
-    }
-    for (;;) {
-        ssize_t got;
-
-        if (n == cap) {
-            size_t ncap = cap > max / 2 ? max + 1 : cap * 2;
-            uint8_t *nb;
-
-            if (n > max) {
-                *size = n;
-                free(b);
-                close(fd);
-                return BOARD_READ_TOO_BIG;
-            }
-            nb = realloc(b, ncap);
-            if (!nb) {
-                free(b);
-                close(fd);
-                return BOARD_READ_NO_MEMORY;
-            }
-            b = nb;
-            cap = ncap;
-        }
-        got = read(fd, b + n, cap - n);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got < 0) {
-            *err = errno;
-            free(b);
-            close(fd);
-            return BOARD_READ_ERRNO;
-        }
-        if (got == 0) {
-            break;
-        }
-        n += (size_t)got;
-    }
-    close(fd);
-    *buf = b;
-    *len = n;
-    return BOARD_READ_OK;
-}
-
 /* Messages name no file: the caller prefixes them with the file name. */
 Board *board_parse_file(const char *file, Diag *d)
 {
@@ -138,22 +42,22 @@ Board *board_parse_file(const char *file, Diag *d)
     int e = 0;
     Board *b;
 
-    switch (board_read_regular(file, BOARD_FILE_MAX, &text, &len, &e, &what,
+    switch (read_regular_file(file, BOARD_FILE_MAX, &text, &len, &e, &what,
                                &size)) {
-    case BOARD_READ_OK:
+    case READ_FILE_OK:
         break;
-    case BOARD_READ_ERRNO:
+    case READ_FILE_ERRNO:
         diag_error(d, "", "cannot read the board file: %s", strerror(e));
         return NULL;
-    case BOARD_READ_NOT_REGULAR:
+    case READ_FILE_NOT_REGULAR:
         diag_error(d, "", "cannot read the board file: it is %s, not a "
                    "regular file", what);
         return NULL;
-    case BOARD_READ_TOO_BIG:
+    case READ_FILE_TOO_BIG:
         diag_error(d, "", "the board file has %ju bytes, more than the "
                    "limit of %zu (16 MiB)", size, BOARD_FILE_MAX);
         return NULL;
-    case BOARD_READ_NO_MEMORY:
+    case READ_FILE_NO_MEMORY:
         d->oom = true;
         return NULL;
     }

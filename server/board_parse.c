@@ -27,6 +27,7 @@
 
 #include "board.h"
 #include "board_check.h"
+#include "file_read.h"
 
 static const char *const type_names[] = {
     [BR_CONTAINER] = "container",
@@ -127,19 +128,19 @@ static bool read_image_file(Parser *p, const char *file, BoardRegion *r)
     if (!full) {
         return false;
     }
-    switch (board_read_regular(full, max, &r->image, &r->image_len, &err,
+    switch (read_regular_file(full, max, &r->image, &r->image_len, &err,
                                &what, &size)) {
-    case BOARD_READ_OK:
+    case READ_FILE_OK:
         ok = true;
         break;
-    case BOARD_READ_ERRNO:
+    case READ_FILE_ERRNO:
         chk_error(p, "file", "cannot read \"%s\": %s", full, strerror(err));
         break;
-    case BOARD_READ_NOT_REGULAR:
+    case READ_FILE_NOT_REGULAR:
         chk_error(p, "file", "cannot read \"%s\": it is %s, not a regular "
                   "file", full, what);
         break;
-    case BOARD_READ_TOO_BIG:
+    case READ_FILE_TOO_BIG:
         if ((u128)size > r->size) {
             chk_error(p, "file", "\"%s\" has %ju bytes, more than the "
                       "region's size", full, size);
@@ -149,7 +150,7 @@ static bool read_image_file(Parser *p, const char *file, BoardRegion *r)
                       BOARD_IMAGE_MAX);
         }
         break;
-    case BOARD_READ_NO_MEMORY:
+    case READ_FILE_NO_MEMORY:
         chk_oom(p);
         break;
     }

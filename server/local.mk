@@ -16,6 +16,7 @@ server_libmemcored_la_SOURCES = \
 	server/board_graph.c \
 	server/board_iommu.c \
 	server/board_file.c \
+	server/file_read.c server/file_read.h \
 	server/board_build.c \
 	server/board_builtin.c \
 	server/devices/device.c server/devices/device.h \

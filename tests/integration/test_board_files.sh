@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/integration/test_board_files.sh — memcored reads only regular
 # files of bounded size as a board or as an image the board names
-# (memcored-board(5), "Limits"): /dev/zero, a FIFO with no writer and a
+# (memcored-board(5), "LIMITS"), or as --kernel: /dev/zero, a FIFO with no writer and a
 # directory are refused at once instead of growing memory without end or
 # blocking, and so are files past the caps.  Every case exits 2 with the
 # message on stderr.  timeout -s KILL turns a hang back into a failure:
@@ -57,5 +57,19 @@ refused "an image past 1 GiB" "$TMP/huge.json" \
 image "$TMP/small.json" huge.bin 4K
 refused "an image larger than its region" "$TMP/small.json" \
 	"regions[0].image.file: \"$TMP/huge.bin\" has 1073741825 bytes, more than the region's size"
+
+# ---- --kernel ------------------------------------------------------------------
+# kernel NAME FILE MESSAGE: memcored --kernel FILE exits 1 and says it.
+kernel() {
+	timeout -s KILL 30 "$MEMCORED" --kernel "$2" --exec quit >"$TMP/out" 2>"$TMP/err"
+	check "$1: exit status 1" test $? -eq 1
+	check "$1: the message" contains "$TMP/err" "memcored: --kernel: $3"
+}
+kernel "--kernel /dev/zero" /dev/zero \
+	"cannot read /dev/zero: it is a character device, not a regular file"
+kernel "--kernel FIFO" "$TMP/fifo" \
+	"cannot read $TMP/fifo: it is a FIFO, not a regular file"
+kernel "--kernel past 1 GiB" "$TMP/huge.bin" \
+	"$TMP/huge.bin has 1073741825 bytes, more than the limit of 1073741824 (1 GiB)"
 
 finish
