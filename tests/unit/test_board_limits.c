@@ -278,12 +278,12 @@ END_TEST
 /* ---- rendered size --------------------------------------------------------- */
 
 /* 6.9 KB, depth 24: it used to take 14 s and 3.1 GB to render 2^24
- * pieces.  Level 7 is the first whose 2^17 pieces pass the limit. */
+ * pieces.  Level 9 is the first whose 2^15 pieces pass the limit. */
 START_TEST(alias_dag_of_depth_24_is_refused)
 {
     char *json = alias_dag(24);
 
-    expect_refused(json, 1, "regions[7]: renders to more than 65536 pieces "
+    expect_refused(json, 1, "regions[9]: renders to more than 16384 pieces "
                    "(one for each ram, rom, romd, io, iommu or reservation "
                    "region it reaches, counted again for each alias that "
                    "shows it): more than the limit");
@@ -301,20 +301,20 @@ START_TEST(alias_dag_of_depth_64_is_refused)
     diag_init(&d);
     ck_assert_ptr_null(board_parse_string(json, NULL, NULL, &d));
     ck_assert_uint_eq(d.count, 1);
-    ck_assert_int_eq(strncmp(d.msgs[0], "regions[47]: renders to more than "
-                             "65536 pieces", 44), 0);
+    ck_assert_int_eq(strncmp(d.msgs[0], "regions[49]: renders to more than "
+                             "16384 pieces", 44), 0);
     diag_free(&d);
     free(json);
 }
 END_TEST
 
-/* 2^16 pieces is the limit itself: accepted. */
+/* 2^14 pieces is the limit itself: accepted. */
 START_TEST(alias_dag_at_the_limit_loads)
 {
-    char *json = alias_dag(16);
+    char *json = alias_dag(14);
     Board *b = parse_ok(json);
 
-    ck_assert_uint_eq(b->regions[0]->pieces, 65536);
+    ck_assert_uint_eq(b->regions[0]->pieces, BOARD_MAX_PIECES);
     board_destroy(b);
     free(json);
 }
