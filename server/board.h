@@ -104,6 +104,7 @@ struct BoardRegion {
     char *target_as_ref;      /* iommu: name of the target address space */
     struct BoardAS *target_as;
     IommuStatic *iommu;       /* iommu: the translation table */
+    size_t loop_nodes;        /* iommu: its first node in the loop search */
 
     BoardRegion **subs;       /* in the order listed */
     size_t nsubs;

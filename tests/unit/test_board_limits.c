@@ -352,6 +352,59 @@ START_TEST(many_names_resolve)
 }
 END_TEST
 
+/* ---- iommu translation chains --------------------------------------------- */
+
+/* An iommu that is the root of its own target address space, whose
+ * mapping i sends page i to page i+1: a chain of @n translations, or with
+ * @loop a loop back to page 0. */
+static char *iommu_chain(size_t n, bool loop)
+{
+    Text t;
+
+    text_open(&t);
+    fprintf(t.f, "{\"address-spaces\": [{\"name\": \"dma\", \"root\": "
+            "\"io\"}], \"regions\": [{\"name\": \"io\", \"type\": "
+            "\"iommu\", \"size\": \"0x%zx\", \"target-as\": \"dma\", "
+            "\"mappings\": [", n * 4096);
+    for (size_t i = 0; i < n; i++) {
+        size_t to = i + 1 == n && loop ? 0 : i + 1;
+
+        fprintf(t.f, "%s{\"iova\": \"0x%zx\", \"translated\": \"0x%zx\", "
+                "\"size\": \"4K\", \"perm\": \"rw\"}", i ? ", " : "",
+                i * 4096, to * 4096);
+    }
+    fprintf(t.f, "]}]}");
+    return text_close(&t);
+}
+
+/* memcore follows 17 translations in a row: a loop that long is found. */
+START_TEST(iommu_loop_of_17_is_refused)
+{
+    char *json = iommu_chain(17, true);
+    Diag d;
+
+    diag_init(&d);
+    ck_assert_ptr_null(board_parse_string(json, NULL, NULL, &d));
+    ck_assert_uint_eq(d.count, 1);
+    ck_assert_ptr_nonnull(strstr(d.msgs[0], "translations loop forever: "
+                                 "io mappings[0] -> \"dma\" -> io "
+                                 "mappings[1]"));
+    diag_free(&d);
+    free(json);
+}
+END_TEST
+
+/* 100,000 mappings in a chain: the search looked each one up in a list
+ * of all of them and recursed once per mapping; now it is bounded. */
+START_TEST(iommu_chain_of_100000_loads)
+{
+    char *json = iommu_chain(100000, false);
+
+    board_destroy(parse_ok(json));
+    free(json);
+}
+END_TEST
+
 static Suite *limits_suite(void)
 {
     Suite *s = suite_create("board_limits");
@@ -374,6 +427,8 @@ static Suite *limits_suite(void)
     tcase_add_test(big, chain_of_100000_aliases_is_refused);
     tcase_add_test(big, loop_of_100000_aliases_is_one_cycle);
     tcase_add_test(big, many_names_resolve);
+    tcase_add_test(tc, iommu_loop_of_17_is_refused);
+    tcase_add_test(big, iommu_chain_of_100000_loads);
     suite_add_tcase(s, big);
     return s;
 }
