@@ -30,6 +30,27 @@
 #include "diag.h"
 #include "numparse.h"
 
+/*
+ * Limits of memcored-board(5), so that any board the loader accepts can
+ * be rendered, and loading one takes bounded time and memory.  Every
+ * limit is checked on every region, whether an address space shows it
+ * or not, and reported at the JSON path of the region that crosses it.
+ */
+/* Aliases on one render path (an alias whose target holds an alias...):
+ * memcore's renderer refuses to go deeper (memcore/render.c). */
+#define BOARD_MAX_ALIAS_NESTING 64
+/* Regions on one render path, containers and aliases alike: each is a
+ * frame of memcore's recursive renderer. */
+#define BOARD_MAX_LEVELS 256
+/* Pieces one region renders to: every ram, rom, romd, io, iommu or
+ * reservation region it reaches, once per path that reaches it (two
+ * aliases of a region show it twice).  A render costs time and memory
+ * in proportion: a commit that renders 16384 pieces takes about 10 ms. */
+#define BOARD_MAX_PIECES 16384
+/* Bytes of a board file, and of each image file a board names. */
+#define BOARD_FILE_MAX ((size_t)16 << 20)
+#define BOARD_IMAGE_MAX ((size_t)1 << 30)
+
 typedef enum BoardRegionType {
     BR_CONTAINER,
     BR_RAM,
@@ -83,15 +104,22 @@ struct BoardRegion {
     char *target_as_ref;      /* iommu: name of the target address space */
     struct BoardAS *target_as;
     IommuStatic *iommu;       /* iommu: the translation table */
+    size_t loop_nodes;        /* iommu: its first node in the loop search */
 
     BoardRegion **subs;       /* in the order listed */
     size_t nsubs;
+
+    /* check state (board_graph.c), over the render paths from here */
+    int mark;                 /* 0 unseen, 1 on the search's path, 2 done */
+    size_t aliases;           /* most aliases on one path */
+    size_t levels;            /* most regions on one path */
+    uint64_t pieces;          /* terminating regions reached, counted once
+                                 per path; stops at BOARD_MAX_PIECES + 1 */
 
     /* build state */
     MemoryRegion mr;
     bool inited;
     bool mapped;
-    int mark;                 /* cycle search */
 };
 
 typedef struct BoardAS {

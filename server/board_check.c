@@ -167,12 +167,11 @@ bool chk_number(Parser *p, const json_t *obj, const char *key,
 BoardOwner *chk_owner(Parser *p, const char *path)
 {
     Board *b = p->b;
+    const NameEntry *e = name_index_get(&p->owners, path);
     BoardOwner *o;
 
-    for (size_t i = 0; i < b->nowners; i++) {
-        if (strcmp(b->owners[i]->path, path) == 0) {
-            return b->owners[i];
-        }
+    if (e) {
+        return e->first;
     }
     o = calloc(1, sizeof(*o));
     if (!o) {
@@ -185,5 +184,17 @@ BoardOwner *chk_owner(Parser *p, const char *path)
         free(o);
         return NULL;
     }
+    /* the board owns it now; without the index entry the next region of
+     * this owner makes another one, which only costs memory */
+    if (!name_index_add(&p->owners, o->path, o)) {
+        chk_oom(p);
+    }
     return o;
+}
+
+BoardAS *chk_find_as(Parser *p, const char *name)
+{
+    const NameEntry *e = name_index_get(&p->as_names, name);
+
+    return e ? e->first : NULL;
 }

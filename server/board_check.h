@@ -11,6 +11,7 @@
 #define SERVER_BOARD_CHECK_H
 
 #include "board.h"
+#include "board_index.h"
 #include "board_internal.h"
 
 typedef struct Parser {
@@ -18,6 +19,10 @@ typedef struct Parser {
     Diag *d;
     JPath path;
     const char *basedir;
+    NameIndex owners;         /* owner string -> BoardOwner */
+    NameIndex as_names;       /* address-space name -> BoardAS */
+    NameIndex ids;            /* region id -> BoardRegion, once regions are known */
+    bool ids_indexed;
 } Parser;
 
 /* Memory ran out: remembered as one more problem. */
@@ -46,14 +51,20 @@ bool chk_number(Parser *p, const json_t *obj, const char *key,
                 enum num_kind kind, u128 *out, bool *present);
 /* chk_owner: the board's owner for @path, created on first use. */
 BoardOwner *chk_owner(Parser *p, const char *path);
+/* chk_find_as: the address space called @name (the first one, if
+ * several are), NULL if none is. */
+BoardAS *chk_find_as(Parser *p, const char *name);
 
 /* board_refs.c */
 void board_parse_address_spaces(Parser *p, const json_t *arr);
 void board_parse_cpus(Parser *p, const json_t *arr);
 void board_resolve_aliases(Parser *p);
 void board_resolve_roots(Parser *p);
-void board_check_cycles(Parser *p);
 void board_check_kernel_entry(Parser *p);
+
+/* board_graph.c: alias cycles first; on a board without them, the
+ * nesting and rendered-size limits of memcored-board(5). */
+void board_check_render_graph(Parser *p);
 
 /* board_iommu.c */
 void board_resolve_iommus(Parser *p);

@@ -1,13 +1,16 @@
 /*
- * server/board_file.c — where board text comes from (a string, a file)
- * and the lookups front-ends use on a parsed board.
+ * server/board_file.c — where board text comes from (a string, a file:
+ * regular and at most BOARD_FILE_MAX bytes, see file_read.h) and the
+ * lookups front-ends use on a parsed board.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "board.h"
+#include "file_read.h"
 
 Board *board_parse_string(const char *text, const char *what,
                           const char *basedir, Diag *d)
@@ -26,61 +29,39 @@ Board *board_parse_string(const char *text, const char *what,
     return b;
 }
 
-/* The whole of @f in a malloc'ed buffer; NULL with errno set. */
-static char *slurp(FILE *f, size_t *len)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                free(buf);
-                return NULL;
-            }
-            *len = n;
-            return buf;
-        }
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-
-            if (!nb) {
-                free(buf);
-                errno = ENOMEM;
-                return NULL;
-            }
-            buf = nb;
-        }
-    }
-    errno = ENOMEM;
-    return NULL;
-}
-
 /* Messages name no file: the caller prefixes them with the file name. */
 Board *board_parse_file(const char *file, Diag *d)
 {
     json_error_t err;
     json_t *doc;
-    FILE *f = fopen(file, "rb");
-    char *text, *dir, *slash;
+    char *dir, *slash;
+    uint8_t *text;
     size_t len = 0;
+    uintmax_t size = 0;
+    const char *what = NULL;
+    int e = 0;
     Board *b;
 
-    if (!f) {
-        diag_error(d, "", "cannot read the board file: %s", strerror(errno));
+    switch (read_regular_file(file, BOARD_FILE_MAX, &text, &len, &e, &what,
+                               &size)) {
+    case READ_FILE_OK:
+        break;
+    case READ_FILE_ERRNO:
+        diag_error(d, "", "cannot read the board file: %s", strerror(e));
+        return NULL;
+    case READ_FILE_NOT_REGULAR:
+        diag_error(d, "", "cannot read the board file: it is %s, not a "
+                   "regular file", what);
+        return NULL;
+    case READ_FILE_TOO_BIG:
+        diag_error(d, "", "the board file has %ju bytes, more than the "
+                   "limit of %zu (16 MiB)", size, BOARD_FILE_MAX);
+        return NULL;
+    case READ_FILE_NO_MEMORY:
+        d->oom = true;
         return NULL;
     }
-    text = slurp(f, &len);
-    if (!text) {
-        diag_error(d, "", "cannot read the board file: %s", strerror(errno));
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+    doc = json_loadb((const char *)text, len, JSON_REJECT_DUPLICATES, &err);
     free(text);
     if (!doc) {
         diag_error(d, "", "%d:%d: %s", err.line, err.column, err.text);

@@ -10,12 +10,19 @@
  * loader refuses it.  The search is on the board, not on a rendered view:
  * it follows containers and aliases whatever their priority or "enabled",
  * because the monitor can enable, disable and move regions later.
+ *
+ * The search follows at most LOOP_SEARCH_DEPTH translations in a row, as
+ * many as memcore does before it gives up on an access (memcore/rw.c):
+ * a longer loop cannot hang an access, and an unbounded search recursed
+ * once per mapping of a 100,000-mapping chain.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "board_check.h"
+
+#define LOOP_SEARCH_DEPTH 17
 
 void board_resolve_iommus(Parser *p)
 {
@@ -26,7 +33,7 @@ void board_resolve_iommus(Parser *p)
         if (r->type != BR_IOMMU || !r->target_as_ref || !r->path) {
             continue;
         }
-        r->target_as = board_find_as(p->b, r->target_as_ref);
+        r->target_as = chk_find_as(p, r->target_as_ref);
         if (r->target_as) {
             if (r->iommu) {
                 r->iommu->target_as = &r->target_as->as;
@@ -66,14 +73,11 @@ typedef struct LoopSearch {
 
 static void loop_visit(LoopSearch *s, LoopNode *n);
 
+/* A region's nodes are consecutive, in the order of its sorted maps. */
 static LoopNode *node_of(LoopSearch *s, BoardRegion *r, const IommuMapping *m)
 {
-    for (size_t i = 0; i < s->nnodes; i++) {
-        if (s->nodes[i].r == r && s->nodes[i].m == m) {
-            return &s->nodes[i];
-        }
-    }
-    return NULL;
+    return r->target_as ? &s->nodes[r->loop_nodes + (size_t)(m - r->iommu->maps)]
+                        : NULL;
 }
 
 static char *node_path(const LoopNode *n)
@@ -134,7 +138,7 @@ static void loop_edge(LoopSearch *s, BoardRegion *r, const IommuMapping *m)
     }
     if (n->state == 1) {
         report_loop(s, n);
-    } else if (n->state == 0) {
+    } else if (n->state == 0 && s->depth < LOOP_SEARCH_DEPTH) {
         loop_visit(s, n);
     }
 }
@@ -149,12 +153,27 @@ static void loop_walk(LoopSearch *s, BoardRegion *r, u128 lo, u128 hi)
         return;
     }
     if (r->iommu) {
-        for (size_t i = 0; i < r->iommu->nmaps; i++) {
+        /* maps are sorted by iova and never overlap: start at the first
+         * that ends after @lo */
+        size_t a = 0, b = r->iommu->nmaps;
+
+        while (a < b) {
+            size_t mid = a + (b - a) / 2;
+            const IommuMapping *m = &r->iommu->maps[mid];
+
+            if ((u128)m->iova + m->size <= lo) {
+                a = mid + 1;
+            } else {
+                b = mid;
+            }
+        }
+        for (size_t i = a; i < r->iommu->nmaps; i++) {
             const IommuMapping *m = &r->iommu->maps[i];
 
-            if ((u128)m->iova < hi && lo < (u128)m->iova + m->size) {
-                loop_edge(s, r, m);
+            if ((u128)m->iova >= hi) {
+                break;
             }
+            loop_edge(s, r, m);
         }
     }
     for (size_t i = 0; i < r->nsubs; i++) {
@@ -212,6 +231,7 @@ void board_check_iommu_loops(Parser *p)
         if (!r->iommu || !r->target_as) {
             continue;
         }
+        r->loop_nodes = s.nnodes;
         for (size_t k = 0; k < r->iommu->nmaps; k++) {
             s.nodes[s.nnodes++] = (LoopNode){ r, &r->iommu->maps[k], 0 };
         }

@@ -27,6 +27,7 @@
 
 #include "board.h"
 #include "board_check.h"
+#include "file_read.h"
 
 static const char *const type_names[] = {
     [BR_CONTAINER] = "container",
@@ -112,55 +113,49 @@ static bool parse_hex_bytes(Parser *p, const char *s, BoardRegion *r)
     return true;
 }
 
+/* An image file is read whole before the board is built: a regular file
+ * no larger than the region, nor than BOARD_IMAGE_MAX. */
 static bool read_image_file(Parser *p, const char *file, BoardRegion *r)
 {
     char *full = resolve_file(p, file);
-    FILE *f;
-    struct stat st;
-    uint8_t *buf;
-    size_t len;
+    size_t max = r->size < BOARD_IMAGE_MAX ? (size_t)r->size
+                                            : BOARD_IMAGE_MAX;
+    uintmax_t size = 0;
+    const char *what = NULL;
+    int err = 0;
+    bool ok = false;
 
     if (!full) {
         return false;
     }
-    f = fopen(full, "rb");
-    if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        chk_error(p, "file", "cannot read \"%s\": %s", full,
-             f ? "not a regular file" : strerror(errno));
-        if (f) {
-            fclose(f);
+    switch (read_regular_file(full, max, &r->image, &r->image_len, &err,
+                               &what, &size)) {
+    case READ_FILE_OK:
+        ok = true;
+        break;
+    case READ_FILE_ERRNO:
+        chk_error(p, "file", "cannot read \"%s\": %s", full, strerror(err));
+        break;
+    case READ_FILE_NOT_REGULAR:
+        chk_error(p, "file", "cannot read \"%s\": it is %s, not a regular "
+                  "file", full, what);
+        break;
+    case READ_FILE_TOO_BIG:
+        if ((u128)size > r->size) {
+            chk_error(p, "file", "\"%s\" has %ju bytes, more than the "
+                      "region's size", full, size);
+        } else {
+            chk_error(p, "file", "\"%s\" has %ju bytes, more than the "
+                      "limit of %zu (1 GiB) for an image file", full, size,
+                      BOARD_IMAGE_MAX);
         }
-        free(full);
-        return false;
-    }
-    if ((u128)st.st_size > r->size) {
-        chk_error(p, "file", "\"%s\" has %jd bytes, more than the region's "
-             "size", full, (intmax_t)st.st_size);
-        fclose(f);
-        free(full);
-        return false;
-    }
-    len = (size_t)st.st_size;
-    buf = malloc(len ? len : 1);
-    if (!buf) {
+        break;
+    case READ_FILE_NO_MEMORY:
         chk_oom(p);
-        fclose(f);
-        free(full);
-        return false;
+        break;
     }
-    if (len && fread(buf, 1, len, f) != len) {
-        chk_error(p, "file", "cannot read \"%s\": %s", full,
-             ferror(f) ? strerror(errno) : "file changed while reading");
-        free(buf);
-        fclose(f);
-        free(full);
-        return false;
-    }
-    fclose(f);
     free(full);
-    r->image = buf;
-    r->image_len = len;
-    return true;
+    return ok;
 }
 
 static void parse_image(Parser *p, const json_t *img, BoardRegion *r,
@@ -582,6 +577,14 @@ static BoardRegion *parse_region(Parser *p, const json_t *obj,
 
 /* ---- the document -------------------------------------------------------- */
 
+static void parser_free(Parser *p)
+{
+    jpath_free(&p->path);
+    name_index_free(&p->owners);
+    name_index_free(&p->as_names);
+    name_index_free(&p->ids);
+}
+
 Board *board_parse(const json_t *doc, const char *basedir, Diag *d)
 {
     static const char *const keys[] = { "name", "address-spaces", "regions",
@@ -592,6 +595,9 @@ Board *board_parse(const json_t *doc, const char *basedir, Diag *d)
     size_t before = d->count;
 
     jpath_init(&p.path);
+    name_index_init(&p.owners);
+    name_index_init(&p.as_names);
+    name_index_init(&p.ids);
     p.b = calloc(1, sizeof(*p.b));
     if (!p.b) {
         d->oom = true;
@@ -659,8 +665,9 @@ Board *board_parse(const json_t *doc, const char *basedir, Diag *d)
     if (!d->oom) {
         size_t known = d->count;
 
-        board_check_cycles(&p);
-        /* The loop search walks aliases: only on a graph without cycles. */
+        board_check_render_graph(&p);
+        /* The loop search walks aliases: only on a graph without cycles,
+         * whose size the limits bound. */
         if (d->count == known && !d->oom) {
             board_check_iommu_loops(&p);
         }
@@ -676,11 +683,11 @@ Board *board_parse(const json_t *doc, const char *basedir, Diag *d)
         }
         goto fail;
     }
-    jpath_free(&p.path);
+    parser_free(&p);
     return p.b;
 
 fail:
-    jpath_free(&p.path);
+    parser_free(&p);
     board_free_unbuilt(p.b);
     return NULL;
 }

@@ -1,8 +1,8 @@
 /*
  * server/board_refs.c — the parts of a board that refer to regions:
  * address spaces (root), CPUs (address space), aliases (target).  They
- * are resolved once the whole region tree is known; then the render
- * graph is searched for alias cycles.  Last, "kernel-entry" is looked up
+ * are resolved once the whole region tree is known (board_graph.c then
+ * checks the render graph they make).  Last, "kernel-entry" is looked up
  * in the rendered CPU address spaces.
  */
 #include <inttypes.h>
@@ -12,38 +12,45 @@
 
 #include "board_check.h"
 
-/* ---- references and cycles ----------------------------------------------- */
+/* ---- references ------------------------------------------------------------ */
+
+/* Every region by its id, so that each reference is one lookup. */
+static void index_ids(Parser *p)
+{
+    if (p->ids_indexed) {
+        return;
+    }
+    p->ids_indexed = true;
+    for (size_t i = 0; i < p->b->nregions; i++) {
+        BoardRegion *r = p->b->regions[i];
+
+        if (r->id && !name_index_add(&p->ids, r->id, r)) {
+            chk_oom(p);
+            return;
+        }
+    }
+}
 
 /* Find the region with id @ref for the reference at @refpath (a JSON path
  * plus key); NULL, with a message, if there is none or several. */
 static BoardRegion *resolve(Parser *p, const char *ref,
                             const char *refpath)
 {
-    BoardRegion *first = NULL, *second = NULL;
-    size_t count = 0;
+    const NameEntry *e;
 
-    for (size_t i = 0; i < p->b->nregions; i++) {
-        BoardRegion *r = p->b->regions[i];
-
-        if (r->id && strcmp(r->id, ref) == 0) {
-            if (!first) {
-                first = r;
-            } else if (!second) {
-                second = r;
-            }
-            count++;
-        }
+    index_ids(p);
+    e = name_index_get(&p->ids, ref);
+    if (e && e->count == 1) {
+        return e->first;
     }
-    if (count == 1) {
-        return first;
-    }
-    if (count == 0) {
+    if (!e) {
         diag_error(p->d, refpath, "no region has the id \"%s\"", ref);
     } else {
         diag_error(p->d, refpath, "the id \"%s\" is ambiguous: it is used "
                    "by %s and %s%s (give one of them a distinct \"id\")",
-                   ref, first->path, second->path,
-                   count > 2 ? " and others" : "");
+                   ref, ((BoardRegion *)e->first)->path,
+                   ((BoardRegion *)e->second)->path,
+                   e->count > 2 ? " and others" : "");
     }
     return NULL;
 }
@@ -64,95 +71,6 @@ void board_resolve_aliases(Parser *p)
         r->target = resolve(p, r->target_ref, refpath);
         free(refpath);
     }
-}
-
-/*
- * The render graph: a container leads to its subregions, an alias to its
- * target.  Rendering follows these edges, so a cycle in them (an alias
- * that reaches itself, or a region that contains an alias of itself)
- * would never end.  Depth-first search with the current chain on a stack.
- */
-static void report_cycle(Parser *p, BoardRegion **stack, size_t depth,
-                         BoardRegion *again)
-{
-    size_t start = depth;
-    BoardRegion *alias = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *m;
-
-    while (start > 0 && stack[start - 1] != again) {
-        start--;
-    }
-    if (start > 0) {
-        start--;
-    }
-    m = open_memstream(&text, &len);
-    if (!m) {
-        chk_oom(p);
-        return;
-    }
-    for (size_t i = start; i < depth; i++) {
-        fprintf(m, "%s -> ", stack[i]->id ? stack[i]->id : "?");
-        if (!alias && stack[i]->type == BR_ALIAS) {
-            alias = stack[i];
-        }
-    }
-    fprintf(m, "%s", again->id ? again->id : "?");
-    fclose(m);
-    if (!alias) {
-        alias = again;
-    }
-    {
-        char *where;
-
-        if (asprintf(&where, "%s.target", alias->path) < 0) {
-            chk_oom(p);
-        } else {
-            diag_error(p->d, where, "alias cycle: %s", text);
-            free(where);
-        }
-    }
-    free(text);
-}
-
-static void cycle_visit(Parser *p, BoardRegion *r, BoardRegion **stack,
-                        size_t depth)
-{
-    r->mark = 1;
-    stack[depth++] = r;
-    for (size_t i = 0; i <= r->nsubs; i++) {
-        BoardRegion *next = i < r->nsubs ? r->subs[i] : r->target;
-
-        if (!next) {
-            continue;
-        }
-        if (next->mark == 1) {
-            report_cycle(p, stack, depth, next);
-        } else if (next->mark == 0) {
-            cycle_visit(p, next, stack, depth);
-        }
-    }
-    r->mark = 2;
-}
-
-void board_check_cycles(Parser *p)
-{
-    BoardRegion **stack = calloc(p->b->nregions + 1, sizeof(*stack));
-
-    if (!stack) {
-        chk_oom(p);
-        return;
-    }
-    for (size_t i = 0; i < p->b->nregions; i++) {
-        if (p->b->regions[i]->mark == 0) {
-            cycle_visit(p, p->b->regions[i], stack, 0);
-        }
-    }
-    for (size_t i = 0; i < p->b->nregions; i++) {
-        p->b->regions[i]->mark = 0;
-    }
-    free(stack);
 }
 
 /* ---- address spaces and CPUs --------------------------------------------- */
@@ -181,7 +99,7 @@ void board_parse_address_spaces(Parser *p, const json_t *arr)
         chk_keys(p, v, keys, NULL, "an address space");
         name = chk_string(p, v, "name", true);
         root = chk_string(p, v, "root", true);
-        if (name && board_find_as(p->b, name)) {
+        if (name && chk_find_as(p, name)) {
             chk_error(p, "name", "\"%s\" names another address space too", name);
         }
         as = calloc(1, sizeof(*as));
@@ -194,6 +112,9 @@ void board_parse_address_spaces(Parser *p, const json_t *arr)
         as->path = chk_strdup(p, jpath_str(&p->path));
         as->name = name ? chk_strdup(p, name) : NULL;
         as->root_ref = root ? chk_strdup(p, root) : NULL;
+        if (as->name && !name_index_add(&p->as_names, as->name, as)) {
+            chk_oom(p);
+        }
         jpath_restore(&p->path, m2);
     }
 out:
@@ -255,7 +176,7 @@ void board_parse_cpus(Parser *p, const json_t *arr)
         cpu->model = model ? chk_strdup(p, model) : NULL;
         asname = chk_string(p, v, "address-space", false);
         if (asname) {
-            cpu->as = board_find_as(p->b, asname);
+            cpu->as = chk_find_as(p, asname);
             if (!cpu->as) {
                 chk_error(p, "address-space", "no address space is called "
                      "\"%s\"", asname);

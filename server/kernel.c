@@ -13,6 +13,7 @@
  * goes through the ROM to the same entry again.
  */
 #include "kernel.h"
+#include "file_read.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -208,42 +209,29 @@ static bool find_ram(AddressSpace *as, uint64_t len, uint64_t *addr)
 bool kernel_load(AddressSpace *as, const char *file, uint64_t *entry,
                  char **err)
 {
-    FILE *f = fopen(file, "rb");
     uint8_t *img = NULL;
-    size_t size = 0, cap = 0;
+    size_t size = 0;
+    uintmax_t file_size = 0;
+    const char *what = NULL;
+    int e = 0;
     bool ok;
 
     *err = NULL;
-    if (!f) {
-        return fail(err, "cannot open %s: %s", file, strerror(errno));
+    switch (read_regular_file(file, KERNEL_FILE_MAX, &img, &size, &e, &what,
+                              &file_size)) {
+    case READ_FILE_OK:
+        break;
+    case READ_FILE_ERRNO:
+        return fail(err, "cannot read %s: %s", file, strerror(e));
+    case READ_FILE_NOT_REGULAR:
+        return fail(err, "cannot read %s: it is %s, not a regular file",
+                    file, what);
+    case READ_FILE_TOO_BIG:
+        return fail(err, "%s has %ju bytes, more than the limit of %zu "
+                    "(1 GiB)", file, file_size, KERNEL_FILE_MAX);
+    case READ_FILE_NO_MEMORY:
+        return fail(err, "%s: out of memory", file);
     }
-    for (;;) {
-        size_t n;
-
-        if (size == cap) {
-            uint8_t *ni;
-
-            cap = cap ? cap * 2 : 65536;
-            ni = realloc(img, cap);
-            if (!ni) {
-                free(img);
-                fclose(f);
-                return fail(err, "%s: out of memory", file);
-            }
-            img = ni;
-        }
-        n = fread(img + size, 1, cap - size, f);
-        size += n;
-        if (n == 0) {
-            break;
-        }
-    }
-    if (ferror(f)) {
-        fclose(f);
-        free(img);
-        return fail(err, "cannot read %s: %s", file, strerror(errno));
-    }
-    fclose(f);
 
     if (size >= EI_NIDENT && memcmp(img, ELFMAG, SELFMAG) == 0) {
         ok = load_elf(as, file, img, size, entry, err);

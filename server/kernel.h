@@ -12,6 +12,10 @@
 
 #include "board.h"
 
+/* The largest --kernel file: it is read whole before it is loaded, and
+ * must be a regular file (file_read.h). */
+#define KERNEL_FILE_MAX ((size_t)1 << 30)
+
 /*
  * kernel_load: load @file into @as.
  *

@@ -12,8 +12,11 @@ server_libmemcored_la_SOURCES = \
 	server/board_check.c \
 	server/board_parse.c \
 	server/board_refs.c \
+	server/board_index.c server/board_index.h \
+	server/board_graph.c \
 	server/board_iommu.c \
 	server/board_file.c \
+	server/file_read.c server/file_read.h \
 	server/board_build.c \
 	server/board_builtin.c \
 	server/devices/device.c server/devices/device.h \

@@ -10,7 +10,8 @@
  *
  * A built board also has its topology changed the way the monitor's
  * `region` commands change it (each of the first 16 mapped regions
- * hidden and shown again, moved by 4 KiB and back), and after every
+ * hidden and shown again, moved by 4 KiB and back; fewer on a board that
+ * renders to many pieces), and after every
  * commit each address space's view must equal a full render of the tree
  * (view_check.h): memcore renders only what changed, and that must never
  * show.
@@ -259,12 +260,40 @@ static void check_render(Board *b, const char *what, const BoardRegion *r)
  */
 #define MAX_TOGGLED 16
 
+/*
+ * Each change costs about a dozen full renders of every address space
+ * (the commits, and check_render's own), each in proportion to the pieces
+ * it renders.  The loader lets a board render up to BOARD_MAX_PIECES
+ * pieces (a 2 KB board of aliases of aliases reaches it); 16 changes of
+ * such a board took over 10 s under ASan, libFuzzer's timeout, and one
+ * change of an 8192-piece board still took 0.6 s.  Big
+ * boards get fewer changes, so that changes x pieces stays within the
+ * budget of 16 changes of a 256-piece board; one of more than 4096
+ * pieces gets none, its views are still checked once after the build.
+ */
+#define RENDER_BUDGET ((uint64_t)MAX_TOGGLED * 256)
+
+static unsigned toggles_for(const Board *b)
+{
+    uint64_t pieces = 0;
+
+    for (size_t a = 0; a < b->nas; a++) {
+        if (b->as[a]->root) {
+            pieces += b->as[a]->root->pieces;
+        }
+    }
+    if (pieces * MAX_TOGGLED <= RENDER_BUDGET) {
+        return MAX_TOGGLED;
+    }
+    return (unsigned)(RENDER_BUDGET / pieces);
+}
+
 static void exercise_topology(Board *b)
 {
-    unsigned done = 0;
+    unsigned done = 0, max = toggles_for(b);
 
     check_render(b, "board_build", NULL);
-    for (size_t i = 0; i < b->nregions && done < MAX_TOGGLED; i++) {
+    for (size_t i = 0; i < b->nregions && done < max; i++) {
         BoardRegion *r = b->regions[i];
 
         if (!r->parent || !r->mapped) {

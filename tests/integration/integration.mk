@@ -18,7 +18,8 @@ INTEGRATION_TESTS = \
 	tests/integration/test_moved_root.sh \
 	tests/integration/test_resize_wrap.sh \
 	tests/integration/test_monitor_limits.sh \
-	tests/integration/test_full_disk.sh
+	tests/integration/test_full_disk.sh \
+	tests/integration/test_board_files.sh
 TESTS += $(INTEGRATION_TESTS)
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
@@ -41,4 +42,6 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh \
 	tests/boards/bad-image-too-big.json \
 	tests/boards/bad-image-too-big.expected \
 	tests/boards/huge-ram.json tests/boards/edge-fill.json \
-	tests/boards/counter.json
+	tests/boards/counter.json \
+	tests/boards/bad-alias-65.json tests/boards/bad-alias-65.expected \
+	tests/boards/bad-alias-dag.json tests/boards/bad-alias-dag.expected

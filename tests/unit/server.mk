@@ -7,7 +7,8 @@ UNIT_BOARD_TESTS = \
 	tests/unit/test_board_load \
 	tests/unit/test_board_devices \
 	tests/unit/test_board_kernel \
-	tests/unit/test_board_iommu
+	tests/unit/test_board_iommu \
+	tests/unit/test_board_limits
 
 check_PROGRAMS += $(UNIT_BOARD_TESTS)
 TESTS += $(UNIT_BOARD_TESTS)
@@ -52,3 +53,9 @@ tests_unit_test_board_iommu_SOURCES = tests/unit/test_board_iommu.c \
 tests_unit_test_board_iommu_CPPFLAGS = $(UNIT_BOARD_CPPFLAGS)
 tests_unit_test_board_iommu_CFLAGS = $(UNIT_BOARD_CFLAGS)
 tests_unit_test_board_iommu_LDADD = $(UNIT_BOARD_LDADD)
+
+tests_unit_test_board_limits_SOURCES = tests/unit/test_board_limits.c \
+	$(UNIT_BOARD_FIXTURE)
+tests_unit_test_board_limits_CPPFLAGS = $(UNIT_BOARD_CPPFLAGS)
+tests_unit_test_board_limits_CFLAGS = $(UNIT_BOARD_CFLAGS)
+tests_unit_test_board_limits_LDADD = $(UNIT_BOARD_LDADD)
