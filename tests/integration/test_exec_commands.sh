@@ -33,7 +33,7 @@ check "help lists region" contains "$TMP/help" "region enable|disable name"
 check "help exits 0" test "$EX_STATUS" -eq 0
 ex helpxp "help xp"
 expect "help xp: one line" helpxp \
-	"xp /fmt addr -- print guest physical memory from addr (fmt as for x)"
+	"xp /fmt addr -- print guest physical memory from addr (fmt as for x; at most 1 MiB or 65536 instructions at a time)"
 
 ex mtree "info mtree" "info mtree -f" "info mtree -o -D" "info mtree -f -d"
 check "info mtree: the memory tree" contains "$TMP/mtree" \
