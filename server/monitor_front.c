@@ -239,14 +239,36 @@ static void *accept_thread(void *arg)
 
 /* ---- start and stop ------------------------------------------------------- */
 
-/* Set the banner before the first session can read it. */
+/* Set the banner before the first session can read it.  It names the
+ * board file and the socket path, which may hold control characters:
+ * those print as \xNN, as in all monitor output (an ESC would drive the
+ * client's terminal, a newline forge a line). */
 static bool set_banner(MonitorFront *f, const char *head, const char *where,
                        const char *tail)
 {
-    if (asprintf(&f->banner, "%s%s%s", head, where, tail) < 0) {
+    char *raw, *o;
+
+    if (asprintf(&raw, "%s%s%s", head, where, tail) < 0) {
         f->banner = NULL;
         return false;
     }
+    f->banner = malloc(strlen(raw) * 4 + 1);
+    if (!f->banner) {
+        free(raw);
+        return false;
+    }
+    o = f->banner;
+    for (const char *p = raw; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+
+        if (c < 32 || c == 127) {
+            o += sprintf(o, "\\x%02x", c);
+        } else {
+            *o++ = (char)c;
+        }
+    }
+    *o = '\0';
+    free(raw);
     f->machine->banner = f->banner;
     return true;
 }

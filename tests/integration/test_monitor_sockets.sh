@@ -36,6 +36,18 @@ check "tcp: quit closes the session" test $? -eq 0
 wait_server
 check "tcp: quit exits with status 0" test "$STATUS" -eq 0
 
+# The banner names the board file: its control characters print as \xNN
+# like every name in monitor output, or an ESC would drive the client's
+# terminal and a newline forge a line.
+ESCBOARD=$TMP/$(printf 'b\033[2J\nX.json')
+"$MEMCORED" --print-board virt >"$ESCBOARD"
+start_server --board "$ESCBOARD" --monitor tcp:127.0.0.1:0
+"$MONCLIENT" -b "$(listen_addr)" >"$TMP/banner.out" 2>&1
+check "tcp: control characters of the board's file name are escaped" \
+	contains "$TMP/banner.out" "board $TMP/b\\x1b[2J\\x0aX.json, monitor on"
+"$MONCLIENT" "$(listen_addr)" 'quit' >/dev/null 2>&1
+wait_server
+
 # ---- unix socket, SIGTERM with clients connected ----------------------------
 SOCK=$TMP/mon.sock
 start_server --monitor "unix:$SOCK"
