@@ -37,13 +37,14 @@ done
 
 # memcored_load is a libtool wrapper that execs the program, so $! is
 # memcored itself (its /proc/PID/status gives the RSS).  No timeout(1):
-# a watchdog ends it if the run overstays by a minute.
+# a watchdog ends it if the run overstays by two minutes (one of them
+# for the guest's first round).
 mkfifo "$TMP/out.fifo" || exit 1
 "$LOAD" --board "$SRC/load.json" --kernel "$GUEST" \
 	--http 127.0.0.1:0 --gdb tcp:127.0.0.1:0 --monitor tcp:127.0.0.1:0 \
 	>"$TMP/out.fifo" 2>"$TMP/server.err" &
 SERVER_PID=$!
-(sleep $((SECS + 60)) && kill -KILL "$SERVER_PID") 2>/dev/null &
+(sleep $((SECS + 120)) && kill -KILL "$SERVER_PID") 2>/dev/null &
 WATCHDOG=$!
 exec 3<"$TMP/out.fifo"
 MON= GDB= HTTP=
@@ -66,6 +67,21 @@ fi
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SERVER_PID/status"; }
 sanitizer=$(grep -Eo 'lib(asan|tsan)[^/]*\.so' "/proc/$SERVER_PID/maps" | head -n 1)
 RSS_LAUNCH=$(rss_kb)
+
+# The clients start once the guest has finished its first round (its
+# buffer written and checked once): under a sanitizer the hart is 10-50
+# times slower, and a reader must not compare a buffer still being filled.
+first_round=0
+end=$(($(date +%s) + 60))
+while [ "$(date +%s)" -lt "$end" ]; do
+	w=$("$MONCLIENT" "$MON" 'xp /1xg 0x80300008' 2>/dev/null |
+		awk '/^0000000080300008:/ { print $2 }')
+	if [ -n "$w" ] && [ "$((w))" -gt 0 ]; then
+		first_round=1
+		break
+	fi
+done
+[ "$first_round" = 1 ] || echo "load: the guest did not finish a round before the clients started"
 
 wrk -t2 -c8 -d"${SECS}s" --timeout 10s -s "$SRC/rest_check.lua" \
 	"http://$HTTP/api/v1/address-spaces/memory/memory?addr=0x40000000&len=65536" \
