@@ -13,14 +13,20 @@
  * takes no more (a FIFO nobody reads) the command waits in poll() in
  * slices of WAIT_SLICE_MS and checks for cancellation between them and
  * between chunks, so Ctrl-C, `quit`, SIGTERM and SIGINT never wait for
- * the file.  A write error (ENOSPC on a full disk) or an interruption
- * ends the command with the reason, and the partial file is removed.
+ * the file.  A file that takes no byte at all for MONITOR_FILE_STALL_MS
+ * fails the command: a socket session learns that its client has gone
+ * only when it sends, and a save prints nothing while it runs, so without
+ * the bound a FIFO nobody reads would keep the session thread (and one of
+ * the server's client slots) until shutdown.  A write error (ENOSPC on a
+ * full disk), a stall or an interruption ends the command with the
+ * reason, and the partial file is removed.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -33,15 +39,36 @@ typedef enum {
     SAVE_OK,
     SAVE_READ_ERROR,
     SAVE_IO_ERROR,
+    SAVE_STALLED,
     SAVE_INTERRUPTED,
 } SaveStatus;
 
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static unsigned stall_ms(const Monitor *mon)
+{
+    unsigned ms = mon->machine->file_stall_ms;
+
+    return ms ? ms : MONITOR_FILE_STALL_MS;
+}
+
 /* write() all of @buf into the non-blocking @fd, waiting for room while
- * the command is not cancelled; *@err gets errno on SAVE_IO_ERROR. */
+ * the command is not cancelled and the file took a byte within the stall
+ * bound; *@err gets errno on SAVE_IO_ERROR. */
 static SaveStatus write_all(Monitor *mon, int fd, const void *buf,
                             size_t len, int *err)
 {
     const char *p = buf;
+    /* Callers write as soon as the previous call returned, so the time
+     * since this call began is the time since the file last took data. */
+    uint64_t progress = now_ms();
+
     while (len) {
         ssize_t n = write(fd, p, len);
         if (n < 0) {
@@ -50,11 +77,17 @@ static SaveStatus write_all(Monitor *mon, int fd, const void *buf,
             }
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 struct pollfd pfd = { fd, POLLOUT, 0 };
+                uint64_t waited = now_ms() - progress;
+                unsigned bound = stall_ms(mon);
 
                 if (mon_interrupted(mon)) {
                     return SAVE_INTERRUPTED;
                 }
-                poll(&pfd, 1, WAIT_SLICE_MS);
+                if (waited >= bound) {
+                    return SAVE_STALLED;
+                }
+                poll(&pfd, 1, bound - waited < WAIT_SLICE_MS
+                                  ? (int)(bound - waited) : WAIT_SLICE_MS);
                 continue;
             }
             *err = errno;
@@ -62,6 +95,7 @@ static SaveStatus write_all(Monitor *mon, int fd, const void *buf,
         }
         p += n;
         len -= (size_t)n;
+        progress = now_ms();
     }
     return SAVE_OK;
 }
@@ -175,7 +209,7 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
             left -= done;
         }
     }
-    if (st == SAVE_IO_ERROR || st == SAVE_INTERRUPTED) {
+    if (st == SAVE_IO_ERROR || st == SAVE_STALLED || st == SAVE_INTERRUPTED) {
         discarded = mon_discard_output(mon, fd, file);
     }
     if (close(fd) != 0 && st == SAVE_OK) {
@@ -193,6 +227,13 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
         /* QEMU's words first, then what went wrong. */
         mon_error(mon, "Error: An IO error has occurred: writing '%s': %s%s",
                   file, strerror(err), discarded);
+        break;
+    case SAVE_STALLED:
+        mon_error(mon, "Error: An IO error has occurred: writing '%s': it "
+                       "took no data for %u %s (is anything reading it?)%s",
+                  file,
+                  stall_ms(mon) % 1000 ? stall_ms(mon) : stall_ms(mon) / 1000,
+                  stall_ms(mon) % 1000 ? "ms" : "s", discarded);
         break;
     case SAVE_INTERRUPTED:
         if (*discarded) {

@@ -68,13 +68,15 @@ const MonCmd monitor_commands[] = {
     { "memsave", "addr size file",
       "write size bytes (at most 4 GiB - 1) of guest virtual memory from "
       "addr into file; a failed write says why and removes the partial "
-      "file; from gdb or HTTP only a new file named with letters, digits, "
+      "file, and so does a file that takes no data for 10 s (a FIFO "
+      "nobody reads); from gdb or HTTP only a new file named with letters, digits, "
       "'.', '_' and '-' in the --dump-dir directory",
       cmd_memsave, NULL, 0 },
     { "pmemsave", "addr size file",
       "write size bytes (at most 4 GiB - 1) of guest physical memory from "
       "addr into file; a failed write says why and removes the partial "
-      "file; from gdb or HTTP only a new file named with letters, digits, "
+      "file, and so does a file that takes no data for 10 s (a FIFO "
+      "nobody reads); from gdb or HTTP only a new file named with letters, digits, "
       "'.', '_' and '-' in the --dump-dir directory",
       cmd_pmemsave, NULL, 0 },
     { "gpa2hva", "addr",

@@ -97,6 +97,11 @@ wait_server() {
 	exec 3<&-
 }
 
+# memcored_pid: memcored's own pid (SERVER_PID is timeout(1), its parent).
+memcored_pid() {
+	tr -d ' \n' <"/proc/$SERVER_PID/task/$SERVER_PID/children"
+}
+
 # listen_addr: the address out of "monitor: listening on ADDR" in LINE.
 listen_addr() {
 	echo "$LINE" | sed -n 's/^[a-z]*: listening on //p'

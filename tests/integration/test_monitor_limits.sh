@@ -7,7 +7,9 @@
 #   - a client that leaves while its command prints does not stop the
 #     server from serving the next one;
 #   - pmemsave into a FIFO whose reader never reads is stuck in the
-#     file, yet quit, SIGTERM and SIGINT all end memcored promptly;
+#     file, yet quit, SIGTERM and SIGINT all end memcored promptly, and
+#     after 10 s without a byte taken the command fails, ending the
+#     session even of a client that has left;
 #   - Ctrl-C at the terminal prompt interrupts a running xp, the prompt
 #     comes back and memcored goes on (limits_driver.py on a pty).
 # Every wait is a bounded poll, never a sleep standing in for an event.
@@ -90,6 +92,49 @@ check "SIGTERM is reported" contains "$TMP/server.err" "SIGTERM received"
 fifo_run INT
 check "SIGINT (kill) still shuts down" contains "$TMP/server.err" \
 	"SIGINT received"
+
+# ---- a FIFO that takes nothing for 10 s fails the pmemsave ---------------------------
+# One client waits for its answer; another sends the same command and
+# leaves, so only the stall bound can end its session: its thread must go.
+rm -f "$TMP/stall-a" "$TMP/stall-b"
+mkfifo "$TMP/stall-a" "$TMP/stall-b"
+exec 6<>"$TMP/stall-a" 7<>"$TMP/stall-b"
+start_server --board "$ZERO" --monitor tcp:127.0.0.1:0
+ADDR=$(listen_addr)
+# tasks: how many threads memcored has.
+tasks() { ls "/proc/$(memcored_pid)/task" | wc -l; }
+IDLE=$(tasks)
+"$MONCLIENT" "$ADDR" "pmemsave 0 0x10000000 \"$TMP/stall-a\"" \
+	>"$TMP/stall.out" 2>&1 &
+CLIENT_PID=$!
+check "a client sends a pmemsave into a FIFO nobody reads and leaves" \
+	"$PYTHON" "$DRIVER" fire "$ADDR" "pmemsave 0 0x10000000 \"$TMP/stall-b\""
+check "both pmemsaves are stuck writing their FIFOs" \
+	"$PYTHON" "$DRIVER" wait-full "$TMP/stall-a"
+"$PYTHON" "$DRIVER" wait-full "$TMP/stall-b" >/dev/null
+wait "$CLIENT_PID"
+check "the client that stayed is answered" test $? -eq 0
+check "... with the stall error after 10 s" contains "$TMP/stall.out" \
+	"Error: An IO error has occurred: writing '$TMP/stall-a': it took no data for 10 s (is anything reading it?)"
+check "the FIFO is left in place" test -p "$TMP/stall-a"
+# The left client's session ends at the same time; poll its thread away.
+threads_back() {
+	_left=100
+	while [ "$(tasks)" -gt "$IDLE" ] && [ "$_left" -gt 0 ]; do
+		sleep 0.05
+		_left=$((_left - 1))
+	done
+	[ "$(tasks)" -le "$IDLE" ]
+}
+check "the session of the client that left ends too (its thread is gone)" \
+	threads_back
+"$MONCLIENT" "$ADDR" 'xp /1xg 0x80000000' >"$TMP/after.out" 2>&1
+check "the next client is served" contains "$TMP/after.out" \
+	"0000000080000000: 0x0000000000000000"
+exec 6<&- 7<&-
+"$MONCLIENT" "$ADDR" quit >/dev/null 2>&1
+wait_server
+check "quit after the stalls exits 0" test "$STATUS" -eq 0
 
 # ---- Ctrl-C at the terminal prompt ---------------------------------------------------
 check "Ctrl-C interrupts xp at the prompt, memcored goes on, quit exits 0" \

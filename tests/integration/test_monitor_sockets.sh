@@ -113,10 +113,9 @@ wait_server
 check "quit exits 0" test "$STATUS" -eq 0
 
 # ---- a client that never reads its output --------------------------------------
-# rss_kb: memcored's resident set (SERVER_PID is timeout(1), its parent).
+# rss_kb: memcored's resident set.
 rss_kb() {
-	_pid=$(ps -o pid= --ppid "$SERVER_PID" | tr -d ' ')
-	sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$_pid/status"
+	sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$(memcored_pid)/status"
 }
 # slow_client HOW: memcored with a client that asks for megabytes of dump
 # and never reads; another client is served, then HOW (quit or TERM) ends

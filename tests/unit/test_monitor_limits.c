@@ -2,7 +2,7 @@
  * tests/unit/test_monitor_limits.c — no command line can keep a thread
  * busy or blocked: the caps of monitor.h (x/xp, info dirty), cancellation
  * (monitor_cancel, MonitorMachine.cancelled, a socket client that left, a
- * FIFO nobody reads), `info dirty` on a region resized to nothing, `info
+ * FIFO nobody reads, cancelled or failing after its stall bound), `info dirty` on a region resized to nothing, `info
  * ramblock` without RAM, and names or input with control characters
  * printed escaped.
  *
@@ -436,6 +436,151 @@ START_TEST(test_blocked_fifo_write_is_cancelled)
 }
 END_TEST
 
+/* A FIFO with a reader that never reads (open O_RDWR, so the writer's
+ * open succeeds); returns the reader's descriptor. */
+static int silent_fifo(char *path, size_t size, const char *name)
+{
+    int rd;
+
+    snprintf(path, size, "%s/%s", tm_tmpdir(), name);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    rd = open(path, O_RDWR | O_CLOEXEC);
+    ck_assert_int_ge(rd, 0);
+    return rd;
+}
+
+START_TEST(test_fifo_that_takes_nothing_fails_the_command)
+{
+    char path[300], line[512], want[1024];
+    char *out;
+    int rd, ret;
+    long t0;
+
+    tm.mm.file_stall_ms = 300;
+    rd = silent_fifo(path, sizeof(path), "stall");
+    snprintf(line, sizeof(line), "pmemsave 0x80000000 0x1000000 \"%s\"",
+             path);
+    t0 = now_ms();
+    out = tm_run(line, &ret);
+    /* It waited for the bound, not for ever (the fixture's timeout is the
+     * upper bound), and said why. */
+    ck_assert_int_ge(now_ms() - t0, 300);
+    ck_assert_int_eq(ret, FAILED);
+    snprintf(want, sizeof(want),
+             "Error: An IO error has occurred: writing '%s': it took no "
+             "data for 300 ms (is anything reading it?)\n",
+             path);
+    ck_assert_str_eq(out, want);
+    free(out);
+    /* The FIFO is not a partial file: it stays. */
+    ck_assert_int_eq(access(path, F_OK), 0);
+    close(rd);
+
+    /* The default bound is MONITOR_FILE_STALL_MS, named in seconds. */
+    ck_assert_uint_eq(MONITOR_FILE_STALL_MS, 10000);
+}
+END_TEST
+
+typedef struct SlowReader {
+    int fd;
+    size_t want, got;
+} SlowReader;
+
+/* Reads 16 KiB every 100 ms until it has @want bytes: slower in total
+ * than the stall bound, but never silent for as long.  (The FIFO is open
+ * read-write, so there is no end of file to wait for.) */
+static void *slow_reader(void *arg)
+{
+    SlowReader *r = arg;
+    static char buf[16 << 10];
+
+    while (r->got < r->want) {
+        ssize_t n = read(r->fd, buf, sizeof(buf));
+        if (n <= 0) {
+            break;
+        }
+        r->got += (size_t)n;
+        poll(NULL, 0, 100);
+    }
+    return NULL;
+}
+
+START_TEST(test_slow_fifo_reader_is_not_a_stall)
+{
+    char path[300], line[512];
+    SlowReader r = { -1, 0x80000, 0 };
+    pthread_t thread;
+    char *out;
+    int ret;
+    long t0;
+
+    tm.mm.file_stall_ms = 1000;
+    r.fd = silent_fifo(path, sizeof(path), "slow");
+    ck_assert_int_eq(pthread_create(&thread, NULL, slow_reader, &r), 0);
+    /* 512 KiB at 160 KiB/s: about 3 s, three times the bound. */
+    snprintf(line, sizeof(line), "pmemsave 0x80000000 0x80000 \"%s\"", path);
+    t0 = now_ms();
+    out = tm_run(line, &ret);
+    ck_assert_str_eq(out, "");
+    ck_assert_int_eq(ret, 0);
+    ck_assert_int_ge(now_ms() - t0, 1000);
+    free(out);
+    ck_assert_int_eq(pthread_join(thread, NULL), 0);
+    ck_assert_uint_eq(r.got, 0x80000);
+    close(r.fd);
+}
+END_TEST
+
+/* Read from @fd until the first prompt. */
+static void wait_prompt(int fd)
+{
+    char seen[4096];
+    size_t have = 0;
+
+    seen[0] = '\0';
+    while (!strstr(seen, MONITOR_PROMPT)) {
+        struct pollfd p = { fd, POLLIN, 0 };
+        ssize_t n;
+
+        ck_assert_msg(poll(&p, 1, WAIT_MS) == 1, "no prompt");
+        ck_assert_uint_lt(have, sizeof(seen) - 1);
+        n = read(fd, seen + have, sizeof(seen) - 1 - have);
+        ck_assert_int_gt(n, 0);
+        have += (size_t)n;
+        seen[have] = '\0';
+    }
+}
+
+START_TEST(test_client_gone_during_stalled_save_frees_the_session)
+{
+    static const char prefix[] = "pmemsave 0x80000000 0x1000000 \"";
+    char path[300], line[512];
+    struct timespec deadline;
+    pthread_t thread;
+    int fds[2], rd, n;
+
+    tm.mm.file_stall_ms = 300;
+    rd = silent_fifo(path, sizeof(path), "gone");
+    n = snprintf(line, sizeof(line), "%s%s\"\n", prefix, path);
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds),
+                     0);
+    ck_assert_int_eq(pthread_create(&thread, NULL, session_thread, &fds[1]),
+                     0);
+    /* Wait for the prompt (a client gone before it is no test: the
+     * banner's send fails first), send the save, leave: the command
+     * prints nothing while it runs, so only its stall bound can end it. */
+    wait_prompt(fds[0]);
+    ck_assert_int_eq(write(fds[0], line, (size_t)n), n);
+    close(fds[0]);
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += WAIT_MS / 1000;
+    ck_assert_msg(pthread_timedjoin_np(thread, NULL, &deadline) == 0,
+                  "the session still waits on the FIFO");
+    close(fds[1]);
+    close(rd);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("monitor-limits");
@@ -454,6 +599,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_machine_cancelled_stops_every_command);
     tcase_add_test(tc, test_socket_client_gone_stops_the_command);
     tcase_add_test(tc, test_blocked_fifo_write_is_cancelled);
+    tcase_add_test(tc, test_fifo_that_takes_nothing_fails_the_command);
+    tcase_add_test(tc, test_slow_fifo_reader_is_not_a_stall);
+    tcase_add_test(tc, test_client_gone_during_stalled_save_frees_the_session);
     suite_add_tcase(s, tc);
     tcase_add_test(bare, test_ramblock_without_ram);
     suite_add_tcase(s, bare);

@@ -72,6 +72,12 @@ typedef struct MonitorMachine {
     bool confine_files;
     const char *dump_dir;
 
+    /* file_stall_ms: how long memsave/pmemsave wait for a file that takes
+     * no byte at all (a FIFO whose reader stopped reading) before they
+     * fail and free their session; 0: MONITOR_FILE_STALL_MS (monitor.h).
+     * Other values are for tests. */
+    unsigned file_stall_ms;
+
     /* optional: the line each prompt opens with, without its newline
      * (the terminal prompt and every socket session).  NULL:
      * MONITOR_BANNER. */

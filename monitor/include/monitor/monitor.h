@@ -46,6 +46,10 @@ typedef struct Monitor Monitor;
 #define MONITOR_DIRTY_MAX_RUNS 8192u
 /* info mtree: at most this much text. */
 #define MONITOR_TEXT_MAX_BYTES (64u << 20)
+/* memsave, pmemsave: a file that takes no byte for this long (a FIFO
+ * whose reader stopped reading) fails the command, so that it cannot keep
+ * a session (and a socket client's slot) after its client has gone. */
+#define MONITOR_FILE_STALL_MS 10000u
 
 /* monitor_new: a session on @machine (which must outlive it; it is not
  * copied).  NULL when out of memory. */
