@@ -48,7 +48,7 @@ tests_fuzz_replay_board_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
 tests_fuzz_replay_board_LDADD = $(FUZZ_REPLAY_LDADD)
 
 tests_fuzz_replay_monitor_SOURCES = tests/fuzz/fuzz_monitor.c \
-	$(FUZZ_COMMON_SRCS)
+	tests/fuzz/fuzz_machine.c tests/fuzz/fuzz_machine.h $(FUZZ_COMMON_SRCS)
 tests_fuzz_replay_monitor_CPPFLAGS = $(FUZZ_REPLAY_CPPFLAGS)
 tests_fuzz_replay_monitor_CFLAGS = $(FUZZ_REPLAY_CFLAGS)
 tests_fuzz_replay_monitor_LDADD = $(FUZZ_REPLAY_LDADD)
@@ -62,6 +62,7 @@ tests_fuzz_replay_rsp_LDADD = gdbstub/libgdbstub.la monitor/libmonitor.la \
 
 tests_fuzz_replay_web_SOURCES = tests/fuzz/fuzz_web.c \
 	tests/fuzz/web_machine.c tests/fuzz/web_machine.h \
+	tests/fuzz/fuzz_machine.c tests/fuzz/fuzz_machine.h \
 	tests/fuzz/view_check.c tests/fuzz/view_check.h tests/fuzz/replay_main.c
 tests_fuzz_replay_web_CPPFLAGS = -I$(srcdir)/web/include \
 	-I$(srcdir)/monitor/include
@@ -105,7 +106,7 @@ FUZZ_LIB_SRCS = $(filter-out server/http_front.c server/web_event_source.c \
 FUZZ_GEN_SRCS = web/openapi_json.c web/assets.c
 # Every target links all of them; a target's own helpers go here.
 FUZZ_HELPER_SRCS = tests/fuzz/scratch_dir.c tests/fuzz/view_check.c \
-	tests/fuzz/web_machine.c
+	tests/fuzz/fuzz_machine.c tests/fuzz/web_machine.c
 FUZZ_LIB_OBJS = $(patsubst %.c,$(FUZZ_OBJDIR)/%.o,$(FUZZ_LIB_SRCS) \
 	$(FUZZ_GEN_SRCS) $(FUZZ_HELPER_SRCS))
 FUZZ_BINS = $(FUZZ_TARGETS:%=tests/fuzz/fuzz_%)

@@ -45,64 +45,21 @@
 #include <monitor/monitor.h>
 
 #include "../../server/board.h"
+#include "fuzz_machine.h"
 #include "view_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The machine.  "ram" is resizable (1M of up to 4M) so that `region
- * resize ram` takes memory_region_ram_resize's success path. */
-static const char board_json[] =
-    "{\"name\": \"fuzz\",\n"
-    " \"address-spaces\": [{\"name\": \"memory\", \"root\": \"system\"},\n"
-    "                      {\"name\": \"I/O\", \"root\": \"io\"}],\n"
-    " \"regions\": [\n"
-    "  {\"name\": \"system\", \"type\": \"container\", \"size\": \"16E\",\n"
-    "   \"subregions\": [\n"
-    "    {\"addr\": \"0x1000\", \"name\": \"boot\", \"type\": \"rom\",\n"
-    "     \"size\": \"4K\", \"image\": {\"hex\": \"97 02 00 00 13 85 02 02"
-    " 73 25 40 f1 83 b2 82 01 67 80 02 00 00 00 00 80\"}},\n"
-    "    {\"addr\": \"0x10000000\", \"name\": \"uart0\", \"type\": \"io\",\n"
-    "     \"size\": \"0x100\", \"device\": {\"model\": \"ns16550a\"}},\n"
-    "    {\"addr\": \"0x10001000\", \"name\": \"scratch\", \"type\": \"io\",\n"
-    "     \"size\": \"0x100\", \"device\": {\"model\": \"scratch\"}},\n"
-    "    {\"addr\": \"0x10002000\", \"name\": \"scratch-be\", \"type\": \"io\",\n"
-    "     \"size\": \"0x100\", \"device\": {\"model\": \"scratch\",\n"
-    "     \"endianness\": \"big\", \"valid-min\": 1, \"valid-max\": 4,\n"
-    "     \"impl-min\": 2, \"impl-max\": 4, \"unaligned\": true}},\n"
-    "    {\"addr\": \"0x10003000\", \"name\": \"counter\", \"type\": \"io\",\n"
-    "     \"size\": \"0x10\", \"device\": {\"model\": \"counter\"}},\n"
-    "    {\"addr\": \"0x20000000\", \"name\": \"ram-alias\", \"type\": \"alias\",\n"
-    "     \"target\": \"ram\", \"offset\": \"0x1000\", \"size\": \"64K\"},\n"
-    "    {\"addr\": \"0x1800\", \"priority\": 1, \"name\": \"hole\",\n"
-    "     \"type\": \"alias\", \"target\": \"ram\", \"offset\": \"0\",\n"
-    "     \"size\": \"0x100\", \"enabled\": false},\n"
-    "    {\"addr\": \"0x30000000\", \"name\": \"small\", \"type\": \"ram\",\n"
-    "     \"size\": \"64K\", \"fill\": 165},\n"
-    "    {\"addr\": \"0x80000000\", \"name\": \"ram\", \"type\": \"ram\",\n"
-    "     \"size\": \"1M\", \"max-size\": \"4M\"}\n"
-    "   ]},\n"
-    "  {\"name\": \"io\", \"type\": \"io\", \"size\": \"64K\",\n"
-    "   \"device\": {\"model\": \"ones\"}}\n"
-    " ]}\n";
-
-#define CANARY_SIZE (64u << 10)
+/* The machine is fuzz_machine.h's board, plus a copy of its ROM image and
+ * its flat views as built. */
 #define ROM_IMAGE_MAX 64
-#define UART_LOG_MAX 4096
 
-typedef struct FuzzMachine {
-    Board *board;
-    DeviceHost host;
-    MonitorMachine mm;
-    MemoryRegion canary[2];
+static struct {
+    FzmMachine m;
     uint8_t rom_image[ROM_IMAGE_MAX];
     size_t rom_len;
-    BoardRegion *rom, *ram, *small;
-    char uart[UART_LOG_MAX];
-    size_t uart_len;
     ViewPrint views[2]; /* memory and I/O as built */
-} FuzzMachine;
-
-static FuzzMachine fm;
+} fm;
 
 static void die(const char *what)
 {
@@ -110,75 +67,7 @@ static void die(const char *what)
     abort();
 }
 
-/* ---- DeviceHost ------------------------------------------------------------ */
-
-static void host_uart_tx(void *opaque, const char *uart, const uint8_t *buf,
-                         size_t len)
-{
-    (void)opaque;
-    (void)uart;
-    for (size_t i = 0; i < len && fm.uart_len < UART_LOG_MAX; i++) {
-        fm.uart[fm.uart_len++] = (char)buf[i];
-    }
-}
-
-static void host_power_off(void *opaque, int status)
-{
-    (void)opaque;
-    (void)status;
-}
-
-static void host_reset(void *opaque)
-{
-    (void)opaque;
-}
-
-/* ---- MonitorMachine ---------------------------------------------------------- */
-
-static AddressSpace *mm_default_as(void *opaque)
-{
-    (void)opaque;
-    return &board_default_as(fm.board)->as;
-}
-
-static AddressSpace *mm_find_as(void *opaque, const char *name)
-{
-    BoardAS *as = board_find_as(fm.board, name);
-
-    (void)opaque;
-    return as ? &as->as : NULL;
-}
-
-static int mm_find_region(void *opaque, const char *name, MemoryRegion **mr)
-{
-    BoardRegion *r = NULL;
-    int n = board_find_region(fm.board, name, &r);
-
-    (void)opaque;
-    if (n == 1 && mr) {
-        *mr = &r->mr;
-    }
-    return n;
-}
-
-static void mm_foreach_region(void *opaque, MonitorRegionFn fn, void *arg)
-{
-    (void)opaque;
-    for (size_t i = 0; i < fm.board->nregions; i++) {
-        fn(arg, fm.board->regions[i]->id, &fm.board->regions[i]->mr);
-    }
-}
-
-static void mm_uart_log(void *opaque, MonitorUartFn fn, void *arg)
-{
-    (void)opaque;
-    fn(arg, "uart0", fm.uart, fm.uart_len);
-}
-
-static void mm_quit(void *opaque)
-{
-    (void)opaque;
-}
+/* ---- the pretend vCPU ------------------------------------------------------- */
 
 static bool mm_cpu_register(void *opaque, const char *name, uint64_t *value)
 {
@@ -225,12 +114,12 @@ static unsigned mm_disas(void *opaque, AddressSpace *as, uint64_t pc,
 
 static AddressSpace *as_named(const char *name)
 {
-    BoardAS *as = board_find_as(fm.board, name);
+    AddressSpace *as = fzm_as(&fm.m, name);
 
     if (!as) {
         die("the fuzz board lacks an address space");
     }
-    return &as->as;
+    return as;
 }
 
 static void record_views(void)
@@ -263,7 +152,7 @@ static void check_views(void)
 
 static bool logging_on(void)
 {
-    return memory_region_get_dirty_log_mask(&fm.ram->mr) &
+    return memory_region_get_dirty_log_mask(&fm.m.ram->mr) &
            (1u << DIRTY_MEMORY_MIGRATION);
 }
 
@@ -312,90 +201,18 @@ static void check_render(ViewPrint prev[2], const char *line)
 
 /* ---- building it once ----------------------------------------------------------- */
 
-static void canary_init(MemoryRegion *mr, const char *name)
-{
-    Error *err = NULL;
-
-    memory_region_init_ram(mr, NULL, name, CANARY_SIZE, &err);
-    if (err || !memory_region_get_ram_ptr(mr)) {
-        die("cannot create a canary RAM region");
-    }
-    uint8_t *p = memory_region_get_ram_ptr(mr);
-
-    for (size_t i = 0; i < CANARY_SIZE; i++) {
-        p[i] = (uint8_t)(0x5a ^ i ^ (i >> 8));
-    }
-}
-
-static void canary_check(MemoryRegion *mr)
-{
-    const uint8_t *p = memory_region_get_ram_ptr(mr);
-
-    if (memory_region_size(mr) != CANARY_SIZE) {
-        die("a canary region changed size");
-    }
-    for (size_t i = 0; i < CANARY_SIZE; i++) {
-        if (p[i] != (uint8_t)(0x5a ^ i ^ (i >> 8))) {
-            fprintf(stderr, "fuzz_monitor: canary %s changed at offset "
-                    "0x%zx\n", memory_region_name(mr), i);
-            abort();
-        }
-    }
-}
-
-static BoardRegion *region(const char *id)
-{
-    BoardRegion *r = NULL;
-
-    if (board_find_region(fm.board, id, &r) != 1) {
-        die("the fuzz board lacks a region");
-    }
-    return r;
-}
-
 static void machine_init(void)
 {
-    Diag d;
-
-    /* Canaries on both sides of the machine's mappings (mmap usually
-     * places later mappings just below earlier ones). */
-    canary_init(&fm.canary[0], "fuzz.canary-before");
-
-    fm.host = (DeviceHost) {
-        .uart_tx = host_uart_tx,
-        .power_off = host_power_off,
-        .reset = host_reset,
-    };
-    diag_init(&d);
-    fm.board = board_parse_string(board_json, NULL, NULL, &d);
-    if (!fm.board || !board_build(fm.board, &fm.host, &d)) {
-        diag_print(&d, stderr, "fuzz_monitor: ");
-        die("the fuzz board does not load");
-    }
-    diag_free(&d);
-    canary_init(&fm.canary[1], "fuzz.canary-after");
-
-    fm.rom = region("boot");
-    fm.ram = region("ram");
-    fm.small = region("small");
-    fm.rom_len = fm.rom->image_len;
+    fzm_build(&fm.m, "fuzz_monitor");
+    fm.rom_len = fm.m.rom->image_len;
     if (fm.rom_len > ROM_IMAGE_MAX) {
         die("the ROM image is larger than the copy kept of it");
     }
-    memcpy(fm.rom_image, memory_region_get_ram_ptr(&fm.rom->mr), fm.rom_len);
-
-    fm.mm = (MonitorMachine) {
-        .read_only = false,
-        .default_as = mm_default_as,
-        .find_as = mm_find_as,
-        .find_region = mm_find_region,
-        .foreach_region = mm_foreach_region,
-        .uart_log = mm_uart_log,
-        .quit = mm_quit,
-        .cpu_register = mm_cpu_register,
-        .cpu_virt_to_phys = mm_virt_to_phys,
-        .cpu_disas = mm_disas,
-    };
+    memcpy(fm.rom_image, memory_region_get_ram_ptr(&fm.m.rom->mr),
+           fm.rom_len);
+    fm.m.mm.cpu_register = mm_cpu_register;
+    fm.m.mm.cpu_virt_to_phys = mm_virt_to_phys;
+    fm.m.mm.cpu_disas = mm_disas;
     record_views();
 }
 
@@ -404,9 +221,8 @@ static void machine_init(void)
 
 static void check_machine(void)
 {
-    canary_check(&fm.canary[0]);
-    canary_check(&fm.canary[1]);
-    if (memcmp(memory_region_get_ram_ptr(&fm.rom->mr), fm.rom_image,
+    fzm_canary_check(&fm.m, "fuzz_monitor");
+    if (memcmp(memory_region_get_ram_ptr(&fm.m.rom->mr), fm.rom_image,
                fm.rom_len) != 0) {
         die("the ROM's contents changed");
     }
@@ -415,9 +231,9 @@ static void check_machine(void)
 /* Put back what `region` commands, stores and dirty-log changed. */
 static void restore_machine(void)
 {
-    Board *b = fm.board;
+    Board *b = fm.m.board;
     Error *err = NULL;
-    AddressSpace *as = mm_default_as(NULL);
+    AddressSpace *as = &board_default_as(fm.m.board)->as;
     static const uint8_t zeros[0x100];
 
     memory_region_transaction_begin();
@@ -447,15 +263,15 @@ static void restore_machine(void)
      * everything so that the view follows the restored addresses. */
     force_full_render(false);
 
-    memset(memory_region_get_ram_ptr(&fm.ram->mr), 0,
-           (size_t)size_to_api(fm.ram->size));
-    memset(memory_region_get_ram_ptr(&fm.small->mr), fm.small->fill,
-           (size_t)size_to_api(fm.small->size));
+    memset(memory_region_get_ram_ptr(&fm.m.ram->mr), 0,
+           (size_t)size_to_api(fm.m.ram->size));
+    memset(memory_region_get_ram_ptr(&fm.m.small->mr), fm.m.small->fill,
+           (size_t)size_to_api(fm.m.small->size));
     address_space_write(as, 0x10001000, MEMTXATTRS_UNSPECIFIED, zeros,
                         sizeof(zeros));
     address_space_write(as, 0x10002000, MEMTXATTRS_UNSPECIFIED, zeros,
                         sizeof(zeros));
-    fm.uart_len = 0;
+    fm.m.uart_len = 0;
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -538,7 +354,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ready = true;
     }
     text = malloc(size + 1);
-    mon = monitor_new(&fm.mm);
+    mon = monitor_new(&fm.m.mm);
     if (!text || !mon) {
         free(text);
         monitor_free(mon);

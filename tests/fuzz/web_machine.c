@@ -1,9 +1,7 @@
 /*
  * tests/fuzz/web_machine.c — see web_machine.h.
  *
- * The board is fuzz_monitor's (the same regions under the same names),
- * so that a request naming a region or an address from one target's
- * corpus means the same in the other.
+ * The board is fuzz_machine.h's, shared with fuzz_monitor.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,45 +11,9 @@
 #include <memcore/memory.h>
 
 #include "../../server/board.h"
+#include "fuzz_machine.h"
 #include "view_check.h"
 #include "web_machine.h"
-
-static const char board_json[] =
-    "{\"name\": \"fuzz-web\",\n"
-    " \"address-spaces\": [{\"name\": \"memory\", \"root\": \"system\"},\n"
-    "                      {\"name\": \"I/O\", \"root\": \"io\"}],\n"
-    " \"regions\": [\n"
-    "  {\"name\": \"system\", \"type\": \"container\", \"size\": \"16E\",\n"
-    "   \"subregions\": [\n"
-    "    {\"addr\": \"0x1000\", \"name\": \"boot\", \"type\": \"rom\",\n"
-    "     \"size\": \"4K\", \"image\": {\"hex\": \"97 02 00 00 13 85 02 02"
-    " 73 25 40 f1 83 b2 82 01 67 80 02 00 00 00 00 80\"}},\n"
-    "    {\"addr\": \"0x10000000\", \"name\": \"uart0\", \"type\": \"io\",\n"
-    "     \"size\": \"0x100\", \"device\": {\"model\": \"ns16550a\"}},\n"
-    "    {\"addr\": \"0x10001000\", \"name\": \"scratch\", \"type\": \"io\",\n"
-    "     \"size\": \"0x100\", \"device\": {\"model\": \"scratch\"}},\n"
-    "    {\"addr\": \"0x10002000\", \"name\": \"scratch-be\", \"type\": \"io\",\n"
-    "     \"size\": \"0x100\", \"device\": {\"model\": \"scratch\",\n"
-    "     \"endianness\": \"big\", \"valid-min\": 1, \"valid-max\": 4,\n"
-    "     \"impl-min\": 2, \"impl-max\": 4, \"unaligned\": true}},\n"
-    "    {\"addr\": \"0x10003000\", \"name\": \"counter\", \"type\": \"io\",\n"
-    "     \"size\": \"0x10\", \"device\": {\"model\": \"counter\"}},\n"
-    "    {\"addr\": \"0x20000000\", \"name\": \"ram-alias\", \"type\": \"alias\",\n"
-    "     \"target\": \"ram\", \"offset\": \"0x1000\", \"size\": \"64K\"},\n"
-    "    {\"addr\": \"0x1800\", \"priority\": 1, \"name\": \"hole\",\n"
-    "     \"type\": \"alias\", \"target\": \"ram\", \"offset\": \"0\",\n"
-    "     \"size\": \"0x100\", \"enabled\": false},\n"
-    "    {\"addr\": \"0x30000000\", \"name\": \"small\", \"type\": \"ram\",\n"
-    "     \"size\": \"64K\", \"fill\": 165},\n"
-    "    {\"addr\": \"0x80000000\", \"name\": \"ram\", \"type\": \"ram\",\n"
-    "     \"size\": \"1M\", \"max-size\": \"4M\"}\n"
-    "   ]},\n"
-    "  {\"name\": \"io\", \"type\": \"io\", \"size\": \"64K\",\n"
-    "   \"device\": {\"model\": \"ones\"}}\n"
-    " ]}\n";
-
-#define CANARY_SIZE (64u << 10)
-#define UART_LOG_MAX 4096
 
 /* RAM whose bytes the shadow follows. */
 typedef struct Tracked {
@@ -68,14 +30,9 @@ struct WmViews {
 };
 
 static struct {
-    Board *board;
-    DeviceHost host;
+    FzmMachine m;
     MonitorMachine mm[2];     /* writable, read-only */
-    MemoryRegion canary[2];
-    BoardRegion *rom, *ram, *small;
     Tracked t[T_COUNT];
-    char uart[UART_LOG_MAX];
-    size_t uart_len;
     ViewPrint views[2];       /* memory and I/O as built */
     bool ready;
 } wm;
@@ -88,105 +45,7 @@ static void die(const char *what)
     abort();
 }
 
-/* ---- DeviceHost and MonitorMachine hooks ------------------------------- */
-
-static void host_uart_tx(void *opaque, const char *uart, const uint8_t *buf,
-                         size_t len)
-{
-    (void)opaque;
-    (void)uart;
-    for (size_t i = 0; i < len && wm.uart_len < UART_LOG_MAX; i++) {
-        wm.uart[wm.uart_len++] = (char)buf[i];
-    }
-}
-
-static void host_power_off(void *opaque, int status)
-{
-    (void)opaque;
-    (void)status;
-}
-
-static void host_reset(void *opaque)
-{
-    (void)opaque;
-}
-
-static AddressSpace *mm_default_as(void *opaque)
-{
-    (void)opaque;
-    return &board_default_as(wm.board)->as;
-}
-
-static AddressSpace *mm_find_as(void *opaque, const char *name)
-{
-    (void)opaque;
-    return wm_as(name);
-}
-
-static int mm_find_region(void *opaque, const char *name, MemoryRegion **mr)
-{
-    BoardRegion *r = NULL;
-    int n = board_find_region(wm.board, name, &r);
-
-    (void)opaque;
-    if (n == 1 && mr) {
-        *mr = &r->mr;
-    }
-    return n;
-}
-
-static void mm_foreach_region(void *opaque, MonitorRegionFn fn, void *arg)
-{
-    (void)opaque;
-    for (size_t i = 0; i < wm.board->nregions; i++) {
-        fn(arg, wm.board->regions[i]->id, &wm.board->regions[i]->mr);
-    }
-}
-
-static void mm_foreach_as(void *opaque, MonitorAsFn fn, void *arg)
-{
-    (void)opaque;
-    for (size_t i = 0; i < wm.board->nas; i++) {
-        fn(arg, &wm.board->as[i]->as);
-    }
-}
-
-static void mm_uart_log(void *opaque, MonitorUartFn fn, void *arg)
-{
-    (void)opaque;
-    fn(arg, "uart0", wm.uart, wm.uart_len);
-}
-
-static void mm_quit(void *opaque)
-{
-    (void)opaque;
-}
-
 /* ---- building it ---------------------------------------------------------- */
-
-static void canary_init(MemoryRegion *mr, const char *name)
-{
-    Error *err = NULL;
-    uint8_t *p;
-
-    memory_region_init_ram(mr, NULL, name, CANARY_SIZE, &err);
-    if (err || !(p = memory_region_get_ram_ptr(mr))) {
-        die("cannot create a canary RAM region");
-    }
-    for (size_t i = 0; i < CANARY_SIZE; i++) {
-        p[i] = (uint8_t)(0x5a ^ i ^ (i >> 8));
-    }
-}
-
-static BoardRegion *region(const char *id)
-{
-    BoardRegion *r = NULL;
-
-    if (board_find_region(wm.board, id, &r) != 1) {
-        die("the fuzz board lacks a region");
-    }
-    return r;
-}
 
 static void track(int i, MemoryRegion *mr, size_t max)
 {
@@ -206,51 +65,21 @@ static void track(int i, MemoryRegion *mr, size_t max)
 
 void wm_init(void)
 {
-    Diag d;
-
     if (wm.ready) {
         return;
     }
-    /* Canaries on both sides of the machine's mappings (mmap usually
-     * places later mappings just below earlier ones). */
-    canary_init(&wm.canary[0], "fuzz.canary-before");
-    wm.host = (DeviceHost) {
-        .uart_tx = host_uart_tx,
-        .power_off = host_power_off,
-        .reset = host_reset,
-    };
-    diag_init(&d);
-    wm.board = board_parse_string(board_json, NULL, NULL, &d);
-    if (!wm.board || !board_build(wm.board, &wm.host, &d)) {
-        diag_print(&d, stderr, "fuzz_web: ");
-        die("the fuzz board does not load");
-    }
-    diag_free(&d);
-    canary_init(&wm.canary[1], "fuzz.canary-after");
+    fzm_build(&wm.m, "fuzz_web");
+    track(T_BOOT, &wm.m.rom->mr, (size_t)size_to_api(wm.m.rom->size));
+    track(T_SMALL, &wm.m.small->mr, (size_t)size_to_api(wm.m.small->size));
+    track(T_RAM, &wm.m.ram->mr, (size_t)size_to_api(wm.m.ram->max_size));
+    track(T_CANARY0, &wm.m.canary[0], FZM_CANARY_SIZE);
+    track(T_CANARY1, &wm.m.canary[1], FZM_CANARY_SIZE);
 
-    wm.rom = region("boot");
-    wm.ram = region("ram");
-    wm.small = region("small");
-    track(T_BOOT, &wm.rom->mr, (size_t)size_to_api(wm.rom->size));
-    track(T_SMALL, &wm.small->mr, (size_t)size_to_api(wm.small->size));
-    track(T_RAM, &wm.ram->mr, (size_t)size_to_api(wm.ram->max_size));
-    track(T_CANARY0, &wm.canary[0], CANARY_SIZE);
-    track(T_CANARY1, &wm.canary[1], CANARY_SIZE);
-
-    wm.mm[0] = (MonitorMachine) {
-        .read_only = false,
-        /* As the HTTP front's copy: memsave/pmemsave only into
-         * --dump-dir, and there is none. */
-        .confine_files = true,
-        .dump_dir = NULL,
-        .default_as = mm_default_as,
-        .find_as = mm_find_as,
-        .find_region = mm_find_region,
-        .foreach_region = mm_foreach_region,
-        .foreach_as = mm_foreach_as,
-        .uart_log = mm_uart_log,
-        .quit = mm_quit,
-    };
+    /* As the HTTP front's copy: memsave/pmemsave only into --dump-dir,
+     * and there is none. */
+    wm.mm[0] = wm.m.mm;
+    wm.mm[0].confine_files = true;
+    wm.mm[0].dump_dir = NULL;
     wm.mm[1] = wm.mm[0];
     wm.mm[1].read_only = true;
     for (int i = 0; i < 2; i++) {
@@ -266,9 +95,7 @@ const MonitorMachine *wm_monitor(bool read_only)
 
 AddressSpace *wm_as(const char *name)
 {
-    BoardAS *as = board_find_as(wm.board, name);
-
-    return as ? &as->as : NULL;
+    return fzm_as(&wm.m, name);
 }
 
 /* ---- the shadow ------------------------------------------------------------- */
@@ -541,7 +368,7 @@ void wm_views_free(WmViews *v)
 
 static void restore_topology(void)
 {
-    Board *b = wm.board;
+    Board *b = wm.m.board;
     Error *err = NULL;
 
     memory_region_transaction_begin();
@@ -595,7 +422,7 @@ void wm_restore(bool changed_by_monitor)
                         sizeof(zeros));
     address_space_write(as, 0x10002000, MEMTXATTRS_UNSPECIFIED, zeros,
                         sizeof(zeros));
-    wm.uart_len = 0;
+    wm.m.uart_len = 0;
     for (int i = 0; i < 2; i++) {
         ViewPrint now;
 
