@@ -1,98 +1,100 @@
 /*
- * server/board_index.c — an open-addressing hash table of names with
- * linear probing (see board_index.h).  The table is kept at most half
- * full, so probe runs stay short.
+ * server/board_index.c — the name index as a balanced search tree
+ * (glibc's tsearch, a red-black tree; see board_index.h).
+ *
+ * A tree, not a hash table: a hash table with a fixed hash degrades to a
+ * list when a board's names are made to collide (a board is a file
+ * anyone may hand over), and then loading is quadratic again.  A tree's
+ * O(log n) per operation holds whatever the names are.
  */
+#include <search.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "board_index.h"
 
-/* FNV-1a: names are short and the table only needs a fair spread. */
-static size_t hash_name(const char *s)
+static int compare_entries(const void *a, const void *b)
 {
-    uint64_t h = 14695981039346656037u;
-
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
-    }
-    return (size_t)(h ^ (h >> 32));
+    return strcmp(((const NameEntry *)a)->key, ((const NameEntry *)b)->key);
 }
 
 void name_index_init(NameIndex *ix)
 {
-    ix->slots = NULL;
-    ix->cap = 0;
+    ix->root = NULL;
     ix->used = 0;
+    ix->blocks = NULL;
+    ix->nblocks = 0;
+}
+
+static void no_free(void *node)
+{
+    (void)node;
 }
 
 void name_index_free(NameIndex *ix)
 {
-    free(ix->slots);
+    tdestroy(ix->root, no_free);
+    for (size_t i = 0; i < ix->nblocks; i++) {
+        free(ix->blocks[i]);
+    }
+    free(ix->blocks);
     name_index_init(ix);
 }
 
-static NameEntry *find_slot(NameEntry *slots, size_t cap, const char *key)
+/* A new entry from the index's blocks (entries are allocated
+ * NAME_INDEX_BLOCK at a time: one malloc per name doubled the loader's
+ * allocations); NULL when memory ran out. */
+static NameEntry *new_entry(NameIndex *ix)
 {
-    size_t i = hash_name(key) & (cap - 1);
+    size_t at = ix->used % NAME_INDEX_BLOCK;
 
-    while (slots[i].key && strcmp(slots[i].key, key) != 0) {
-        i = (i + 1) & (cap - 1);
-    }
-    return &slots[i];
-}
-
-static bool grow(NameIndex *ix)
-{
-    size_t cap = ix->cap ? ix->cap * 2 : 64;
-    NameEntry *slots;
-
-    if (cap < ix->cap || cap > SIZE_MAX / sizeof(*slots)) {
-        return false;
-    }
-    slots = calloc(cap, sizeof(*slots));
-    if (!slots) {
-        return false;
-    }
-    for (size_t i = 0; i < ix->cap; i++) {
-        if (ix->slots[i].key) {
-            *find_slot(slots, cap, ix->slots[i].key) = ix->slots[i];
+    if (at == 0 && ix->used / NAME_INDEX_BLOCK == ix->nblocks) {
+        NameEntry **blocks = realloc(ix->blocks,
+                                     (ix->nblocks + 1) * sizeof(*blocks));
+        if (!blocks) {
+            return NULL;
         }
+        ix->blocks = blocks;
+        blocks[ix->nblocks] = malloc(NAME_INDEX_BLOCK * sizeof(NameEntry));
+        if (!blocks[ix->nblocks]) {
+            return NULL;
+        }
+        ix->nblocks++;
     }
-    free(ix->slots);
-    ix->slots = slots;
-    ix->cap = cap;
-    return true;
+    return &ix->blocks[ix->used / NAME_INDEX_BLOCK][at];
 }
 
 bool name_index_add(NameIndex *ix, const char *key, void *value)
 {
+    NameEntry probe = { .key = key };
+    NameEntry **node = tfind(&probe, &ix->root, compare_entries);
     NameEntry *e;
 
-    if ((ix->used + 1) * 2 > ix->cap && !grow(ix)) {
+    if (node) {
+        e = *node;
+        if (e->count == 1) {
+            e->second = value;
+        }
+        e->count++;
+        return true;
+    }
+    e = new_entry(ix);
+    if (!e) {
         return false;
     }
-    e = find_slot(ix->slots, ix->cap, key);
-    if (!e->key) {
-        e->key = key;
-        e->first = value;
-        ix->used++;
-    } else if (e->count == 1) {
-        e->second = value;
+    *e = (NameEntry) { .key = key, .first = value, .count = 1 };
+    if (!tsearch(e, &ix->root, compare_entries)) {
+        return false; /* the entry stays unused: used is not counted up */
     }
-    e->count++;
+    ix->used++;
     return true;
 }
 
 const NameEntry *name_index_get(const NameIndex *ix, const char *key)
 {
-    const NameEntry *e;
+    NameEntry probe = { .key = key };
+    NameEntry *const *node = tfind(&probe, &ix->root, compare_entries);
 
-    if (!ix->cap) {
-        return NULL;
-    }
-    e = find_slot(ix->slots, ix->cap, key);
-    return e->key ? e : NULL;
+    return node ? *node : NULL;
 }

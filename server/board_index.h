@@ -4,8 +4,9 @@
  *
  * A board may have hundreds of thousands of regions; looking each
  * reference up by walking the whole list made loading quadratic (a
- * 100,000-alias chain took 55 s).  An open-addressing hash table makes
- * every lookup O(1) on average, so references resolve in O(n).
+ * 100,000-alias chain took 55 s).  A balanced tree makes every add and
+ * lookup O(log n) whatever the names are, so references resolve in
+ * O(n log n).
  *
  * An entry remembers how many values were added under its name and the
  * first two of them, which is what an "ambiguous id" message needs.
@@ -18,16 +19,19 @@
 #include <stddef.h>
 
 typedef struct NameEntry {
-    const char *key;          /* NULL: a free slot */
+    const char *key;
     void *first;
     void *second;
     size_t count;
 } NameEntry;
 
+#define NAME_INDEX_BLOCK 1024
+
 typedef struct NameIndex {
-    NameEntry *slots;
-    size_t cap;               /* 0 or a power of two */
-    size_t used;
+    void *root;               /* tsearch(3) tree of NameEntry */
+    size_t used;              /* distinct names */
+    NameEntry **blocks;       /* the entries, NAME_INDEX_BLOCK per block */
+    size_t nblocks;
 } NameIndex;
 
 /* name_index_init: an empty index; no allocation until the first add. */

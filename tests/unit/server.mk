@@ -8,7 +8,8 @@ UNIT_BOARD_TESTS = \
 	tests/unit/test_board_devices \
 	tests/unit/test_board_kernel \
 	tests/unit/test_board_iommu \
-	tests/unit/test_board_limits
+	tests/unit/test_board_limits \
+	tests/unit/test_board_index
 
 check_PROGRAMS += $(UNIT_BOARD_TESTS)
 TESTS += $(UNIT_BOARD_TESTS)
@@ -59,3 +60,11 @@ tests_unit_test_board_limits_SOURCES = tests/unit/test_board_limits.c \
 tests_unit_test_board_limits_CPPFLAGS = $(UNIT_BOARD_CPPFLAGS)
 tests_unit_test_board_limits_CFLAGS = $(UNIT_BOARD_CFLAGS)
 tests_unit_test_board_limits_LDADD = $(UNIT_BOARD_LDADD)
+
+# The index is compiled in, so that its malloc and realloc can be made
+# to fail.
+tests_unit_test_board_index_SOURCES = tests/unit/test_board_index.c \
+	server/board_index.c server/board_index.h
+tests_unit_test_board_index_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_board_index_LDFLAGS = -Wl,--wrap=malloc -Wl,--wrap=realloc
+tests_unit_test_board_index_LDADD = $(CHECK_LIBS)
