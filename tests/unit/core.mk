@@ -16,7 +16,7 @@ UNIT_CORE_TESTS = \
 
 check_PROGRAMS += $(UNIT_CORE_TESTS)
 TESTS += $(UNIT_CORE_TESTS)
-EXTRA_DIST += tests/unit/README.md
+EXTRA_DIST += tests/unit/README.md tests/unit/check_run.h
 
 UNIT_CORE_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 UNIT_CORE_LDADD = memcore/libmemcore.la $(CHECK_LIBS)

@@ -22,6 +22,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static FxPatternDev dev;
 
@@ -899,8 +900,6 @@ int main(void)
 {
     Suite *s = suite_create("access");
     TCase *tc = tcase_create("access");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t36_impl_max1_le);
@@ -938,9 +937,5 @@ int main(void)
     tcase_add_test(tc, access_valid_accepts);
     tcase_add_test(tc, access_valid_chunks_by_region_offset);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "test_board_fixture.h"
+#include "check_run.h"
 #include "../../server/devices/ns16550a.h"
 
 #define AS "'address-spaces': [{'name': 'memory', 'root': 'sys'}]"
@@ -231,8 +232,6 @@ int main(void)
 {
     Suite *s = suite_create("board_devices");
     TCase *tc = tcase_create("devices");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_unassigned);
     tcase_add_test(tc, test_zero_and_ones);
@@ -244,9 +243,5 @@ int main(void)
     tcase_add_test(tc, test_sifive_test);
     tcase_add_test(tc, test_clint);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

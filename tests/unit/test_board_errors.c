@@ -15,6 +15,7 @@
 #include <memcore/memory.h>
 
 #include "../../server/board.h"
+#include "check_run.h"
 
 /* A valid address space to append to cases about regions. */
 #define AS "'address-spaces': [{'name': 'memory', 'root': 'sys'}]"
@@ -448,17 +449,11 @@ int main(void)
 {
     Suite *s = suite_create("board_errors");
     TCase *tc = tcase_create("bad boards");
-    SRunner *sr;
-    int failed;
 
     tcase_add_loop_test(tc, test_bad_board, 0,
                         (int)(sizeof(cases) / sizeof(cases[0])));
     tcase_add_test(tc, test_syntax_error);
     tcase_add_test(tc, test_missing_file);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

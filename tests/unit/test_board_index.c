@@ -14,6 +14,7 @@
 #include <check.h>
 
 #include "../../server/board_index.h"
+#include "check_run.h"
 
 void *__real_malloc(size_t size);
 void *__wrap_malloc(size_t size);
@@ -207,11 +208,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

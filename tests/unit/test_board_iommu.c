@@ -15,6 +15,7 @@
 #include <memcore/memcore.h>
 
 #include "test_board_fixture.h"
+#include "check_run.h"
 
 /* A RAM of 1 MiB at 0x80000000 in "memory", filled with 0x11, and an
  * address space "dma" whose root is the IOMMU given as @iommu. */
@@ -563,8 +564,6 @@ int main(void)
     Suite *s = suite_create("board_iommu");
     TCase *good = tcase_create("good tables");
     TCase *bad = tcase_create("bad tables");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(good, test_dma_reads_and_writes_land_in_ram);
     tcase_add_test(good, test_translate_is_clamped_to_the_page);
@@ -580,9 +579,5 @@ int main(void)
     tcase_add_loop_test(bad, test_bad_table, 0,
                         (int)(sizeof(cases) / sizeof(cases[0])));
     suite_add_tcase(s, bad);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

@@ -13,6 +13,7 @@
 #include "test_board_fixture.h"
 #include "../../server/kernel.h"
 #include "../../server/riscv/cpu.h"
+#include "check_run.h"
 
 static char path[64];
 
@@ -415,8 +416,6 @@ int main(void)
 {
     Suite *s = suite_create("board_kernel");
     TCase *tc = tcase_create("kernel");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_elf);
     tcase_add_test(tc, test_elf_outside_memory_loads_nothing);
@@ -429,9 +428,5 @@ int main(void)
     tcase_add_test(tc, test_boot_slot_boards);
     tcase_add_test(tc, test_boot_harts_through_rom);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

@@ -17,6 +17,7 @@
 #include <memcore/memory.h>
 
 #include "../../server/board.h"
+#include "check_run.h"
 #include "test_board_fixture.h"
 
 /* ---- board text ------------------------------------------------------------ */
@@ -435,11 +436,5 @@ static Suite *limits_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(limits_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(limits_suite());
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "test_board_fixture.h"
+#include "check_run.h"
 
 #define AS "'address-spaces': [{'name': 'memory', 'root': 'sys'}]"
 #define SYS(subs) "{'name': 'sys', 'type': 'container', 'size': '16E', " \
@@ -520,8 +521,6 @@ int main(void)
 {
     Suite *s = suite_create("board_load");
     TCase *tc = tcase_create("good boards");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_numbers);
     tcase_add_test(tc, test_sizes_and_json_integers);
@@ -545,9 +544,5 @@ int main(void)
     tcase_add_test(tc, test_destroy_releases_everything);
     tcase_add_test(tc, test_failed_build_leaves_nothing);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

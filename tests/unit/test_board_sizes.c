@@ -24,6 +24,7 @@
 #include <memcore/memcore.h>
 
 #include "test_board_fixture.h"
+#include "check_run.h"
 
 #define AS "'address-spaces': [{'name': 'memory', 'root': 'sys'}]"
 #define SYS(subs) "{'name': 'sys', 'type': 'container', 'size': '16E', " \
@@ -314,8 +315,6 @@ int main(void)
 {
     Suite *s = suite_create("board_sizes");
     TCase *tc = tcase_create("ram sizes");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_fill_and_image_at_the_end);
     tcase_add_test(tc, test_largest_mappable_size_parses);
@@ -326,9 +325,5 @@ int main(void)
     tcase_add_test(tc, test_build_refuses_a_short_mapping);
     tcase_add_test(tc, test_build_refuses_an_image_past_the_end);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

@@ -20,6 +20,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -454,8 +455,6 @@ int main(void)
 {
     Suite *s = suite_create("coalesced");
     TCase *tc = tcase_create("coalesced");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t72_coalesced_follows_topology);
@@ -470,9 +469,5 @@ int main(void)
     tcase_add_test(tc, t72_clear_flush_kept_while_ranges);
     tcase_add_test(tc, t72_ring_10000_writes_in_order);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -20,6 +20,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -629,8 +630,6 @@ int main(void)
 {
     Suite *s = suite_create("dirty");
     TCase *tc = tcase_create("dirty");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t75_new_ram_dirty_for_all_clients);
@@ -649,9 +648,5 @@ int main(void)
     tcase_add_test(tc, write_across_pages_marks_both);
     tcase_add_test_raise_signal(tc, set_log_other_client_aborts, SIGABRT);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

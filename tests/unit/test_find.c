@@ -14,6 +14,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static FxPatternDev B, E, Hd, Sd;
 static MemoryRegion A;
@@ -170,8 +171,6 @@ int main(void)
 {
     Suite *s = suite_create("find");
     TCase *tc = tcase_create("find");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t55_find_ram_and_nothing);
@@ -181,9 +180,5 @@ int main(void)
     tcase_add_test(tc, t56_find_alias_only_not_found);
     tcase_add_test(tc, t56_present);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -32,6 +32,7 @@
 #include <memcore/memory.h>
 
 #include "robust.h"
+#include "check_run.h"
 
 #define POOL 8
 #define NREADERS 2
@@ -121,9 +122,5 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_find_while_as_destroyed);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

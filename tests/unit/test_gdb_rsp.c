@@ -11,6 +11,8 @@
 
 #include <gdbstub/rsp.h>
 
+#include "check_run.h"
+
 /* Feed @in in pieces of @step bytes; collect event kinds as letters
  * (P packet, B bad checksum, O oversize, + ack, - nak, C interrupt) and
  * the data of the last packet. */
@@ -309,8 +311,6 @@ int main(void)
 {
     Suite *s = suite_create("gdb_rsp");
     TCase *tc = tcase_create("codec");
-    SRunner *sr;
-    int nf;
 
     tcase_add_test(tc, checksum_and_frame);
     tcase_add_test(tc, parse_every_split);
@@ -322,9 +322,5 @@ int main(void)
     tcase_add_test(tc, hex_helpers);
     tcase_add_test(tc, hex_rle_encode_round_trip);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

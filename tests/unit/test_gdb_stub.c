@@ -21,6 +21,7 @@
 #include <monitor/monitor.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 /* ---- the fake target ------------------------------------------------------- */
 
@@ -956,8 +957,6 @@ int main(void)
 {
     Suite *s = suite_create("gdb_stub");
     TCase *tc = tcase_create("stub");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, acks_naks_and_no_ack_mode);
@@ -977,9 +976,5 @@ int main(void)
     tcase_add_test(tc, exit_while_running_or_stopped);
     tcase_add_test(tc, threads);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

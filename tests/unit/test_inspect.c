@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static MemoryRegion ram, rom, alias, off, box, inner, romdev;
 static FxPatternDev dev;
@@ -228,8 +229,6 @@ int main(void)
 {
     Suite *s = suite_create("inspect");
     TCase *tc = tcase_create("inspect");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, build, teardown);
     tcase_add_test(tc, walk_matches_mtree);
@@ -237,9 +236,5 @@ int main(void)
     tcase_add_test(tc, region_info_fields);
     tcase_add_test(tc, flat_ranges_match_mtree_f);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

@@ -23,6 +23,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -530,8 +531,6 @@ int main(void)
     Suite *s = suite_create("ioeventfd");
     TCase *tc = tcase_create("ioeventfd");
     TCase *misuse = tcase_create("misuse");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, event_notifier_helpers);
@@ -558,9 +557,5 @@ int main(void)
     tcase_add_test(misuse, exact_key_del_wrong_key_is_noop_when_handled);
     suite_add_tcase(s, misuse);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

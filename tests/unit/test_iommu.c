@@ -18,6 +18,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -658,8 +659,6 @@ int main(void)
 {
     Suite *s = suite_create("iommu");
     TCase *tc = tcase_create("iommu");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t32_iommu_translate);
@@ -676,9 +675,5 @@ int main(void)
     tcase_add_test(tc, t35_replay_stops_before_wrap);
     tcase_add_test(tc, translation_loop_is_refused);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

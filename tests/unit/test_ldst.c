@@ -18,6 +18,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 #define RAM_BASE 0x1000u
 #define RAM_SIZE 0x1000u
@@ -573,8 +574,6 @@ int main(void)
 {
     Suite *s = suite_create("ldst");
     TCase *tc = tcase_create("ldst");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, ld_ram_all_widths);
@@ -595,9 +594,5 @@ int main(void)
     tcase_add_test(tc, crossing_section_end_mmio_goes_to_first_region);
     tcase_add_test(tc, romd_crossing_takes_mmio_path);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

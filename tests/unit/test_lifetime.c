@@ -21,6 +21,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -315,8 +316,6 @@ int main(void)
     Suite *s = suite_create("lifetime");
     TCase *tc = tcase_create("lifetime");
     TCase *scale = tcase_create("scale");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t85_held_view_keeps_owner_referenced);
@@ -334,9 +333,5 @@ int main(void)
     tcase_add_test(scale, t86_ten_thousand_regions_one_transaction);
     suite_add_tcase(s, scale);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -19,6 +19,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static MemoryRegion reg_a, reg_c, reg_r, reg_s, reg_t, reg_x,
     reg_y, reg_z, reg_u;
@@ -484,8 +485,6 @@ int main(void)
 {
     Suite *s = suite_create("listener");
     TCase *tc = tcase_create("listener");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t63_register_replay);
@@ -506,9 +505,5 @@ int main(void)
     tcase_add_test(tc, t73_destroy_as_no_callbacks);
     tcase_add_test(tc, t74_unregister_replay);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

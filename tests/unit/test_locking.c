@@ -9,6 +9,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 static MemoryRegion root, dev;
 static AddressSpace as;
 static int held_in_read = -1, held_in_write = -1;
@@ -101,9 +103,5 @@ int main(void)
     tcase_add_test(tc, caller_already_holding_the_lock);
     tcase_add_test(tc, clear_global_locking);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

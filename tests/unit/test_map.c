@@ -18,6 +18,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -518,8 +519,6 @@ int main(void)
 {
     Suite *s = suite_create("map");
     TCase *tc = tcase_create("map");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t79_map_ram_direct);
@@ -536,9 +535,5 @@ int main(void)
     tcase_add_test(tc, access_valid_mmio_constraints);
     tcase_add_test(tc, access_valid_region_offset);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -42,6 +42,7 @@
 #include <memcore/memory.h>
 
 #include "robust.h"
+#include "check_run.h"
 
 static MemoryRegion root;
 static AddressSpace as;
@@ -322,9 +323,5 @@ int main(void)
     tcase_add_test(tc, test_double_unmap);
     tcase_add_test(tc, test_threads);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

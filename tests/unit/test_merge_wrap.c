@@ -14,6 +14,8 @@
 
 #include <memcore/memcore.h>
 
+#include "check_run.h"
+
 static MemoryRegion root, dev, alias;
 static AddressSpace as;
 
@@ -100,9 +102,5 @@ int main(void)
     tcase_add_test(tc, region_then_alias);
     tcase_add_test(tc, full_render);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "test_monitor_fixture.h"
+#include "check_run.h"
 
 #define FAILED MONITOR_FAILED
 #define RAM "riscv_virt_board.ram"
@@ -334,8 +335,6 @@ int main(void)
 {
     Suite *s = suite_create("monitor_dirty");
     TCase *tc = tcase_create("dirty");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, tm_setup, tm_teardown);
     tcase_add_test(tc, test_ram_is_born_dirty);
@@ -351,9 +350,5 @@ int main(void)
     tcase_add_test(tc, test_completion);
     tcase_add_test(tc, test_mtree_shows_iommu_as_io);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

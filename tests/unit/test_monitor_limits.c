@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "test_monitor_fixture.h"
+#include "check_run.h"
 
 #define FAILED MONITOR_FAILED
 #define WAIT_MS 3000
@@ -610,11 +611,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

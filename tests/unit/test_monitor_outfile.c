@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "test_monitor_fixture.h"
+#include "check_run.h"
 
 static const char rule[] =
     " (network clients name a new file in the dump directory with letters, "
@@ -418,11 +419,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

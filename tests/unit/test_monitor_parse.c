@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "test_monitor_fixture.h"
+#include "check_run.h"
 
 /* The value an expression evaluates to, via a RAM round trip. */
 static char *eval(const char *expr, int *ret)
@@ -324,11 +325,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

@@ -40,6 +40,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 /*
  * An address space rooted at an alias shows what the alias shows: render
  * places the target so that the alias' offset lands on the alias' own
@@ -255,17 +257,11 @@ static void add_case(Suite *s, const char *name, void (*su)(void),
 int main(void)
 {
     Suite *s = suite_create("moved_root");
-    SRunner *sr;
-    int nf;
 
     add_case(s, "root", setup_root, moved_root_rerenders);
     add_case(s, "alias_root", setup_alias_root, moved_alias_target_rerenders);
     add_case(s, "covered_root", setup_covered_root,
              moved_root_with_covering_child_rerenders);
     add_case(s, "moved_child", setup_moved_child, moved_only_child_rerenders);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -16,6 +16,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 /* ---- capture and comparison ---------------------------------------------- */
 
@@ -825,9 +826,5 @@ static Suite *mtree_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(mtree_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(mtree_suite());
 }

@@ -40,6 +40,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 #ifndef TEST_DATA_DIR
 #error "TEST_DATA_DIR must name tests/data of the source tree"
 #endif
@@ -692,9 +694,5 @@ int main(void)
     tcase_add_test(tc, test_virt_owner_lines);
     suite_add_tcase(s, tc);
 
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

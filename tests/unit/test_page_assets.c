@@ -15,6 +15,8 @@
 
 #include <web/assets.h>
 
+#include "check_run.h"
+
 /* The whole of $top_srcdir/web/page/NAME; its length in *len. */
 static char *read_source(const char *name, size_t *len)
 {
@@ -257,9 +259,5 @@ int main(void)
     tcase_add_test(tc, references_resolve);
     tcase_add_test(tc, page_keeps_the_csp_and_stays_home);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

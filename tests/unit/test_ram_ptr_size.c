@@ -28,6 +28,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 static int misuses;
 static char last_misuse[512];
 
@@ -135,9 +137,5 @@ int main(void)
     tcase_add_test_raise_signal(tc, test_no_handler_aborts, SIGABRT);
     tcase_add_test(tc, test_good_sizes);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(s);
 }

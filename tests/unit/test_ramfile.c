@@ -30,6 +30,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -621,8 +622,6 @@ int main(void)
     Suite *s = suite_create("ramfile");
     TCase *resize = tcase_create("resize");
     TCase *file = tcase_create("file");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(resize, fx_setup, fx_teardown);
     tcase_add_test(resize, t83_host_page_is_4k);
@@ -647,9 +646,5 @@ int main(void)
     tcase_add_test(file, skip_dump);
     suite_add_tcase(s, file);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

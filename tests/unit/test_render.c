@@ -20,6 +20,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -764,8 +765,6 @@ int main(void)
     TCase *a = tcase_create("cases_1_26");
     TCase *err = tcase_create("case_27_misuse");
     TCase *rules = tcase_create("rules");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(a, fx_setup, fx_teardown);
     tcase_add_test(a, t01_empty_root);
@@ -823,9 +822,5 @@ int main(void)
     tcase_add_test(rules, zero_size_regions_render_nothing);
     suite_add_tcase(s, rules);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

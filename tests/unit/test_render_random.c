@@ -16,6 +16,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 typedef unsigned __int128 u128;
 
 /* ---- Reference renderer (SEMANTICS.md, Rendering) ----------------------- */
@@ -446,9 +448,5 @@ int main(void)
     tcase_add_loop_test(tc, random_many_regions, 0, 3);
     tcase_add_test(tc, many_ranges_incremental);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

@@ -16,6 +16,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 static int misuses;
 static char last_misuse[512];
 static int resized_calls;
@@ -106,9 +108,5 @@ int main(void)
     tcase_add_test(tc, resize_destroyed_mapped);
     tcase_add_test(tc, resize_live_still_works);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

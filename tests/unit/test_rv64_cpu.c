@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "test_rv64_fixture.h"
+#include "check_run.h"
 #include "../../server/riscv/cpu.h"
 
 #define MMIO_BASE 0x10000000ull
@@ -509,11 +510,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "test_rv64_fixture.h"
+#include "check_run.h"
 
 #define M64 0xffffffffffffffffull
 #define MIN64 0x8000000000000000ull
@@ -236,11 +237,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

@@ -17,6 +17,7 @@
 #include "test_rv64_fixture.h"
 #include "robust.h"
 #include "../../server/riscv/cpu.h"
+#include "check_run.h"
 
 #define MMIO_BASE 0x10000000ull
 #define LOG_MAX 4096
@@ -508,11 +509,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

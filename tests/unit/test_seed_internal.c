@@ -8,6 +8,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 static MemoryRegion root, ram, ram2;
 static AddressSpace as;
 
@@ -80,9 +82,5 @@ int main(void)
     tcase_add_test(tc, read_full_and_continue_match_read);
     tcase_add_test(tc, get_ram_ptr_by_ram_addr);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

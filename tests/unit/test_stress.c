@@ -38,6 +38,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 #define BASE 0x10000u
 #define PAGE 0x1000u
 #define NPAGES 5
@@ -335,8 +337,6 @@ int main(void)
 {
     Suite *s = suite_create("stress");
     TCase *tc = tcase_create("stress");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, setup, NULL);
     /* RUN_SECONDS plus slack for slow (sanitizer) builds. */
@@ -344,9 +344,5 @@ int main(void)
     tcase_add_test(tc, stress_layouts_single_thread);
     tcase_add_test(tc, stress_readers_vs_topology_writer);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

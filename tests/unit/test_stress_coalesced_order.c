@@ -42,6 +42,7 @@
 #include <memcore/memory.h>
 
 #include "robust.h"
+#include "check_run.h"
 
 #define A_BASE 0x10000000u
 #define B_BASE 0x20000000u
@@ -256,8 +257,6 @@ int main(void)
     Suite *s = suite_create("stress_coalesced_order");
     TCase *tl = tcase_create("global_locking");
     TCase *tu = tcase_create("no_global_locking");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tl, setup_locked, teardown);
     /* RUN_SECONDS plus slack for slow (sanitizer) builds. */
@@ -268,9 +267,5 @@ int main(void)
     tcase_set_timeout(tu, 30);
     tcase_add_test(tu, coalesced_order_no_global_locking);
     suite_add_tcase(s, tu);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -47,6 +47,7 @@
 #include <memcore/memory.h>
 
 #include "robust.h"
+#include "check_run.h"
 
 #define RSIZE 0x2000u
 #define POOL 64
@@ -325,17 +326,11 @@ int main(void)
 {
     Suite *s = suite_create("stress_destroy");
     TCase *tc = tcase_create("destroy");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     /* RUN_SECONDS plus slack for slow (sanitizer) builds. */
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, destroy_under_readers);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

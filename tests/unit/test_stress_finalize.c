@@ -58,6 +58,7 @@
 #include <memcore/memory.h>
 
 #include "robust.h"
+#include "check_run.h"
 
 #define PAGE 0x1000u
 #define DEV_BASE 0x100000u      /* where the owned regions are mapped */
@@ -401,8 +402,6 @@ int main(void)
     Suite *s = suite_create("stress_finalize");
     TCase *tc = tcase_create("finalize");
     TCase *te = tcase_create("embedder");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     /* RUN_SECONDS plus slack for slow (sanitizer) builds. */
@@ -413,9 +412,5 @@ int main(void)
     tcase_set_timeout(te, 30);
     tcase_add_test(te, embedder_registered_thread);
     suite_add_tcase(s, te);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -52,6 +52,7 @@
 #include <memcore/memory.h>
 
 #include "robust.h"
+#include "check_run.h"
 
 #define DEV_BASE 0x10000000u
 #define DEV_SIZE 0x1000u
@@ -397,17 +398,11 @@ int main(void)
 {
     Suite *s = suite_create("stress_mmio_events");
     TCase *tc = tcase_create("mmio_events");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     /* RUN_SECONDS plus slack for slow (sanitizer) builds. */
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, mmio_vs_eventfd_and_coalescing_changes);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -30,6 +30,7 @@
 #include "internal.h"
 
 #include "robust.h"
+#include "check_run.h"
 
 #define NDEV 200
 #define DEV_STRIDE 0x2000ULL
@@ -202,9 +203,5 @@ int main(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, readers_write_nothing_shared);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

@@ -15,6 +15,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static MemoryRegion reg_x, reg_y, reg_z, reg_u, reg_r1, reg_r2;
 
@@ -312,8 +313,6 @@ int main(void)
 {
     Suite *s = suite_create("transaction");
     TCase *tc = tcase_create("transaction");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, nested_only_outermost_commit_publishes);
@@ -327,9 +326,5 @@ int main(void)
     tcase_add_test(tc, commit_callback_opens_transaction);
     tcase_add_test(tc, nested_cycle_inside_outer_commit);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

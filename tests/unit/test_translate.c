@@ -17,6 +17,7 @@
 #include <memcore/memory.h>
 
 #include "fixtures.h"
+#include "check_run.h"
 
 static const MemTxAttrs attrs = { .unspecified = 1 };
 
@@ -271,8 +272,6 @@ int main(void)
 {
     Suite *s = suite_create("translate");
     TCase *tc = tcase_create("translate");
-    SRunner *sr;
-    int nf;
 
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_add_test(tc, t28_ram_len_clamped_to_section);
@@ -284,9 +283,5 @@ int main(void)
     tcase_add_test(tc, write_rom_stops_at_section_end);
     tcase_add_test(tc, write_rom_romd_only);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }

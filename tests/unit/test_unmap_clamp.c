@@ -15,6 +15,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 static MemoryRegion root, a, b;
 static AddressSpace as;
 
@@ -113,9 +115,5 @@ int main(void)
     tcase_add_test(tc, set_dirty_past_region);
     tcase_add_test(tc, reset_dirty_past_region);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

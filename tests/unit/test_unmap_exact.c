@@ -19,6 +19,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 static int misuses;
 
 static void on_misuse(const char *msg)
@@ -121,9 +123,5 @@ int main(void)
     tcase_add_test(tc, double_unmap_with_other_mapping);
     tcase_add_test(tc, ram_ptr_overlap);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

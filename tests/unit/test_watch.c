@@ -13,6 +13,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 #define RAM_BASE 0x80000000ULL
 #define RAM_SIZE 0x10000ULL
 #define IO_BASE 0x10000000ULL
@@ -475,9 +477,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

@@ -10,6 +10,7 @@
 #include <memcore/memcore.h>
 
 #include "test_web_fixture.h"
+#include "check_run.h"
 
 /* The array element of @arr whose @key is @value, or NULL. */
 static json_t *find_by(json_t *arr, const char *key, const char *value)
@@ -1109,8 +1110,6 @@ int main(void)
     Suite *s = suite_create("web_api");
     TCase *tc = tcase_create("endpoints");
     TCase *ro = tcase_create("read_only");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, wf_setup, wf_teardown);
     tcase_set_timeout(tc, 30);
@@ -1158,9 +1157,5 @@ int main(void)
     tcase_add_test(ro, read_only_refuses_every_write);
     suite_add_tcase(s, ro);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

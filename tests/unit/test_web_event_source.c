@@ -22,6 +22,7 @@
 #include "../../server/gdb_watch.h"
 #include "../../server/machine.h"
 #include "../../server/web_event_source.h"
+#include "check_run.h"
 
 /* Quotes written as '. */
 static const char board_json[] =
@@ -450,11 +451,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    int failed;
-
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(suite());
 }

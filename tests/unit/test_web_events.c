@@ -19,6 +19,7 @@
 #include <web/events.h>
 
 #include "robust.h"
+#include "check_run.h"
 
 /* ---- malloc that fails on demand (linked with --wrap=malloc) ------------- */
 
@@ -776,11 +777,5 @@ static Suite *events_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(events_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_ENV);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run_suite(events_suite());
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "test_web_fixture.h"
+#include "check_run.h"
 
 /* --wrap=malloc,calloc,realloc: the handler layer's own calls come here. */
 void *__real_malloc(size_t n);
@@ -168,17 +169,11 @@ int main(void)
 {
     Suite *s = suite_create("web_oom");
     TCase *tc = tcase_create("oom");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, oom_setup, oom_teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, every_allocation_may_fail, 0,
                         (int)(sizeof(cases) / sizeof(cases[0])));
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

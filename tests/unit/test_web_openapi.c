@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "../../web/internal.h"
+#include "check_run.h"
 
 static json_t *document(void)
 {
@@ -105,16 +106,10 @@ int main(void)
 {
     Suite *s = suite_create("web_openapi");
     TCase *tc = tcase_create("openapi");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, document_is_openapi_3);
     tcase_add_test(tc, every_route_is_documented);
     tcase_add_test(tc, every_documented_path_is_routed);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../web/internal.h"
+#include "check_run.h"
 
 START_TEST(numbers_hex_or_decimal)
 {
@@ -208,8 +209,6 @@ int main(void)
 {
     Suite *s = suite_create("web_parse");
     TCase *tc = tcase_create("parse");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, numbers_hex_or_decimal);
     tcase_add_test(tc, percent_decoding);
@@ -220,9 +219,5 @@ int main(void)
     tcase_add_test(tc, origin_check);
     tcase_add_test(tc, token_comparison);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "test_web_fixture.h"
+#include "check_run.h"
 
 static void expect_status(const char *method, const char *target,
                           const char *const *headers, unsigned status)
@@ -167,8 +168,6 @@ int main(void)
     Suite *s = suite_create("web_security");
     TCase *tc = tcase_create("open");
     TCase *tok = tcase_create("token");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, wf_setup, wf_teardown);
     tcase_add_test(tc, host_must_name_the_listen_address);
@@ -179,9 +178,5 @@ int main(void)
     tcase_add_checked_fixture(tok, wf_setup_token, wf_teardown);
     tcase_add_test(tok, token_is_required_on_the_api);
     suite_add_tcase(s, tok);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

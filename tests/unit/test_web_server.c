@@ -27,6 +27,7 @@
 #include <web/http_server.h>
 
 #include "test_web_fixture.h"
+#include "check_run.h"
 
 static WebServer *srv;
 static WebApi *api;
@@ -653,8 +654,6 @@ int main(void)
     Suite *s = suite_create("web_server");
     TCase *tc = tcase_create("server");
     TCase *lim = tcase_create("limits");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
@@ -677,9 +676,5 @@ int main(void)
     tcase_add_test(lim, per_client_connection_cap);
     tcase_add_test(lim, idle_connections_time_out);
     suite_add_tcase(s, lim);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run_suite(s);
 }

@@ -59,6 +59,8 @@
 
 #include <memcore/memory.h>
 
+#include "check_run.h"
+
 #define TOP_PAGE 0xfffffffffffff000ULL
 #define PAGE 0x1000u
 #define BAD_WRAP 0xfffffffffffff001ULL
@@ -1021,8 +1023,6 @@ int main(void)
 {
     Suite *s = suite_create("wrap");
     TCase *tc;
-    SRunner *sr;
-    int nf;
 
     tc = tcase(s, "constructors", setup);
     tcase_add_test(tc, ctor_ram_bad_sizes);
@@ -1063,9 +1063,5 @@ int main(void)
     tcase_add_test(tc, find_size_0_finds_nothing);
     tcase_add_test(tc, find_whole_space_gives_lowest_range);
 
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf == 0 ? 0 : 1;
+    return ck_run_suite(s);
 }
