@@ -710,6 +710,46 @@ START_TEST(test_client_gone_during_stalled_save_frees_the_session)
 }
 END_TEST
 
+START_TEST(test_client_gone_after_many_stalled_saves_frees_the_session)
+{
+    static const char prefix[] = "pmemsave 0x80000000 0x1000000 \"";
+    char path[300], line[512], lines[8 * 512];
+    struct timespec deadline;
+    pthread_t thread;
+    size_t len = 0;
+    int fds[2], rd, n;
+    long t0;
+
+    /* Eight saves in one send, then the client leaves: the output of a
+     * batch is sent once the batch is done, so unless a slow command's
+     * answer goes out at once the session learns that its client left
+     * only after eight stall bounds. */
+    tm.mm.file_stall_ms = 300;
+    rd = silent_fifo(path, sizeof(path), "many");
+    n = snprintf(line, sizeof(line), "%s%s\"\n", prefix, path);
+    for (int i = 0; i < 8; i++) {
+        memcpy(lines + len, line, (size_t)n);
+        len += (size_t)n;
+    }
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds),
+                     0);
+    ck_assert_int_eq(pthread_create(&thread, NULL, session_thread, &fds[1]),
+                     0);
+    wait_prompt(fds[0]);
+    t0 = now_ms();
+    ck_assert_int_eq(write(fds[0], lines, len), (ssize_t)len);
+    close(fds[0]);
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += WAIT_MS / 1000;
+    ck_assert_msg(pthread_timedjoin_np(thread, NULL, &deadline) == 0,
+                  "the session still runs the saves of a client that left");
+    /* One bound (and the next save's first wait), not eight. */
+    ck_assert_int_lt(now_ms() - t0, 2 * 300 + 400);
+    close(fds[1]);
+    close(rd);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("monitor-limits");
@@ -731,6 +771,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_fifo_that_takes_nothing_fails_the_command);
     tcase_add_test(tc, test_slow_fifo_reader_is_not_a_stall);
     tcase_add_test(tc, test_client_gone_during_stalled_save_frees_the_session);
+    tcase_add_test(tc, test_client_gone_after_many_stalled_saves_frees_the_session);
     tcase_add_test(tc, test_fifo_reader_reading_bytes_is_not_a_stall);
     tcase_add_test(tc, test_waiting_save_holds_no_read_section);
     suite_add_tcase(s, tc);
