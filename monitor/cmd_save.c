@@ -13,8 +13,10 @@
  * takes no more (a FIFO nobody reads) the command waits in poll() in
  * slices of WAIT_SLICE_MS and checks for cancellation between them and
  * between chunks, so Ctrl-C, `quit`, SIGTERM and SIGINT never wait for
- * the file.  A file that takes no byte at all for MONITOR_FILE_STALL_MS
- * fails the command: a socket session learns that its client has gone
+ * the file; it waits outside memcore's read section, which a grace period
+ * (gdb's watchpoints, shutdown) would wait for.  A file that takes no
+ * byte at all for MONITOR_FILE_STALL_MS, while (a FIFO) its reader reads
+ * none either, fails the command: a socket session learns that its client has gone
  * only when it sends, and a save prints nothing while it runs, so without
  * the bound a FIFO nobody reads would keep the session thread (and one of
  * the server's client slots) until shutdown.  A write error (ENOSPC on a
@@ -26,6 +28,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,55 +62,113 @@ static unsigned stall_ms(const Monitor *mon)
     return ms ? ms : MONITOR_FILE_STALL_MS;
 }
 
-/* write() all of @buf into the non-blocking @fd, waiting for room while
- * the command is not cancelled and the file took a byte within the stall
- * bound; *@err gets errno on SAVE_IO_ERROR. */
-static SaveStatus write_all(Monitor *mon, int fd, const void *buf,
-                            size_t len, int *err)
+/* The file being written and when it last made progress. */
+typedef struct SaveFile {
+    int fd;
+    /* A FIFO: its reader reading is progress too.  A pipe takes a write
+     * only when a whole page of it is free, so a reader that reads a few
+     * bytes at a time leaves the writer without a byte taken for long. */
+    bool fifo;
+    int queued;        /* the FIFO's unread bytes when last seen; -1: unknown */
+    uint64_t progress; /* now_ms() when the file last took or gave up data */
+} SaveFile;
+
+/* The file took @n bytes. */
+static void took(SaveFile *f, size_t n)
+{
+    if (n) {
+        f->progress = now_ms();
+        f->queued = -1;
+    }
+}
+
+/* Wait (one slice at most) for @f to take data; never inside memcore's
+ * read section.  SAVE_OK: try writing again. */
+static SaveStatus wait_room(Monitor *mon, SaveFile *f)
+{
+    struct pollfd pfd = { f->fd, POLLOUT, 0 };
+    unsigned bound = stall_ms(mon);
+    uint64_t waited;
+    int queued;
+
+    if (mon_interrupted(mon)) {
+        return SAVE_INTERRUPTED;
+    }
+    if (f->fifo && ioctl(f->fd, FIONREAD, &queued) == 0) {
+        if (f->queued >= 0 && queued < f->queued) {
+            f->progress = now_ms();
+        }
+        f->queued = queued;
+    }
+    waited = now_ms() - f->progress;
+    if (waited >= bound) {
+        return SAVE_STALLED;
+    }
+    poll(&pfd, 1, bound - waited < WAIT_SLICE_MS ? (int)(bound - waited)
+                                                 : WAIT_SLICE_MS);
+    return SAVE_OK;
+}
+
+/* write() as much of @buf as the non-blocking file takes now, without
+ * waiting; *@written gets the bytes written, *@err errno on
+ * SAVE_IO_ERROR. */
+static SaveStatus write_now(SaveFile *f, const void *buf, size_t len,
+                            size_t *written, int *err)
 {
     const char *p = buf;
-    /* Callers write as soon as the previous call returned, so the time
-     * since this call began is the time since the file last took data. */
-    uint64_t progress = now_ms();
 
+    *written = 0;
     while (len) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = write(f->fd, p, len);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
             }
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                struct pollfd pfd = { fd, POLLOUT, 0 };
-                uint64_t waited = now_ms() - progress;
-                unsigned bound = stall_ms(mon);
-
-                if (mon_interrupted(mon)) {
-                    return SAVE_INTERRUPTED;
-                }
-                if (waited >= bound) {
-                    return SAVE_STALLED;
-                }
-                poll(&pfd, 1, bound - waited < WAIT_SLICE_MS
-                                  ? (int)(bound - waited) : WAIT_SLICE_MS);
-                continue;
+                break;
             }
             *err = errno;
             return SAVE_IO_ERROR;
         }
         p += n;
         len -= (size_t)n;
-        progress = now_ms();
+        *written += (size_t)n;
+    }
+    took(f, *written);
+    return SAVE_OK;
+}
+
+/* write() all of @buf into the file, waiting for room while the command
+ * is not cancelled and the file made progress within the stall bound. */
+static SaveStatus write_all(Monitor *mon, SaveFile *f, const void *buf,
+                            size_t len, int *err)
+{
+    const char *p = buf;
+
+    while (len) {
+        size_t n;
+        SaveStatus st = write_now(f, p, len, &n, err);
+
+        if (st != SAVE_OK) {
+            return st;
+        }
+        p += n;
+        len -= n;
+        if (len && !n && (st = wait_room(mon, f)) != SAVE_OK) {
+            return st;
+        }
     }
     return SAVE_OK;
 }
 
 /*
- * Copy up to @len bytes of physical memory at @addr into @fd, stopping at
- * the end of a RAM piece or chunk.  *@done gets the bytes written.
+ * Copy up to @len bytes of physical memory at @addr into @f, stopping at
+ * the end of a RAM piece or chunk.  *@done gets the bytes written, which
+ * may be fewer (even none) when the file takes no more for now.
  * @strict: a failed read is an error (else the zeros it gave are written).
  */
 static SaveStatus save_piece(Monitor *mon, AddressSpace *as, hwaddr addr,
-                             uint64_t len, int fd, uint8_t *bounce,
+                             uint64_t len, SaveFile *f, uint8_t *bounce,
                              bool strict, uint64_t *done, int *err)
 {
     hwaddr xlat, l = len < SAVE_CHUNK ? len : SAVE_CHUNK;
@@ -119,23 +181,31 @@ static SaveStatus save_piece(Monitor *mon, AddressSpace *as, hwaddr addr,
     if (l > 0 && memory_access_is_direct(mr, false)) {
         uint8_t *host = memory_region_get_ram_ptr(mr);
         if (host) {
-            /* Under the RCU read lock, which the wait for a slow file
-             * extends: a reader's lock, it holds up no other command,
-             * only the freeing of RAM that is already unmapped. */
-            st = write_all(mon, fd, host + xlat, l, err);
+            size_t n;
+
+            /* Only what the file takes now, inside the read section: a
+             * wait there would hold up every grace period (gdb's
+             * watchpoints, shutdown) for as long as the file's reader
+             * likes.  The wait is outside, and the next piece is
+             * translated again. */
+            st = write_now(f, host + xlat, l, &n, err);
             memcore_rcu_read_unlock();
-            *done = l;
+            *done = n;
+            if (st == SAVE_OK && !n) {
+                st = wait_room(mon, f);
+            }
             return st;
         }
     }
     memcore_rcu_read_unlock();
 
+    /* A read of MMIO may have side effects: read once, write it all. */
     l = len < BOUNCE_SIZE ? len : BOUNCE_SIZE;
     r = address_space_read(as, addr, MEMTXATTRS_UNSPECIFIED, bounce, (int)l);
     if (r != MEMTX_OK && strict) {
         return SAVE_READ_ERROR;
     }
-    st = write_all(mon, fd, bounce, l, err);
+    st = write_all(mon, f, bounce, l, err);
     *done = l;
     return st;
 }
@@ -152,6 +222,8 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
     uint64_t left, vaddr;
     SaveStatus st = SAVE_OK;
     const char *discarded = "";
+    struct stat sb;
+    SaveFile f;
     int fd, err = 0;
 
     if (!mon_parse_expr(mon, &p, &addr) ||
@@ -179,6 +251,10 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
         return CMD_FAILED;
     }
 
+    f.fd = fd;
+    f.fifo = fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode);
+    f.queued = -1;
+    f.progress = now_ms();
     left = (uint64_t)size;
     vaddr = (uint64_t)addr;
     while (left && st == SAVE_OK) {
@@ -201,7 +277,7 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
             }
         }
         while (piece && st == SAVE_OK) {
-            st = save_piece(mon, as, pa, piece, fd, bounce, !physical,
+            st = save_piece(mon, as, pa, piece, &f, bounce, !physical,
                             &done, &err);
             pa += done;
             vaddr += done;

@@ -6,7 +6,9 @@
  * Input is read in 64 KiB blocks and split into lines here, never a byte
  * per system call; output is gathered and sent once per block of input
  * (or every 64 KiB), so a client that pipelines thousands of commands
- * costs a few system calls per batch.  The first line with something
+ * costs a few system calls per batch; a command that ran for SLOW_MS or
+ * more has its answer sent at once, so that a client that left is
+ * noticed before the rest of its batch runs.  The first line with something
  * besides white space in it ends the session at once when it looks like
  * HTTP: a web page could otherwise make a browser type commands into a
  * loopback monitor (DNS rebinding; see monitor/README.md).  Blank lines
@@ -27,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -34,6 +37,11 @@
 
 #define IN_CAP (64u << 10)  /* longest line, and read block size */
 #define OUT_FLUSH (64u << 10)
+/* A command that ran this long has its answer sent at once, not with the
+ * rest of its batch: that send is how the session learns that its client
+ * left (a pmemsave into a FIFO nobody reads prints nothing for its whole
+ * stall bound), and it costs nothing next to the command. */
+#define SLOW_MS 100
 
 typedef struct Conn {
     int fd;
@@ -95,6 +103,27 @@ static void conn_flush(Conn *c)
 {
     conn_send(c, c->out, c->out_len);
     c->out_len = 0;
+}
+
+/* Send what is buffered now, and see whether the peer answered an
+ * earlier send with a reset (it closed, not just its sending half). */
+static void conn_flush_now(Conn *c)
+{
+    struct pollfd p = { c->fd, 0, 0 };
+
+    conn_flush(c);
+    if (!c->dead && !c->use_write && poll(&p, 1, 0) == 1 &&
+        (p.revents & (POLLERR | POLLHUP))) {
+        c->dead = true;
+    }
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void conn_write(void *opaque, const char *buf, size_t len)
@@ -160,7 +189,7 @@ int monitor_socket_serve(const MonitorMachine *machine, int fd,
     MonitorOut out = { conn_write, &c };
     char *in = malloc(IN_CAP + 1);
     size_t have = 0;
-    bool first = true, discarding = false;
+    bool first = true, discarding = false, slow = false;
     int ret = 0;
 
     if (!mon || !in) {
@@ -229,12 +258,19 @@ int monitor_socket_serve(const MonitorMachine *machine, int fd,
                 conn_write(&c, msg, sizeof(msg) - 1);
                 ret = MONITOR_FAILED;
             } else {
+                uint64_t t0 = now_ms();
+
                 ret = monitor_run_line(mon, line, &out);
                 if (ret & MONITOR_QUIT) {
                     goto done;
                 }
+                slow = now_ms() - t0 >= SLOW_MS;
             }
             conn_write(&c, MONITOR_PROMPT, strlen(MONITOR_PROMPT));
+            if (slow) {
+                slow = false;
+                conn_flush_now(&c);
+            }
         }
         memmove(in, in + start, have - start);
         have -= start;

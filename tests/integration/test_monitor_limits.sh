@@ -94,8 +94,10 @@ check "SIGINT (kill) still shuts down" contains "$TMP/server.err" \
 	"SIGINT received"
 
 # ---- a FIFO that takes nothing for 10 s fails the pmemsave ---------------------------
-# One client waits for its answer; another sends the same command and
-# leaves, so only the stall bound can end its session: its thread must go.
+# One client waits for its answer; another sends the same command three
+# times in one go and leaves, so only the stall bound can end its session:
+# its thread must go after one bound, not three (the answer of a slow
+# command is sent at once, and that send finds the client gone).
 rm -f "$TMP/stall-a" "$TMP/stall-b"
 mkfifo "$TMP/stall-a" "$TMP/stall-b"
 exec 6<>"$TMP/stall-a" 7<>"$TMP/stall-b"
@@ -107,8 +109,10 @@ IDLE=$(tasks)
 "$MONCLIENT" "$ADDR" "pmemsave 0 0x10000000 \"$TMP/stall-a\"" \
 	>"$TMP/stall.out" 2>&1 &
 CLIENT_PID=$!
-check "a client sends a pmemsave into a FIFO nobody reads and leaves" \
-	"$PYTHON" "$DRIVER" fire "$ADDR" "pmemsave 0 0x10000000 \"$TMP/stall-b\""
+STALL_B="pmemsave 0 0x10000000 \"$TMP/stall-b\""
+check "a client sends pmemsaves into a FIFO nobody reads and leaves" \
+	"$PYTHON" "$DRIVER" fire "$ADDR" \
+	"$(printf '%s\n%s\n%s' "$STALL_B" "$STALL_B" "$STALL_B")"
 check "both pmemsaves are stuck writing their FIFOs" \
 	"$PYTHON" "$DRIVER" wait-full "$TMP/stall-a"
 "$PYTHON" "$DRIVER" wait-full "$TMP/stall-b" >/dev/null

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <memcore/memcore.h>
+
 #include "test_monitor_fixture.h"
 #include "check_run.h"
 
@@ -532,6 +534,133 @@ START_TEST(test_slow_fifo_reader_is_not_a_stall)
 }
 END_TEST
 
+typedef struct TrickleReader {
+    int fd;
+    int trickle;   /* 1-byte reads, TRICKLE_MS apart, before the drain */
+    size_t want, got;
+} TrickleReader;
+
+#define TRICKLE_MS 60
+
+/* Reads one byte at a time, TRICKLE_MS apart, @trickle times, then
+ * everything until it has @want bytes; gives up after WAIT_MS without
+ * data (the writer failed). */
+static void *trickle_reader(void *arg)
+{
+    TrickleReader *r = arg;
+    static char buf[64 << 10];
+
+    while (r->got < r->want) {
+        struct pollfd p = { r->fd, POLLIN, 0 };
+        size_t ask = r->trickle > 0 ? 1 : sizeof(buf);
+        ssize_t n;
+
+        if (poll(&p, 1, WAIT_MS) != 1) {
+            break;
+        }
+        n = read(r->fd, buf, ask);
+        if (n <= 0) {
+            break;
+        }
+        r->got += (size_t)n;
+        if (r->trickle > 0) {
+            r->trickle--;
+            poll(NULL, 0, TRICKLE_MS);
+        }
+    }
+    return NULL;
+}
+
+START_TEST(test_fifo_reader_reading_bytes_is_not_a_stall)
+{
+    char path[300], line[512];
+    TrickleReader r = { -1, 0, 0x40000, 0 };
+    pthread_t thread;
+    char *out;
+    int ret;
+
+    /* A pipe takes a write only when a whole page of it is free, so a
+     * reader that reads a byte at a time leaves the writer unable to
+     * write for long; it still reads, so it is no stall.  It reads a
+     * byte every 60 ms for 1.2 s, four times the bound, then drains. */
+    tm.mm.file_stall_ms = 300;
+    r.trickle = 20;
+    r.fd = silent_fifo(path, sizeof(path), "trickle");
+    ck_assert_int_eq(pthread_create(&thread, NULL, trickle_reader, &r), 0);
+    snprintf(line, sizeof(line), "pmemsave 0x80000000 0x40000 \"%s\"", path);
+    out = tm_run(line, &ret);
+    ck_assert_str_eq(out, "");
+    ck_assert_int_eq(ret, 0);
+    free(out);
+    ck_assert_int_eq(pthread_join(thread, NULL), 0);
+    ck_assert_uint_eq(r.got, 0x40000);
+    close(r.fd);
+}
+END_TEST
+
+typedef struct BarrierRun {
+    atomic_bool done;
+} BarrierRun;
+
+static void *barrier_thread(void *arg)
+{
+    BarrierRun *b = arg;
+
+    memcore_rcu_barrier();
+    atomic_store(&b->done, true);
+    return NULL;
+}
+
+START_TEST(test_waiting_save_holds_no_read_section)
+{
+    char path[300], line[512];
+    struct timespec deadline;
+    SaveRun s = { line, NULL, -1 };
+    BarrierRun b;
+    pthread_t thread, barrier;
+    int rd, size, queued = 0;
+    long until;
+
+    /* While a save waits for its file (here for ever: the bound is long
+     * and nobody reads), memcore's read section must not be held: gdb's
+     * watchpoints and memcored's shutdown wait for a grace period
+     * (memcore_rcu_barrier), and a slow reader is waited for without end. */
+    tm.mm.file_stall_ms = 60000;
+    rd = silent_fifo(path, sizeof(path), "rcu");
+    size = fcntl(rd, F_GETPIPE_SZ);
+    ck_assert_int_gt(size, 0);
+    snprintf(line, sizeof(line), "pmemsave 0x80000000 0x1000000 \"%s\"", path);
+    ck_assert_int_eq(pthread_create(&thread, NULL, save_thread, &s), 0);
+    until = now_ms() + WAIT_MS;
+    while (now_ms() < until) {
+        ck_assert_int_eq(ioctl(rd, FIONREAD, &queued), 0);
+        if (queued >= size) {
+            break;
+        }
+        poll(NULL, 0, 1);
+    }
+    ck_assert_int_ge(queued, size);
+
+    atomic_init(&b.done, false);
+    ck_assert_int_eq(pthread_create(&barrier, NULL, barrier_thread, &b), 0);
+    until = now_ms() + WAIT_MS;
+    while (!atomic_load(&b.done) && now_ms() < until) {
+        poll(NULL, 0, 5);
+    }
+    ck_assert_msg(atomic_load(&b.done),
+                  "a grace period waits for the save's file");
+
+    ck_assert(monitor_cancel(tm.mon));
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += WAIT_MS / 1000;
+    ck_assert_int_eq(pthread_timedjoin_np(thread, NULL, &deadline), 0);
+    ck_assert_int_eq(pthread_join(barrier, NULL), 0);
+    ck_assert_str_eq(s.out, "Error: interrupted\n");
+    free(s.out);
+    close(rd);
+}
+END_TEST
+
 /* Read from @fd until the first prompt. */
 static void wait_prompt(int fd)
 {
@@ -582,6 +711,46 @@ START_TEST(test_client_gone_during_stalled_save_frees_the_session)
 }
 END_TEST
 
+START_TEST(test_client_gone_after_many_stalled_saves_frees_the_session)
+{
+    static const char prefix[] = "pmemsave 0x80000000 0x1000000 \"";
+    char path[300], line[512], lines[8 * 512];
+    struct timespec deadline;
+    pthread_t thread;
+    size_t len = 0;
+    int fds[2], rd, n;
+    long t0;
+
+    /* Eight saves in one send, then the client leaves: the output of a
+     * batch is sent once the batch is done, so unless a slow command's
+     * answer goes out at once the session learns that its client left
+     * only after eight stall bounds. */
+    tm.mm.file_stall_ms = 300;
+    rd = silent_fifo(path, sizeof(path), "many");
+    n = snprintf(line, sizeof(line), "%s%s\"\n", prefix, path);
+    for (int i = 0; i < 8; i++) {
+        memcpy(lines + len, line, (size_t)n);
+        len += (size_t)n;
+    }
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds),
+                     0);
+    ck_assert_int_eq(pthread_create(&thread, NULL, session_thread, &fds[1]),
+                     0);
+    wait_prompt(fds[0]);
+    t0 = now_ms();
+    ck_assert_int_eq(write(fds[0], lines, len), (ssize_t)len);
+    close(fds[0]);
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += WAIT_MS / 1000;
+    ck_assert_msg(pthread_timedjoin_np(thread, NULL, &deadline) == 0,
+                  "the session still runs the saves of a client that left");
+    /* One bound (and the next save's first wait), not eight. */
+    ck_assert_int_lt(now_ms() - t0, 2 * 300 + 400);
+    close(fds[1]);
+    close(rd);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("monitor-limits");
@@ -603,6 +772,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_fifo_that_takes_nothing_fails_the_command);
     tcase_add_test(tc, test_slow_fifo_reader_is_not_a_stall);
     tcase_add_test(tc, test_client_gone_during_stalled_save_frees_the_session);
+    tcase_add_test(tc, test_client_gone_after_many_stalled_saves_frees_the_session);
+    tcase_add_test(tc, test_fifo_reader_reading_bytes_is_not_a_stall);
+    tcase_add_test(tc, test_waiting_save_holds_no_read_section);
     suite_add_tcase(s, tc);
     tcase_add_test(bare, test_ramblock_without_ram);
     suite_add_tcase(s, bare);
