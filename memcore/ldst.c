@@ -9,6 +9,7 @@
  * an access that would cross 2^64) leaves that section and takes the
  * general path in a section of its own.
  */
+#include "guest_ram.h"
 #include "internal.h"
 
 enum endian { ENDIAN_TARGET, ENDIAN_LITTLE, ENDIAN_BIG };
@@ -18,51 +19,28 @@ static inline bool want_big(enum endian e)
     return e == ENDIAN_BIG || (e == ENDIAN_TARGET && MC_LOAD(mc_target_big_endian));
 }
 
+/* Guest RAM is accessed atomically (guest_ram.h). */
 static inline uint64_t host_load(const uint8_t *p, unsigned n, bool big)
 {
+    uint64_t v = guest_ram_load(p, n);
+
     switch (n) {
-    case 1:
-        return *p;
-    case 2: {
-        uint16_t v;
-        memcpy(&v, p, 2);
-        return big ? __builtin_bswap16(v) : v;
-    }
-    case 4: {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return big ? __builtin_bswap32(v) : v;
-    }
-    default: {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return big ? __builtin_bswap64(v) : v;
-    }
+    case 1: return v;
+    case 2: return big ? __builtin_bswap16((uint16_t)v) : v;
+    case 4: return big ? __builtin_bswap32((uint32_t)v) : v;
+    default: return big ? __builtin_bswap64(v) : v;
     }
 }
 
 static inline void host_store(uint8_t *p, unsigned n, bool big, uint64_t v)
 {
     switch (n) {
-    case 1:
-        *p = (uint8_t)v;
-        break;
-    case 2: {
-        uint16_t x = big ? __builtin_bswap16((uint16_t)v) : (uint16_t)v;
-        memcpy(p, &x, 2);
-        break;
+    case 1: break;
+    case 2: v = big ? __builtin_bswap16((uint16_t)v) : (uint16_t)v; break;
+    case 4: v = big ? __builtin_bswap32((uint32_t)v) : (uint32_t)v; break;
+    default: v = big ? __builtin_bswap64(v) : v; break;
     }
-    case 4: {
-        uint32_t x = big ? __builtin_bswap32((uint32_t)v) : (uint32_t)v;
-        memcpy(p, &x, 4);
-        break;
-    }
-    default: {
-        uint64_t x = big ? __builtin_bswap64(v) : v;
-        memcpy(p, &x, 8);
-        break;
-    }
-    }
+    guest_ram_store(p, n, v);
 }
 
 /*

@@ -2,7 +2,7 @@
 lib_LTLIBRARIES += memcore/libmemcore.la
 
 memcore_libmemcore_la_SOURCES = \
-	memcore/internal.h \
+	memcore/internal.h memcore/guest_ram.h \
 	memcore/lock.c \
 	memcore/rcu.c \
 	memcore/misuse.c \

@@ -8,6 +8,7 @@
  * anything else is cut into accesses the device accepts and
  * dispatched; the results of all pieces are ORed, without early exit.
  */
+#include "guest_ram.h"
 #include "internal.h"
 
 /* IOMMUs nest a level or two in real machines; a translation that keeps
@@ -153,27 +154,41 @@ static MemTxResult mmio_chunk(MemoryRegion *mr, hwaddr xlat, uint8_t *buf,
     return r;
 }
 
-/* Copy 1..8 bytes without a library call: the small accesses of device
- * models and debuggers are the common case. */
-static inline void copy_small(uint8_t *dst, const uint8_t *src, int len)
+/* Copy 1..8 bytes of guest RAM without a library call: the small
+ * accesses of device models and debuggers are the common case.  The RAM
+ * side is accessed atomically (guest_ram.h). */
+static inline void copy_small_from_ram(uint8_t *dst, const uint8_t *ram,
+                                       int len)
 {
-    switch (len) {
-    case 8:
-        memcpy(dst, src, 8);
-        break;
-    case 4:
-        memcpy(dst, src, 4);
-        break;
-    case 2:
-        memcpy(dst, src, 2);
-        break;
-    case 1:
-        *dst = *src;
-        break;
-    default:
-        for (int i = 0; i < len; i++) {
-            dst[i] = src[i];
+    if (len == 1 || len == 2 || len == 4 || len == 8) {
+        uint64_t v = guest_ram_load(ram, (unsigned)len);
+        uint16_t v2 = (uint16_t)v;
+        uint32_t v4 = (uint32_t)v;
+
+        switch (len) {
+        case 1: *dst = (uint8_t)v; break;
+        case 2: memcpy(dst, &v2, 2); break;
+        case 4: memcpy(dst, &v4, 4); break;
+        default: memcpy(dst, &v, 8); break;
         }
+        return;
+    }
+    guest_ram_read(dst, ram, (size_t)len);
+}
+
+static inline void copy_small_to_ram(uint8_t *ram, const uint8_t *src,
+                                     int len)
+{
+    uint16_t v2;
+    uint32_t v4;
+    uint64_t v8;
+
+    switch (len) {
+    case 1: guest_ram_store(ram, 1, *src); return;
+    case 2: memcpy(&v2, src, 2); guest_ram_store(ram, 2, v2); return;
+    case 4: memcpy(&v4, src, 4); guest_ram_store(ram, 4, v4); return;
+    case 8: memcpy(&v8, src, 8); guest_ram_store(ram, 8, v8); return;
+    default: guest_ram_write(ram, src, (size_t)len); return;
     }
 }
 
@@ -210,13 +225,13 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                        fr->last - fr->start)) {
             uint8_t *ptr = fr->host + (addr - fr->start);
             if (is_write) {
-                copy_small(ptr, buf, len);
+                copy_small_to_ram(ptr, buf, len);
                 if (unlikely(fr->dirty_log_mask)) {
                     invalidate_and_set_dirty(fr->mr, fr->offset_in_region +
                                              (addr - fr->start), len);
                 }
             } else {
-                copy_small(buf, ptr, len);
+                copy_small_from_ram(buf, ptr, len);
             }
             mc_rcu_unlock();
             return MEMTX_OK;
@@ -259,10 +274,10 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
             ptr = region_host(mr, xlat);
         }
         if (is_write) {
-            memcpy(ptr, buf, l);
+            guest_ram_write(ptr, buf, l);
             invalidate_and_set_dirty(mr, xlat, l);
         } else {
-            memcpy(buf, ptr, l);
+            guest_ram_read(buf, ptr, l);
         }
     next:
         if (unlikely(watched)) {
@@ -328,7 +343,7 @@ void cpu_physical_memory_write_rom(AddressSpace *as, hwaddr addr,
         /* RAM, ROM and ROM devices in ROMD mode: what reads copy from. */
         if (t.direct & FR_DIRECT_READ) {
             l = clamp_direct(mr, l, t.piece);
-            memcpy(region_host(mr, t.xlat), buf, l);
+            guest_ram_write(region_host(mr, t.xlat), buf, l);
             invalidate_and_set_dirty(mr, t.xlat, l);
             if (unlikely(t.direct & FR_WATCHED)) {
                 watch_note(&wa, mr, t.xlat, l, true, MEMTXATTRS_UNSPECIFIED);

@@ -11,7 +11,8 @@ UNIT_ROBUST_TESTS = \
 	tests/unit/test_stress_coalesced_order \
 	tests/unit/test_stress_readers \
 	tests/unit/test_wrap \
-	tests/unit/test_moved_root
+	tests/unit/test_moved_root \
+	tests/unit/test_guest_ram_shared
 
 check_PROGRAMS += $(UNIT_ROBUST_TESTS)
 TESTS += $(UNIT_ROBUST_TESTS)
@@ -61,3 +62,9 @@ tests_unit_test_wrap_LDADD = $(UNIT_ROBUST_LDADD)
 tests_unit_test_moved_root_SOURCES = tests/unit/test_moved_root.c
 tests_unit_test_moved_root_CFLAGS = $(UNIT_ROBUST_CFLAGS)
 tests_unit_test_moved_root_LDADD = $(UNIT_ROBUST_LDADD)
+
+# Debuggers reading and writing RAM a vCPU thread stores to.
+tests_unit_test_guest_ram_shared_SOURCES = \
+	tests/unit/test_guest_ram_shared.c tests/unit/robust.h
+tests_unit_test_guest_ram_shared_CFLAGS = $(UNIT_ROBUST_CFLAGS)
+tests_unit_test_guest_ram_shared_LDADD = $(UNIT_ROBUST_LDADD)

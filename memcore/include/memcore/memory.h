@@ -516,6 +516,12 @@ int memory_region_get_fd(MemoryRegion *mr);
  * memory_region_get_ram_ptr: the host pointer of a RAM-backed region's
  * first byte, following aliases (their offsets add up).  NULL when the end
  * of the chain has no RAM block.
+ *
+ * memcore's own accesses to RAM (address_space_rw and friends, ld*, st*)
+ * use relaxed atomic loads and stores, naturally aligned words where they
+ * can: a vCPU that accesses RAM through this pointer while other threads
+ * read or write it through memcore should use relaxed atomics too (C11
+ * calls a plain access racing with another thread's store a data race).
  */
 void *memory_region_get_ram_ptr(MemoryRegion *mr);
 
