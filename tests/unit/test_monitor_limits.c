@@ -396,27 +396,14 @@ static void *save_thread(void *arg)
     return NULL;
 }
 
-START_TEST(test_blocked_fifo_write_is_cancelled)
+/* Wait (bounded) until the FIFO read by @rd is full: its writer is
+ * stuck. */
+static void wait_pipe_full(int rd)
 {
-    char path[300], line[512];
-    struct timespec deadline;
-    SaveRun s = { line, NULL, -1 };
-    pthread_t thread;
-    int rd, size, queued = 0;
-    long until;
+    int size = fcntl(rd, F_GETPIPE_SZ), queued = 0;
+    long until = now_ms() + WAIT_MS;
 
-    snprintf(path, sizeof(path), "%s/fifo", tm_tmpdir());
-    ck_assert_int_eq(mkfifo(path, 0600), 0);
-    /* A reader that never reads. */
-    rd = open(path, O_RDWR | O_CLOEXEC);
-    ck_assert_int_ge(rd, 0);
-    size = fcntl(rd, F_GETPIPE_SZ);
     ck_assert_int_gt(size, 0);
-    snprintf(line, sizeof(line), "pmemsave 0x80000000 0x1000000 \"%s\"", path);
-    ck_assert_int_eq(pthread_create(&thread, NULL, save_thread, &s), 0);
-
-    /* Wait (bounded) until the pipe is full: the writer is stuck. */
-    until = now_ms() + WAIT_MS;
     while (now_ms() < until) {
         ck_assert_int_eq(ioctl(rd, FIONREAD, &queued), 0);
         if (queued >= size) {
@@ -425,6 +412,25 @@ START_TEST(test_blocked_fifo_write_is_cancelled)
         poll(NULL, 0, 1);
     }
     ck_assert_int_ge(queued, size);
+}
+
+START_TEST(test_blocked_fifo_write_is_cancelled)
+{
+    char path[300], line[512];
+    struct timespec deadline;
+    SaveRun s = { line, NULL, -1 };
+    pthread_t thread;
+    int rd;
+
+    snprintf(path, sizeof(path), "%s/fifo", tm_tmpdir());
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    /* A reader that never reads. */
+    rd = open(path, O_RDWR | O_CLOEXEC);
+    ck_assert_int_ge(rd, 0);
+    snprintf(line, sizeof(line), "pmemsave 0x80000000 0x1000000 \"%s\"", path);
+    ck_assert_int_eq(pthread_create(&thread, NULL, save_thread, &s), 0);
+
+    wait_pipe_full(rd);
 
     ck_assert(monitor_cancel(tm.mon));
     clock_gettime(CLOCK_REALTIME, &deadline);
@@ -618,7 +624,7 @@ START_TEST(test_waiting_save_holds_no_read_section)
     SaveRun s = { line, NULL, -1 };
     BarrierRun b;
     pthread_t thread, barrier;
-    int rd, size, queued = 0;
+    int rd;
     long until;
 
     /* While a save waits for its file (here for ever: the bound is long
@@ -627,19 +633,9 @@ START_TEST(test_waiting_save_holds_no_read_section)
      * (memcore_rcu_barrier), and a slow reader is waited for without end. */
     tm.mm.file_stall_ms = 60000;
     rd = silent_fifo(path, sizeof(path), "rcu");
-    size = fcntl(rd, F_GETPIPE_SZ);
-    ck_assert_int_gt(size, 0);
     snprintf(line, sizeof(line), "pmemsave 0x80000000 0x1000000 \"%s\"", path);
     ck_assert_int_eq(pthread_create(&thread, NULL, save_thread, &s), 0);
-    until = now_ms() + WAIT_MS;
-    while (now_ms() < until) {
-        ck_assert_int_eq(ioctl(rd, FIONREAD, &queued), 0);
-        if (queued >= size) {
-            break;
-        }
-        poll(NULL, 0, 1);
-    }
-    ck_assert_int_ge(queued, size);
+    wait_pipe_full(rd);
 
     atomic_init(&b.done, false);
     ck_assert_int_eq(pthread_create(&barrier, NULL, barrier_thread, &b), 0);
