@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <memcore/memcore.h>
 
@@ -41,6 +42,8 @@ static const char fzm_board_json[] =
     "  {\"name\": \"io\", \"type\": \"io\", \"size\": \"64K\",\n"
     "   \"device\": {\"model\": \"ones\"}}\n"
     " ]}\n";
+
+static const char *const fzm_as_names[2] = { "memory", "I/O" };
 
 static void fzm_die(const char *who, const char *what)
 {
@@ -200,6 +203,14 @@ void fzm_build(FzmMachine *m, const char *who)
         .uart_log = fzm_uart_log,
         .quit = fzm_quit,
     };
+    for (int i = 0; i < 2; i++) {
+        AddressSpace *as = fzm_as(m, fzm_as_names[i]);
+
+        if (!as) {
+            fzm_die(who, "the fuzz board lacks an address space");
+        }
+        view_print(as, &m->views[i]);
+    }
 }
 
 AddressSpace *fzm_as(FzmMachine *m, const char *name)
@@ -225,5 +236,66 @@ void fzm_canary_check(FzmMachine *m, const char *who)
                 abort();
             }
         }
+    }
+}
+
+void fzm_restore_topology(FzmMachine *m, const char *who)
+{
+    Board *b = m->board;
+    Error *err = NULL;
+
+    memory_region_transaction_begin();
+    for (size_t i = 0; i < b->nregions; i++) {
+        BoardRegion *r = b->regions[i];
+        uint64_t size = size_to_api(r->size);
+
+        memory_region_set_enabled(&r->mr, r->enabled);
+        /* Roots too: `region move system X` shifts a whole address
+         * space (render adds the root's own address). */
+        memory_region_set_address(&r->mr, r->parent ? r->addr : 0);
+        if (memory_region_size(&r->mr) == size) {
+            continue;
+        }
+        if (r->has_max_size) {
+            memory_region_ram_resize(&r->mr, size, &err);
+            if (err) {
+                fzm_die(who, "cannot resize the RAM back");
+            }
+        } else {
+            memory_region_set_size(&r->mr, size);
+        }
+    }
+    memory_region_transaction_commit();
+    memory_global_dirty_log_stop();
+    /* A root's address changes without a commit (as in QEMU): render
+     * everything so that the view follows the restored addresses. */
+    force_full_render(false);
+}
+
+void fzm_reset_devices(FzmMachine *m)
+{
+    static const uint8_t zeros[0x100];
+    AddressSpace *as = fzm_as(m, "memory");
+
+    address_space_write(as, 0x10001000, MEMTXATTRS_UNSPECIFIED, zeros,
+                        sizeof(zeros));
+    address_space_write(as, 0x10002000, MEMTXATTRS_UNSPECIFIED, zeros,
+                        sizeof(zeros));
+    m->uart_len = 0;
+}
+
+void fzm_check_views(FzmMachine *m, const char *who)
+{
+    for (int i = 0; i < 2; i++) {
+        ViewPrint now;
+
+        view_print(fzm_as(m, fzm_as_names[i]), &now);
+        if (!views_equal(&now, &m->views[i])) {
+            fprintf(stderr, "%s: address space %s is not as built after "
+                    "putting every region back\n", who, fzm_as_names[i]);
+            view_print_diff(stderr, &now, &m->views[i]);
+            abort();
+        }
+        view_print_free(&now);
     }
 }

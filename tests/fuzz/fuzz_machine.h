@@ -23,6 +23,7 @@
 #include <monitor/machine.h>
 
 #include "../../server/board.h"
+#include "view_check.h"
 
 #define FZM_CANARY_SIZE (64u << 10)
 #define FZM_UART_LOG_MAX 4096
@@ -38,6 +39,7 @@ typedef struct FzmMachine {
     BoardRegion *rom, *ram, *small;
     char uart[FZM_UART_LOG_MAX];  /* what the guest sent to uart0 */
     size_t uart_len;
+    ViewPrint views[2];           /* "memory" and "I/O" as built */
 } FzmMachine;
 
 /* fzm_build: build @m (once per process); @who names the target in
@@ -50,5 +52,18 @@ AddressSpace *fzm_as(FzmMachine *m, const char *name);
 /* fzm_canary_check: abort, naming @who, unless both canaries still hold
  * their pattern and size. */
 void fzm_canary_check(FzmMachine *m, const char *who);
+
+/* fzm_restore_topology: every region enabled, placed and sized as the
+ * board says, dirty logging off, every view rendered afresh (a root's
+ * address changes without a commit, as in QEMU). */
+void fzm_restore_topology(FzmMachine *m, const char *who);
+
+/* fzm_reset_devices: the scratch devices' registers zeroed and the UART
+ * log emptied. */
+void fzm_reset_devices(FzmMachine *m);
+
+/* fzm_check_views: abort, naming @who and showing the difference, unless
+ * both address spaces' flat views are again the ones first built. */
+void fzm_check_views(FzmMachine *m, const char *who);
 
 #endif /* FUZZ_MACHINE_H */

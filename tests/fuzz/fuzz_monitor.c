@@ -50,15 +50,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The machine is fuzz_machine.h's board, plus a copy of its ROM image and
- * its flat views as built. */
+/* The machine is fuzz_machine.h's board, plus a copy of its ROM image. */
 #define ROM_IMAGE_MAX 64
 
 static struct {
     FzmMachine m;
     uint8_t rom_image[ROM_IMAGE_MAX];
     size_t rom_len;
-    ViewPrint views[2]; /* memory and I/O as built */
 } fm;
 
 static void die(const char *what)
@@ -122,33 +120,7 @@ static AddressSpace *as_named(const char *name)
     return as;
 }
 
-static void record_views(void)
-{
-    view_print(as_named("memory"), &fm.views[0]);
-    view_print(as_named("I/O"), &fm.views[1]);
-}
-
-
 static const char *const as_names[2] = { "memory", "I/O" };
-
-/* After restore_machine(): the same flat views as at the start.  A
- * difference means a topology change could not be undone by the
- * inverse calls. */
-static void check_views(void)
-{
-    for (int i = 0; i < 2; i++) {
-        ViewPrint now;
-
-        view_print(as_named(as_names[i]), &now);
-        if (!views_equal(&now, &fm.views[i])) {
-            fprintf(stderr, "fuzz_monitor: address space %s is not as "
-                    "built after putting every region back\n", as_names[i]);
-            view_print_diff(stderr, &now, &fm.views[i]);
-            abort();
-        }
-        view_print_free(&now);
-    }
-}
 
 static bool logging_on(void)
 {
@@ -213,7 +185,6 @@ static void machine_init(void)
     fm.m.mm.cpu_register = mm_cpu_register;
     fm.m.mm.cpu_virt_to_phys = mm_virt_to_phys;
     fm.m.mm.cpu_disas = mm_disas;
-    record_views();
 }
 
 /* ---- after every input -------------------------------------------------------- */
@@ -231,47 +202,12 @@ static void check_machine(void)
 /* Put back what `region` commands, stores and dirty-log changed. */
 static void restore_machine(void)
 {
-    Board *b = fm.m.board;
-    Error *err = NULL;
-    AddressSpace *as = &board_default_as(fm.m.board)->as;
-    static const uint8_t zeros[0x100];
-
-    memory_region_transaction_begin();
-    for (size_t i = 0; i < b->nregions; i++) {
-        BoardRegion *r = b->regions[i];
-        uint64_t size = size_to_api(r->size);
-
-        memory_region_set_enabled(&r->mr, r->enabled);
-        /* Roots too: `region move system X` shifts a whole address
-         * space (render adds the root's own address). */
-        memory_region_set_address(&r->mr, r->parent ? r->addr : 0);
-        if (memory_region_size(&r->mr) == size) {
-            continue;
-        }
-        if (r->has_max_size) {
-            memory_region_ram_resize(&r->mr, size, &err);
-            if (err) {
-                die("cannot resize the RAM back");
-            }
-        } else {
-            memory_region_set_size(&r->mr, size);
-        }
-    }
-    memory_region_transaction_commit();
-    memory_global_dirty_log_stop();
-    /* A root's address changes without a commit (as in QEMU): render
-     * everything so that the view follows the restored addresses. */
-    force_full_render(false);
-
+    fzm_restore_topology(&fm.m, "fuzz_monitor");
     memset(memory_region_get_ram_ptr(&fm.m.ram->mr), 0,
            (size_t)size_to_api(fm.m.ram->size));
     memset(memory_region_get_ram_ptr(&fm.m.small->mr), fm.m.small->fill,
            (size_t)size_to_api(fm.m.small->size));
-    address_space_write(as, 0x10001000, MEMTXATTRS_UNSPECIFIED, zeros,
-                        sizeof(zeros));
-    address_space_write(as, 0x10002000, MEMTXATTRS_UNSPECIFIED, zeros,
-                        sizeof(zeros));
-    fm.m.uart_len = 0;
+    fzm_reset_devices(&fm.m);
 }
 
 /* ---- output -------------------------------------------------------------------- */
@@ -362,8 +298,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     memcpy(text, data, size);
     text[size] = '\0';
-    view_print_copy(&prev[0], &fm.views[0]);
-    view_print_copy(&prev[1], &fm.views[1]);
+    view_print_copy(&prev[0], &fm.m.views[0]);
+    view_print_copy(&prev[1], &fm.m.views[1]);
 
     /* A NUL ends a line as far as monitor_run_line can see, like a
      * socket session's line buffer would. */
@@ -388,6 +324,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     view_print_free(&prev[1]);
     check_machine();
     restore_machine();
-    check_views();
+    /* The same flat views as at the start: a difference means a topology
+     * change could not be undone by the inverse calls. */
+    fzm_check_views(&fm.m, "fuzz_monitor");
     return 0;
 }

@@ -33,7 +33,6 @@ static struct {
     FzmMachine m;
     MonitorMachine mm[2];     /* writable, read-only */
     Tracked t[T_COUNT];
-    ViewPrint views[2];       /* memory and I/O as built */
     bool ready;
 } wm;
 
@@ -82,9 +81,6 @@ void wm_init(void)
     wm.mm[0].dump_dir = NULL;
     wm.mm[1] = wm.mm[0];
     wm.mm[1].read_only = true;
-    for (int i = 0; i < 2; i++) {
-        view_print(wm_as(as_names[i]), &wm.views[i]);
-    }
     wm.ready = true;
 }
 
@@ -366,46 +362,10 @@ void wm_views_free(WmViews *v)
 
 /* ---- putting it back ------------------------------------------------------------ */
 
-static void restore_topology(void)
-{
-    Board *b = wm.m.board;
-    Error *err = NULL;
-
-    memory_region_transaction_begin();
-    for (size_t i = 0; i < b->nregions; i++) {
-        BoardRegion *r = b->regions[i];
-        uint64_t size = size_to_api(r->size);
-
-        memory_region_set_enabled(&r->mr, r->enabled);
-        /* Roots too: `region move system X` shifts a whole address
-         * space (render adds the root's own address). */
-        memory_region_set_address(&r->mr, r->parent ? r->addr : 0);
-        if (memory_region_size(&r->mr) == size) {
-            continue;
-        }
-        if (r->has_max_size) {
-            memory_region_ram_resize(&r->mr, size, &err);
-            if (err) {
-                die("cannot resize the RAM back");
-            }
-        } else {
-            memory_region_set_size(&r->mr, size);
-        }
-    }
-    memory_region_transaction_commit();
-    memory_global_dirty_log_stop();
-    /* A root's address changes without a commit (as in QEMU): render
-     * everything so that the view follows the restored addresses. */
-    force_full_render(false);
-}
-
 void wm_restore(bool changed_by_monitor)
 {
-    static const uint8_t zeros[0x100];
-    AddressSpace *as = wm_as("memory");
-
     if (changed_by_monitor) {
-        restore_topology();
+        fzm_restore_topology(&wm.m, "fuzz_web");
     }
     for (int k = 0; k < T_COUNT; k++) {
         Tracked *t = &wm.t[k];
@@ -418,21 +378,6 @@ void wm_restore(bool changed_by_monitor)
             memcpy(t->shadow, t->initial, n);
         }
     }
-    address_space_write(as, 0x10001000, MEMTXATTRS_UNSPECIFIED, zeros,
-                        sizeof(zeros));
-    address_space_write(as, 0x10002000, MEMTXATTRS_UNSPECIFIED, zeros,
-                        sizeof(zeros));
-    wm.m.uart_len = 0;
-    for (int i = 0; i < 2; i++) {
-        ViewPrint now;
-
-        view_print(wm_as(as_names[i]), &now);
-        if (!views_equal(&now, &wm.views[i])) {
-            fprintf(stderr, "fuzz_web: address space %s is not as built "
-                    "after putting every region back\n", as_names[i]);
-            view_print_diff(stderr, &now, &wm.views[i]);
-            abort();
-        }
-        view_print_free(&now);
-    }
+    fzm_reset_devices(&wm.m);
+    fzm_check_views(&wm.m, "fuzz_web");
 }
