@@ -30,7 +30,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -47,14 +46,6 @@ typedef enum {
     SAVE_INTERRUPTED,
 } SaveStatus;
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static unsigned stall_ms(const Monitor *mon)
 {
     unsigned ms = mon->machine->file_stall_ms;
@@ -70,14 +61,14 @@ typedef struct SaveFile {
      * bytes at a time leaves the writer without a byte taken for long. */
     bool fifo;
     int queued;        /* the FIFO's unread bytes when last seen; -1: unknown */
-    uint64_t progress; /* now_ms() when the file last took or gave up data */
+    uint64_t progress; /* mon_now_ms() when the file last took or gave up data */
 } SaveFile;
 
 /* The file took @n bytes. */
 static void took(SaveFile *f, size_t n)
 {
     if (n) {
-        f->progress = now_ms();
+        f->progress = mon_now_ms();
         f->queued = -1;
     }
 }
@@ -96,11 +87,11 @@ static SaveStatus wait_room(Monitor *mon, SaveFile *f)
     }
     if (f->fifo && ioctl(f->fd, FIONREAD, &queued) == 0) {
         if (f->queued >= 0 && queued < f->queued) {
-            f->progress = now_ms();
+            f->progress = mon_now_ms();
         }
         f->queued = queued;
     }
-    waited = now_ms() - f->progress;
+    waited = mon_now_ms() - f->progress;
     if (waited >= bound) {
         return SAVE_STALLED;
     }
@@ -254,7 +245,7 @@ static CmdResult save_cmd(Monitor *mon, const MonCmd *cmd, const char *args,
     f.fd = fd;
     f.fifo = fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode);
     f.queued = -1;
-    f.progress = now_ms();
+    f.progress = mon_now_ms();
     left = (uint64_t)size;
     vaddr = (uint64_t)addr;
     while (left && st == SAVE_OK) {

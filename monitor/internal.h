@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <memcore/memory.h>
 #include <monitor/monitor.h>
@@ -59,6 +60,16 @@ void mon_init(Monitor *mon, const MonitorMachine *machine);
  * MonitorMachine.cancelled); the first time, "Error: interrupted" is
  * printed.  Long loops call it once per row, chunk or block. */
 bool mon_interrupted(Monitor *mon);
+
+/* mon_now_ms: a monotonic clock in milliseconds, for the monitor's
+ * bounds (a file's stall, a slow command's prompt answer). */
+static inline uint64_t mon_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
 /* ---- table.c ------------------------------------------------------------ */
 extern const MonCmd monitor_commands[];

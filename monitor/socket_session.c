@@ -29,7 +29,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -116,14 +115,6 @@ static void conn_flush_now(Conn *c)
         (p.revents & (POLLERR | POLLHUP))) {
         c->dead = true;
     }
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void conn_write(void *opaque, const char *buf, size_t len)
@@ -258,13 +249,13 @@ int monitor_socket_serve(const MonitorMachine *machine, int fd,
                 conn_write(&c, msg, sizeof(msg) - 1);
                 ret = MONITOR_FAILED;
             } else {
-                uint64_t t0 = now_ms();
+                uint64_t t0 = mon_now_ms();
 
                 ret = monitor_run_line(mon, line, &out);
                 if (ret & MONITOR_QUIT) {
                     goto done;
                 }
-                slow = now_ms() - t0 >= SLOW_MS;
+                slow = mon_now_ms() - t0 >= SLOW_MS;
             }
             conn_write(&c, MONITOR_PROMPT, strlen(MONITOR_PROMPT));
             if (slow) {
